@@ -1,0 +1,391 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/cockroachdb/pebble"
+)
+
+// Undo record of a leaf: 0x00 if the key was absent before the commit, else
+// 0x01 || uvarint(len(key)) || key || previous value.
+func encodeUndo(op *leafOp) []byte {
+	if !op.wasPresent {
+		return []byte{0}
+	}
+	out := make([]byte, 0, 1+binary.MaxVarintLen32+len(op.key)+len(op.oldValue))
+	out = append(out, 1)
+	out = binary.AppendUvarint(out, uint64(len(op.key)))
+	out = append(out, op.key...)
+	return append(out, op.oldValue...)
+}
+
+func decodeUndo(b []byte) (present bool, key, value []byte, err error) {
+	if len(b) == 1 && b[0] == 0 {
+		return false, nil, nil, nil
+	}
+	if len(b) < 2 || b[0] != 1 {
+		return false, nil, nil, fmt.Errorf("store: corrupt undo record %x", b)
+	}
+	n, w := binary.Uvarint(b[1:])
+	if w <= 0 || n == 0 || n > MaxKeyBytes || uint64(len(b)-1-w) <= n {
+		return false, nil, nil, fmt.Errorf("store: corrupt undo record %x", b)
+	}
+	key = b[1+w : 1+w+int(n)]
+	return true, key, b[1+w+int(n):], nil
+}
+
+// scanLeaves reads the leaf-index entries of bucket b, sorted by kh.
+func scanLeaves(r reader, b uint64, depth int) ([]leaf, error) {
+	lo, hi := bucketBounds(b, depth, []byte{prefixLeaf})
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return nil, err
+	}
+	var out []leaf
+	for it.First(); it.Valid(); it.Next() {
+		l, err := decodeLeaf(it.Key(), it.Value())
+		if err != nil {
+			_ = it.Close()
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, it.Close()
+}
+
+func decodeLeaf(k, v []byte) (leaf, error) {
+	var l leaf
+	if len(k) != 33 || len(v) < 33 || len(v) > 32+MaxKeyBytes {
+		return l, fmt.Errorf("store: corrupt leaf entry %x", k)
+	}
+	copy(l.kh[:], k[1:])
+	copy(l.vh[:], v)
+	l.key = append([]byte(nil), v[32:]...)
+	if sha256.Sum256(l.key) != l.kh {
+		return l, fmt.Errorf("store: corrupt leaf entry %x: key does not hash to it", k)
+	}
+	return l, nil
+}
+
+// view reads the tree and values as of one retained version. The caller holds
+// s.mu (read) for the view's whole life so that the latest version stays put.
+type view struct {
+	s       *Store
+	version int64
+}
+
+// viewAt checks version against the retained range. Caller holds s.mu.
+func (s *Store) viewAt(version int64) (*view, error) {
+	if err := s.state(); err != nil {
+		return nil, err
+	}
+	if version > s.version {
+		return nil, fmt.Errorf("%w: %d is after the latest version %d", ErrVersionUnknown, version, s.version)
+	}
+	if version < s.oldest || version < 0 {
+		return nil, fmt.Errorf("%w: %d is before the oldest retained version %d", ErrVersionPruned, version, s.oldest)
+	}
+	return &view{s: s, version: version}, nil
+}
+
+func (v *view) latest() bool { return v.version == v.s.version }
+
+// node returns tree node (d, i) at the view's version: the first recorded
+// previous value in versions after it, else the current one.
+func (v *view) node(d int, i uint64) (node, error) {
+	for w := v.version + 1; w <= v.s.version; w++ {
+		blob, err := v.s.nodeBlob(w, d)
+		if err != nil {
+			return node{}, err
+		}
+		if n, ok, err := findInBlob(blob, i); ok || err != nil {
+			return n, err
+		}
+	}
+	return v.s.tree.node(d, i), nil
+}
+
+// leaves returns bucket b's leaves at the view's version.
+func (v *view) leaves(b uint64) ([]leaf, error) {
+	cur, err := scanLeaves(v.s.db, b, v.s.depth)
+	if err != nil || v.latest() {
+		return cur, err
+	}
+	m := make(map[[32]byte]leaf, len(cur))
+	for _, l := range cur {
+		m[l.kh] = l
+	}
+	// Newest first, so that the oldest record after the version wins.
+	for w := v.s.version; w > v.version; w-- {
+		if err := v.undoBucket(w, b, m); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]leaf, 0, len(m))
+	for _, l := range m {
+		out = append(out, l)
+	}
+	sortLeaves(out)
+	return out, nil
+}
+
+func (v *view) undoBucket(w int64, b uint64, m map[[32]byte]leaf) error {
+	p := append(undoPrefix(w), undoKindLeaf)
+	lo, hi := bucketBounds(b, v.s.depth, p)
+	it, err := v.s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		var kh [32]byte
+		copy(kh[:], it.Key()[len(p):])
+		present, key, val, err := decodeUndo(it.Value())
+		if err != nil {
+			_ = it.Close()
+			return err
+		}
+		if !present {
+			delete(m, kh)
+			continue
+		}
+		m[kh] = leaf{kh: kh, vh: sha256.Sum256(val), key: append([]byte(nil), key...)}
+	}
+	return it.Close()
+}
+
+// value returns key's value at the view's version.
+func (v *view) value(key []byte) ([]byte, bool, error) {
+	kh := sha256.Sum256(key)
+	for w := v.version + 1; w <= v.s.version; w++ {
+		b, ok, err := v.s.getRaw(v.s.db, undoLeafKey(w, kh[:]))
+		if err != nil {
+			return nil, false, err
+		}
+		if ok {
+			present, _, val, err := decodeUndo(b)
+			return val, present, err
+		}
+	}
+	return v.s.getRaw(v.s.db, flatKey(key))
+}
+
+func (v *view) root() ([32]byte, error) {
+	n, err := v.node(0, 0)
+	return n.h, err
+}
+
+// GetAt returns key's value at a retained version, or nil if absent.
+func (s *Store) GetAt(version int64, key []byte) ([]byte, error) {
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, err := s.viewAt(version)
+	if err != nil {
+		return nil, err
+	}
+	val, _, err := v.value(key)
+	return val, err
+}
+
+// RootAt returns the root of a retained version.
+func (s *Store) RootAt(version int64) ([]byte, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, err := s.viewAt(version); err != nil {
+		return nil, err
+	}
+	if version == 0 {
+		return make([]byte, 32), nil
+	}
+	r, ok, err := s.getRaw(s.db, versionKey(version))
+	if err == nil && (!ok || len(r) != 32) {
+		err = fmt.Errorf("store: corrupt: no root recorded for version %d", version)
+	}
+	return r, err
+}
+
+// IterateAt is Iterate at a retained version. It reads the undo log of every
+// later version, so it costs more than Iterate, and it holds off Commit while
+// it runs.
+func (s *Store) IterateAt(version int64, start, end []byte, fn func(key, value []byte) bool) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, err := s.viewAt(version)
+	if err != nil {
+		return err
+	}
+	over, err := v.overrides(start, end)
+	if err != nil {
+		return err
+	}
+	lo, hi := rangeBounds(prefixFlat, start, end)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	mergeIterate(it, over, fn)
+	return it.Close()
+}
+
+// override is a key's state at an old version that differs from the latest.
+type override struct {
+	key, value []byte
+	present    bool
+}
+
+// overrides collects, sorted by key, the old state of every key in [start, end)
+// changed after the view's version.
+func (v *view) overrides(start, end []byte) ([]override, error) {
+	seen := map[string]bool{}
+	var out []override
+	for w := v.version + 1; w <= v.s.version; w++ {
+		p := append(undoPrefix(w), undoKindLeaf)
+		err := v.s.scan(p, prefixEnd(p), func(k, val []byte) error {
+			present, key, old, err := decodeUndo(val)
+			if err != nil {
+				return err
+			}
+			if present && !seen[string(key)] && inRange(key, start, end) {
+				out = append(out, override{key: bytes.Clone(key), value: bytes.Clone(old), present: true})
+			}
+			if present {
+				seen[string(key)] = true
+				return nil
+			}
+			return v.absentOverride(k[len(p):], start, end, seen, &out)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i].key, out[j].key) < 0 })
+	return out, nil
+}
+
+// absentOverride records a key that did not exist at the view's version. Its
+// name is not in the undo record, so it is found from the latest leaf index or
+// a later undo record.
+func (v *view) absentOverride(kh, start, end []byte, seen map[string]bool, out *[]override) error {
+	key, err := v.s.keyOfHash(kh, v.version)
+	if err != nil || key == nil || seen[string(key)] {
+		return err
+	}
+	seen[string(key)] = true
+	if inRange(key, start, end) {
+		*out = append(*out, override{key: key})
+	}
+	return nil
+}
+
+// keyOfHash finds the key whose hash is kh, from the latest leaf index or the
+// undo records after version.
+func (s *Store) keyOfHash(kh []byte, version int64) ([]byte, error) {
+	if v, ok, err := s.getRaw(s.db, leafKey(kh)); err != nil || ok {
+		if err == nil && len(v) <= 32 {
+			err = fmt.Errorf("store: corrupt leaf entry %x", kh)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return v[32:], nil
+	}
+	for w := s.version; w > version; w-- {
+		b, ok, err := s.getRaw(s.db, undoLeafKey(w, kh))
+		if err != nil {
+			return nil, err
+		}
+		if present, key, _, err := decodeUndo(b); ok && (present || err != nil) {
+			return key, err
+		}
+	}
+	return nil, nil // created and deleted again after version: absent throughout
+}
+
+func inRange(key, start, end []byte) bool {
+	return bytes.Compare(key, start) >= 0 && (end == nil || bytes.Compare(key, end) < 0)
+}
+
+// mergeIterate walks the latest flat index and the overrides together.
+func mergeIterate(it *pebble.Iterator, over []override, fn func(key, value []byte) bool) {
+	for it.First(); it.Valid() || len(over) > 0; {
+		c := 1 // > 0: take the override; < 0: take the iterator; 0: override replaces it
+		if it.Valid() {
+			c = -1
+			if len(over) > 0 {
+				c = bytes.Compare(it.Key()[1:], over[0].key)
+			}
+		}
+		if c < 0 {
+			if !fn(it.Key()[1:], it.Value()) {
+				return
+			}
+			it.Next()
+			continue
+		}
+		o := over[0]
+		over = over[1:]
+		if c == 0 {
+			it.Next()
+		}
+		if o.present && !fn(o.key, o.value) {
+			return
+		}
+	}
+}
+
+// scan calls fn on each entry in [lo, hi) of the DB.
+func (s *Store) scan(lo, hi []byte, fn func(k, v []byte) error) error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		if err := fn(it.Key(), it.Value()); err != nil {
+			_ = it.Close()
+			return err
+		}
+	}
+	return it.Close()
+}
+
+// blobCache keeps decoded node history records; they never change once written.
+type blobCache struct {
+	mu       sync.Mutex
+	m        map[[2]int64][]byte
+	bytes    int
+	maxBytes int
+}
+
+func newBlobCache(maxBytes int) *blobCache {
+	return &blobCache{m: map[[2]int64][]byte{}, maxBytes: maxBytes}
+}
+
+func (s *Store) nodeBlob(w int64, d int) ([]byte, error) {
+	c := s.blobs
+	k := [2]int64{w, int64(d)}
+	c.mu.Lock()
+	b, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, _, err := s.getRaw(s.db, undoNodeKey(w, d))
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bytes+len(b) > c.maxBytes {
+		c.m, c.bytes = map[[2]int64][]byte{}, 0
+	}
+	c.m[k] = b
+	c.bytes += len(b)
+	return b, nil
+}

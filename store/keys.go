@@ -1,0 +1,116 @@
+package store
+
+import "encoding/binary"
+
+// Pebble key layout. Every key starts with a one-byte prefix:
+//
+//	L | key                          -> value                 flat index, latest version
+//	K | kh(32)                       -> sha256(value) || key  leaf index, latest version, kh = sha256(key)
+//	B | bucket(4, BE)                -> hash(32) || flag(1)   bucket summaries (tree level BucketDepth), latest
+//	U | version(8, BE) | K | kh(32)  -> undo record of a leaf (previous value or absent), see encodeUndo
+//	U | version(8, BE) | N | level(1) -> packed previous nodes of that tree level, see encodeNodeBlob
+//	V | version(8, BE)               -> root(32)
+//	M | name                         -> metadata (latest, depth, oldest, count, import)
+//	X | key                          -> value                 aux keyspace, latest only, outside the tree
+//
+// The undo log is keyed version first so that dropping the history of all
+// versions below some version is a single DeleteRange.
+const (
+	prefixFlat    byte = 'L'
+	prefixLeaf    byte = 'K'
+	prefixBucket  byte = 'B'
+	prefixUndo    byte = 'U'
+	prefixVersion byte = 'V'
+	prefixMeta    byte = 'M'
+	prefixAux     byte = 'X'
+
+	undoKindLeaf byte = 'K'
+	undoKindNode byte = 'N'
+)
+
+var (
+	metaLatest = []byte{prefixMeta, 'l'} // version(8) || root(32)
+	metaDepth  = []byte{prefixMeta, 'd'} // bucket depth(1), written once at creation
+	metaOldest = []byte{prefixMeta, 'o'} // oldest retained version(8)
+	metaCount  = []byte{prefixMeta, 'c'} // number of Merkle keys(8)
+	metaImport = []byte{prefixMeta, 'i'} // present while a snapshot import is in progress
+)
+
+func prefixed(p byte, b []byte) []byte {
+	k := make([]byte, 1+len(b))
+	k[0] = p
+	copy(k[1:], b)
+	return k
+}
+
+func flatKey(key []byte) []byte { return prefixed(prefixFlat, key) }
+func auxKey(key []byte) []byte  { return prefixed(prefixAux, key) }
+func leafKey(kh []byte) []byte  { return prefixed(prefixLeaf, kh) }
+
+func bucketKey(b uint64) []byte {
+	k := make([]byte, 5)
+	k[0] = prefixBucket
+	binary.BigEndian.PutUint32(k[1:], uint32(b))
+	return k
+}
+
+func versionKey(v int64) []byte {
+	k := make([]byte, 9)
+	k[0] = prefixVersion
+	binary.BigEndian.PutUint64(k[1:], uint64(v))
+	return k
+}
+
+// undoPrefix is U | version: everything the commit of version v undoes.
+func undoPrefix(v int64) []byte {
+	k := make([]byte, 9)
+	k[0] = prefixUndo
+	binary.BigEndian.PutUint64(k[1:], uint64(v))
+	return k
+}
+
+func undoLeafKey(v int64, kh []byte) []byte {
+	return append(append(undoPrefix(v), undoKindLeaf), kh...)
+}
+
+func undoNodeKey(v int64, level int) []byte {
+	return append(undoPrefix(v), undoKindNode, byte(level))
+}
+
+// prefixEnd returns the smallest key greater than every key with prefix p,
+// or nil if there is none.
+func prefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// rangeBounds maps a user range [start, end) (end nil = unbounded) to Pebble
+// bounds inside prefix p.
+func rangeBounds(p byte, start, end []byte) (lower, upper []byte) {
+	lower = prefixed(p, start)
+	if end == nil {
+		return lower, []byte{p + 1}
+	}
+	return lower, prefixed(p, end)
+}
+
+// bucketBounds returns the leaf-index key range of bucket b at the given depth.
+func bucketBounds(b uint64, depth int, p []byte) (lower, upper []byte) {
+	lower = append(append([]byte(nil), p...), u64(b<<(64-depth))...)
+	if b+1 == 1<<depth {
+		return lower, prefixEnd(p)
+	}
+	return lower, append(append([]byte(nil), p...), u64((b+1)<<(64-depth))...)
+}
+
+func u64(x uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, x)
+	return b
+}

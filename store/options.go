@@ -1,0 +1,149 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+	"runtime"
+
+	"github.com/cockroachdb/pebble"
+	"github.com/cockroachdb/pebble/bloom"
+	"github.com/cockroachdb/pebble/vfs"
+)
+
+// Limits on what one change may hold.
+const (
+	MaxKeyBytes   = 1024
+	MaxValueBytes = 4 << 20
+
+	defaultBucketDepth   = 16
+	minBucketDepth       = 12
+	maxBucketDepth       = 26
+	defaultCacheBytes    = 256 << 20
+	defaultMemTableBytes = 64 << 20
+)
+
+// Options configure Open. The zero value is usable.
+type Options struct {
+	FS            vfs.FS                           // nil means vfs.Default
+	BucketDepth   int                              // used only when creating a new store; 0 means 16
+	CacheBytes    int64                            // Pebble block cache; 0 means 256 MiB
+	MemTableBytes uint64                           // 0 means 64 MiB
+	Logger        func(format string, args ...any) // optional
+}
+
+// Errors returned by the store. Wrapped errors match with errors.Is.
+var (
+	ErrVersionPruned  = errors.New("store: version pruned")
+	ErrVersionUnknown = errors.New("store: version unknown")
+	ErrFailed         = errors.New("store: failed after a write error, restart the process")
+	ErrClosed         = errors.New("store: closed")
+	ErrEmptyTree      = errors.New("store: the tree is empty at this version, its root is 32 zero bytes and it holds no proof")
+	ErrNothingStaged  = errors.New("store: nothing staged")
+)
+
+// DepthFor returns a bucket depth for a store expected to hold n keys: about
+// eight keys per bucket, clamped to [12, 26]. Memory for the resident levels is
+// about 66 bytes times 2^depth.
+func DepthFor(expectedKeys int64) int {
+	if expectedKeys <= 8 {
+		return minBucketDepth
+	}
+	d := bits.Len64(uint64((expectedKeys+7)/8 - 1)) // ceil(log2(n/8))
+	return min(max(d, minBucketDepth), maxBucketDepth)
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.FS == nil {
+		o.FS = vfs.Default
+	}
+	if o.BucketDepth == 0 {
+		o.BucketDepth = defaultBucketDepth
+	}
+	if o.BucketDepth < minBucketDepth || o.BucketDepth > maxBucketDepth {
+		return o, fmt.Errorf("store: bucket depth %d outside [%d, %d]", o.BucketDepth, minBucketDepth, maxBucketDepth)
+	}
+	if o.CacheBytes <= 0 {
+		o.CacheBytes = defaultCacheBytes
+	}
+	if o.MemTableBytes == 0 {
+		o.MemTableBytes = defaultMemTableBytes
+	}
+	if o.Logger == nil {
+		o.Logger = func(string, ...any) {}
+	}
+	return o, nil
+}
+
+// pebbleOptions tunes Pebble for this store's write pattern: one large synced
+// batch per block of mostly random keys, point reads of the flat index, short
+// range scans of the leaf index, and history dropped by key range.
+func pebbleOptions(o Options, cache *pebble.Cache) *pebble.Options {
+	po := &pebble.Options{
+		FS: o.FS,
+		// Shared block cache: holds index/filter blocks and hot data blocks of the
+		// flat and leaf indexes, which every read and every bucket rescan touch.
+		Cache: cache,
+		// A large memtable takes several blocks' batches before a flush, so
+		// flushes are rarer and produce larger, better-sorted L0 files.
+		MemTableSize: o.MemTableBytes,
+		// Allow a few memtables to queue behind a running flush before writes
+		// stall; commits come in bursts.
+		MemTableStopWritesThreshold: 4,
+		// Compact L0 into Lbase as soon as a few files pile up, so point reads and
+		// bucket scans check few overlapping L0 files...
+		L0CompactionThreshold: 4,
+		// ...but only stop writes far later: a stall blocks the ABCI Commit, a
+		// backlog of L0 files only slows reads a little for a while.
+		L0StopWritesThreshold: 36,
+		// A larger Lbase means fewer levels for the same data, so fewer files to
+		// probe per read and less rewriting per byte.
+		LBaseMaxBytes: 256 << 20,
+		// Keys are hashed, so writes land everywhere; more than one compaction at
+		// a time keeps L0 from backing up behind one long Lbase->L6 compaction.
+		MaxConcurrentCompactions: func() int { return max(2, runtime.GOMAXPROCS(0)) },
+		Logger:                   pebbleLogger{o.Logger},
+		FormatMajorVersion:       pebble.FormatNewest,
+	}
+	po.Levels = make([]pebble.LevelOptions, 7)
+	for i := range po.Levels {
+		l := &po.Levels[i]
+		// Bloom filters: most Gets on the write path (previous values) and most
+		// flat-index reads of absent keys are answered without a data block read.
+		l.FilterPolicy = bloom.FilterPolicy(10)
+		l.FilterType = pebble.TableFilter
+		// Small blocks suit point reads and the few-entry bucket scans.
+		l.BlockSize = 4 << 10
+		// Bigger files than the 2 MiB default: fewer files, smaller manifest,
+		// cheaper delete-only compactions when pruned history is dropped.
+		l.TargetFileSize = int64(8<<20) << min(i, 3)
+	}
+	po.EnsureDefaults()
+	return po
+}
+
+// pebbleLogger forwards Pebble's log lines and turns its fatal errors (for
+// example a failed WAL write inside Commit) into a panic that the store
+// recovers and turns into the failed state, instead of exiting the process.
+type pebbleLogger struct{ logf func(string, ...any) }
+
+type pebbleFatal struct{ msg string }
+
+func (l pebbleLogger) Infof(format string, args ...any) { l.logf(format, args...) }
+
+func (l pebbleLogger) Fatalf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	l.logf("pebble fatal: %s", msg)
+	panic(pebbleFatal{msg})
+}
+
+// recoverFatal converts a pebbleFatal panic into an error in *err.
+func recoverFatal(err *error) {
+	if r := recover(); r != nil {
+		f, ok := r.(pebbleFatal)
+		if !ok {
+			panic(r)
+		}
+		*err = errors.New("pebble: " + f.msg)
+	}
+}

@@ -1,0 +1,290 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+
+	ics23 "github.com/cosmos/ics23/go"
+)
+
+// ProofSpec returns the store's proof spec: a copy of ics23.SmtSpec, so the
+// stock ics23 verifier checks the store's proofs.
+func ProofSpec() *ics23.ProofSpec {
+	return &ics23.ProofSpec{
+		LeafSpec: &ics23.LeafOp{
+			Hash:         ics23.HashOp_SHA256,
+			PrehashKey:   ics23.HashOp_SHA256,
+			PrehashValue: ics23.HashOp_SHA256,
+			Length:       ics23.LengthOp_NO_PREFIX,
+			Prefix:       []byte{0},
+		},
+		InnerSpec: &ics23.InnerSpec{
+			ChildOrder:      []int32{0, 1},
+			ChildSize:       32,
+			MinPrefixLength: 1,
+			MaxPrefixLength: 1,
+			EmptyChild:      make([]byte, 32),
+			Hash:            ics23.HashOp_SHA256,
+		},
+		MaxDepth:                   256,
+		PrehashKeyBeforeComparison: true,
+	}
+}
+
+// Proof returns a proof that key has its value at version (existence), or
+// that it is absent (non-existence, from its neighbours in hash order).
+func (s *Store) Proof(version int64, key []byte) (*ics23.CommitmentProof, error) {
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, err := s.viewAt(version)
+	if err != nil {
+		return nil, err
+	}
+	root, err := v.root()
+	if err != nil {
+		return nil, err
+	}
+	if root == ([32]byte{}) {
+		return nil, ErrEmptyTree
+	}
+	val, present, err := v.value(key)
+	if err != nil {
+		return nil, err
+	}
+	var p *ics23.CommitmentProof
+	if present {
+		p, err = v.existence(key, val)
+	} else {
+		p, err = v.nonExistence(key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, checkCalculated(p, root)
+}
+
+// checkCalculated asserts that a freshly built proof hashes to the root.
+func checkCalculated(p *ics23.CommitmentProof, root [32]byte) error {
+	got, err := p.Calculate()
+	if err != nil || !bytes.Equal(got, root[:]) {
+		return fmtJoin(err, "store: invariant broken: proof does not hash to root %x", root)
+	}
+	return nil
+}
+
+func (v *view) existence(key, value []byte) (*ics23.CommitmentProof, error) {
+	ep, err := v.existenceProof(key, value)
+	if err != nil {
+		return nil, err
+	}
+	return &ics23.CommitmentProof{Proof: &ics23.CommitmentProof_Exist{Exist: ep}}, nil
+}
+
+func (v *view) existenceProof(key, value []byte) (*ics23.ExistenceProof, error) {
+	kh := sha256.Sum256(key)
+	sibs, end, err := v.path(&kh)
+	if err != nil {
+		return nil, err
+	}
+	want := leafHash(&kh, ptr(sha256.Sum256(value)))
+	if !end.single || end.h != want {
+		return nil, fmt.Errorf("store: invariant broken: leaf of key %x not found where its path ends", key)
+	}
+	ep := &ics23.ExistenceProof{Key: key, Value: value, Leaf: ProofSpec().LeafSpec}
+	for i := len(sibs) - 1; i >= 0; i-- {
+		ep.Path = append(ep.Path, innerOp(sibs[i]))
+	}
+	return ep, nil
+}
+
+func ptr[T any](x T) *T { return &x }
+
+func innerOp(s sibling) *ics23.InnerOp {
+	op := &ics23.InnerOp{Hash: ics23.HashOp_SHA256}
+	if s.right {
+		op.Prefix = append([]byte{1}, s.h[:]...)
+	} else {
+		op.Prefix, op.Suffix = []byte{1}, append([]byte(nil), s.h[:]...)
+	}
+	return op
+}
+
+// path walks from the root toward kh and returns the siblings top-down and
+// the node where the walk ends (empty, or a single leaf).
+func (v *view) path(kh *[32]byte) ([]sibling, node, error) {
+	depth := v.s.depth
+	var sibs []sibling
+	for d := 0; d < depth; d++ {
+		n, err := v.node(d, prefixIndex(kh, d))
+		if err != nil || n.empty() || n.single {
+			return sibs, n, err
+		}
+		i := prefixIndex(kh, d+1)
+		sib, err := v.node(d+1, i^1)
+		if err != nil {
+			return nil, node{}, err
+		}
+		sibs = append(sibs, sibling{h: sib.h, right: i&1 == 1})
+	}
+	b := prefixIndex(kh, depth)
+	n, err := v.node(depth, b)
+	if err != nil || n.empty() || n.single {
+		return sibs, n, err
+	}
+	leaves, err := v.leaves(b)
+	if err != nil {
+		return nil, node{}, err
+	}
+	sibs, rest := bucketPath(leaves, kh, depth, sibs)
+	if len(rest) == 0 {
+		return sibs, node{}, nil
+	}
+	return sibs, leafNode(&rest[0]), nil
+}
+
+func (v *view) nonExistence(key []byte) (*ics23.CommitmentProof, error) {
+	kh := sha256.Sum256(key)
+	left, right, err := v.neighbours(&kh)
+	if err != nil {
+		return nil, err
+	}
+	ne := &ics23.NonExistenceProof{Key: key}
+	for _, side := range []struct {
+		l   *leaf
+		dst **ics23.ExistenceProof
+	}{{left, &ne.Left}, {right, &ne.Right}} {
+		if side.l == nil {
+			continue
+		}
+		val, ok, err := v.value(side.l.key)
+		if err != nil || !ok {
+			return nil, fmtJoin(err, "store: invariant broken: neighbour %x has no value", side.l.key)
+		}
+		if *side.dst, err = v.existenceProof(side.l.key, val); err != nil {
+			return nil, err
+		}
+	}
+	return &ics23.CommitmentProof{Proof: &ics23.CommitmentProof_Nonexist{Nonexist: ne}}, nil
+}
+
+// neighbours returns the leaves just before and after kh in hash order.
+func (v *view) neighbours(kh *[32]byte) (left, right *leaf, err error) {
+	depth := v.s.depth
+	b := prefixIndex(kh, depth)
+	leaves, err := v.leaves(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range leaves {
+		c := bytes.Compare(leaves[i].kh[:], kh[:])
+		if c < 0 {
+			left = &leaves[i]
+		}
+		if c > 0 && right == nil {
+			right = &leaves[i]
+		}
+	}
+	if left == nil {
+		if left, err = v.edgeLeaf(b, true); err != nil {
+			return nil, nil, err
+		}
+	}
+	if right == nil {
+		right, err = v.edgeLeaf(b, false)
+	}
+	return left, right, err
+}
+
+// edgeLeaf finds the last leaf of the nearest non-empty bucket before b
+// (before = true) or the first leaf of the nearest one after b.
+func (v *view) edgeLeaf(b uint64, before bool) (*leaf, error) {
+	depth := v.s.depth
+	for d := depth; d > 0; d-- {
+		i := b >> (depth - d)
+		if (i&1 == 1) != before {
+			continue
+		}
+		n, err := v.node(d, i^1)
+		if err != nil {
+			return nil, err
+		}
+		if !n.empty() {
+			return v.descendEdge(d, i^1, before)
+		}
+	}
+	return nil, nil
+}
+
+// descendEdge goes from non-empty node (d, i) to its right-most (before) or
+// left-most leaf.
+func (v *view) descendEdge(d int, i uint64, rightMost bool) (*leaf, error) {
+	for ; d < v.s.depth; d++ {
+		first, second := 2*i, 2*i+1
+		if rightMost {
+			first, second = second, first
+		}
+		n, err := v.node(d+1, first)
+		if err != nil {
+			return nil, err
+		}
+		i = second
+		if !n.empty() {
+			i = first
+		}
+	}
+	leaves, err := v.leaves(i)
+	if err != nil || len(leaves) == 0 {
+		return nil, fmtJoin(err, "store: invariant broken: non-empty bucket %d has no leaves", i)
+	}
+	if rightMost {
+		return &leaves[len(leaves)-1], nil
+	}
+	return &leaves[0], nil
+}
+
+// VerifyMembership checks with the stock ics23 verifier and ProofSpec that
+// proof proves key has value under root. It never panics.
+func VerifyMembership(root []byte, proof *ics23.CommitmentProof, key, value []byte) (err error) {
+	defer recoverVerify(&err)
+	if proof == nil {
+		return errors.New("store: nil proof")
+	}
+	if ics23.VerifyMembership(ProofSpec(), root, proof, key, value) {
+		return nil
+	}
+	if ep := proof.GetExist(); ep != nil {
+		if err := ep.Verify(ProofSpec(), root, key, value); err != nil {
+			return fmt.Errorf("store: membership proof rejected: %w", err)
+		}
+	}
+	return errors.New("store: membership proof rejected")
+}
+
+// VerifyNonMembership checks with the stock ics23 verifier and ProofSpec that
+// proof proves key is absent under root. It never panics.
+func VerifyNonMembership(root []byte, proof *ics23.CommitmentProof, key []byte) (err error) {
+	defer recoverVerify(&err)
+	if proof == nil {
+		return errors.New("store: nil proof")
+	}
+	if ics23.VerifyNonMembership(ProofSpec(), root, proof, key) {
+		return nil
+	}
+	if np := proof.GetNonexist(); np != nil {
+		if err := np.Verify(ProofSpec(), root, key); err != nil {
+			return fmt.Errorf("store: non-membership proof rejected: %w", err)
+		}
+	}
+	return errors.New("store: non-membership proof rejected")
+}
+
+func recoverVerify(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("store: malformed proof: %v", r)
+	}
+}

@@ -1,0 +1,381 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble"
+)
+
+// staged is the computed next version, not yet persisted.
+type staged struct {
+	version   int64
+	root      node
+	deltas    []levelDelta
+	batch     *pebble.Batch
+	count     int64
+	changed   int
+	stageTime time.Duration
+}
+
+func (st *staged) close() {
+	if st.batch != nil {
+		_ = st.batch.Close()
+		st.batch = nil
+	}
+}
+
+// keyChange is a validated change with its key hash.
+type keyChange struct {
+	kh    [32]byte
+	key   []byte
+	value []byte
+	del   bool
+}
+
+// leafOp is a change that alters the tree, with the state it replaces.
+type leafOp struct {
+	keyChange
+	vh         [32]byte
+	wasPresent bool
+	oldValue   []byte
+}
+
+// bucketResult is the outcome of restaging one bucket.
+type bucketResult struct {
+	idx uint64
+	old node
+	new node
+	ops []leafOp
+}
+
+// Stage validates changes and aux, computes the root of the next version with
+// them and keeps the result for Commit, without persisting anything. A later
+// change to the same key wins; calling Stage again replaces the staged set.
+// Readers keep seeing the latest committed version.
+func (s *Store) Stage(changes []Change, aux []Change) (root []byte, err error) {
+	s.ioMu.Lock()
+	defer s.ioMu.Unlock()
+	start := time.Now()
+	kcs, err := prepareChanges(changes)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAux(aux); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	err, version, count := s.state(), s.version, s.count
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.stage(version+1, count, kcs, aux)
+	if err != nil {
+		return nil, err
+	}
+	st.stageTime = time.Since(start)
+	if s.staged != nil {
+		s.staged.close()
+	}
+	s.staged = st
+	return append([]byte(nil), st.root.h[:]...), nil
+}
+
+func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*staged, error) {
+	results, err := s.restageBuckets(kcs)
+	if err != nil {
+		return nil, err
+	}
+	var buckets levelDelta
+	for _, r := range results {
+		if r.new != r.old {
+			buckets = append(buckets, nodeChange{idx: r.idx, old: r.old, new: r.new})
+		}
+	}
+	st := &staged{version: version, deltas: propagate(s.tree, buckets), root: s.tree.root()}
+	if d := st.deltas[0]; len(d) == 1 {
+		st.root = d[0].new
+	}
+	st.batch = s.db.NewBatch()
+	st.count = count
+	if err := st.fill(results, aux, s.depth); err != nil {
+		st.close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// prepareChanges validates, deduplicates (last wins) and sorts changes by key hash.
+func prepareChanges(changes []Change) ([]keyChange, error) {
+	last := make(map[string]int, len(changes))
+	for i, c := range changes {
+		if err := checkKey(c.Key); err != nil {
+			return nil, err
+		}
+		if !c.Delete && (len(c.Value) == 0 || len(c.Value) > MaxValueBytes) {
+			return nil, fmt.Errorf("store: value of %d bytes for key %x, want 1..%d (ics23 cannot prove an empty value)", len(c.Value), c.Key, MaxValueBytes)
+		}
+		last[string(c.Key)] = i
+	}
+	kcs := make([]keyChange, 0, len(last))
+	for i, c := range changes {
+		if last[string(c.Key)] != i {
+			continue
+		}
+		kc := keyChange{kh: sha256.Sum256(c.Key), key: c.Key, del: c.Delete}
+		if !c.Delete {
+			kc.value = c.Value
+		}
+		kcs = append(kcs, kc)
+	}
+	sort.Slice(kcs, func(i, j int) bool { return bytes.Compare(kcs[i].kh[:], kcs[j].kh[:]) < 0 })
+	return kcs, nil
+}
+
+func checkAux(aux []Change) error {
+	for _, c := range aux {
+		if err := checkKey(c.Key); err != nil {
+			return err
+		}
+		if !c.Delete && (c.Value == nil || len(c.Value) > MaxValueBytes) {
+			return fmt.Errorf("store: aux value for key %x is nil or over %d bytes", c.Key, MaxValueBytes)
+		}
+	}
+	return nil
+}
+
+// restageBuckets groups the sorted changes by bucket and restages each touched
+// bucket, spreading buckets over GOMAXPROCS workers. Results are in bucket
+// order whatever the number of workers.
+func (s *Store) restageBuckets(kcs []keyChange) ([]bucketResult, error) {
+	var groups [][]keyChange
+	for i := 0; i < len(kcs); {
+		b := prefixIndex(&kcs[i].kh, s.depth)
+		j := i + 1
+		for j < len(kcs) && prefixIndex(&kcs[j].kh, s.depth) == b {
+			j++
+		}
+		groups = append(groups, kcs[i:j])
+		i = j
+	}
+	results := make([]bucketResult, len(groups))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(groups)/64))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for g := w * len(groups) / workers; g < (w+1)*len(groups)/workers && errs[w] == nil; g++ {
+				results[g], errs[w] = s.restageBucket(groups[g])
+			}
+		}(w)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
+}
+
+// restageBucket rescans one bucket's leaves, applies its changes and rehashes it.
+func (s *Store) restageBucket(kcs []keyChange) (bucketResult, error) {
+	b := prefixIndex(&kcs[0].kh, s.depth)
+	cur, err := scanLeaves(s.db, b, s.depth)
+	if err != nil {
+		return bucketResult{}, err
+	}
+	res := bucketResult{idx: b, old: s.tree.node(s.depth, b)}
+	next := make([]leaf, 0, len(cur)+len(kcs))
+	i := 0
+	for _, kc := range kcs {
+		for i < len(cur) && bytes.Compare(cur[i].kh[:], kc.kh[:]) < 0 {
+			next = append(next, cur[i])
+			i++
+		}
+		var old *leaf
+		if i < len(cur) && cur[i].kh == kc.kh {
+			old = &cur[i]
+			i++
+		}
+		op, keep, err := s.leafChange(kc, old)
+		if err != nil {
+			return bucketResult{}, err
+		}
+		if keep != nil {
+			next = append(next, *keep)
+		}
+		if op != nil {
+			res.ops = append(res.ops, *op)
+		}
+	}
+	next = append(next, cur[i:]...)
+	res.new = subtree(next, s.depth)
+	return res, nil
+}
+
+// leafChange decides what kc does to the leaf old (nil if absent): the op to
+// record (nil if kc changes nothing) and the leaf to keep in the bucket.
+func (s *Store) leafChange(kc keyChange, old *leaf) (*leafOp, *leaf, error) {
+	if old != nil && !bytes.Equal(old.key, kc.key) {
+		return nil, nil, fmt.Errorf("store: invariant broken: keys %x and %x share a hash", old.key, kc.key)
+	}
+	op := &leafOp{keyChange: kc, wasPresent: old != nil}
+	if !kc.del {
+		op.vh = sha256.Sum256(kc.value)
+	}
+	switch {
+	case kc.del && old == nil:
+		return nil, nil, nil
+	case !kc.del && old != nil && old.vh == op.vh:
+		return nil, old, nil
+	}
+	if old != nil {
+		v, ok, err := s.getRaw(s.db, flatKey(kc.key))
+		if err != nil || !ok {
+			return nil, nil, fmtJoin(err, "store: corrupt: leaf without value for key %x", kc.key)
+		}
+		op.oldValue = v
+	}
+	if kc.del {
+		return op, nil, nil
+	}
+	return op, &leaf{kh: kc.kh, vh: op.vh, key: kc.key}, nil
+}
+
+// fill writes the whole version into the batch.
+func (st *staged) fill(results []bucketResult, aux []Change, depth int) error {
+	b := st.batch
+	for _, r := range results {
+		for i := range r.ops {
+			if err := st.putLeafOp(&r.ops[i]); err != nil {
+				return err
+			}
+		}
+	}
+	for _, e := range st.deltas[depth] {
+		if err := b.Set(bucketKey(e.idx), encodeNode(e.new), nil); err != nil {
+			return err
+		}
+	}
+	for d, ld := range st.deltas {
+		if len(ld) > 0 {
+			if err := b.Set(undoNodeKey(st.version, d), encodeNodeBlob(ld), nil); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range aux {
+		if err := putOrDelete(b, auxKey(c.Key), c.Value, c.Delete); err != nil {
+			return err
+		}
+	}
+	return st.putMeta()
+}
+
+func (st *staged) putLeafOp(op *leafOp) error {
+	st.changed++
+	switch {
+	case op.del:
+		st.count--
+	case !op.wasPresent:
+		st.count++
+	}
+	b := st.batch
+	if err := b.Set(undoLeafKey(st.version, op.kh[:]), encodeUndo(op), nil); err != nil {
+		return err
+	}
+	if err := putOrDelete(b, flatKey(op.key), op.value, op.del); err != nil {
+		return err
+	}
+	lv := append(append(make([]byte, 0, 32+len(op.key)), op.vh[:]...), op.key...)
+	return putOrDelete(b, leafKey(op.kh[:]), lv, op.del)
+}
+
+func (st *staged) putMeta() error {
+	latest := binary.BigEndian.AppendUint64(nil, uint64(st.version))
+	latest = append(latest, st.root.h[:]...)
+	if err := st.batch.Set(versionKey(st.version), st.root.h[:], nil); err != nil {
+		return err
+	}
+	if err := st.batch.Set(metaLatest, latest, nil); err != nil {
+		return err
+	}
+	return st.batch.Set(metaCount, u64(uint64(st.count)), nil)
+}
+
+func putOrDelete(b *pebble.Batch, k, v []byte, del bool) error {
+	if del {
+		return b.Delete(k, nil)
+	}
+	return b.Set(k, v, nil)
+}
+
+// Commit persists the staged version (an empty version with the same root if
+// nothing is staged) as one synced Pebble batch and makes it the latest. A
+// write error fails the store.
+func (s *Store) Commit() (CommitInfo, error) {
+	if s.staged == nil {
+		if _, err := s.Stage(nil, nil); err != nil {
+			return CommitInfo{}, err
+		}
+	}
+	s.ioMu.Lock()
+	defer s.ioMu.Unlock()
+	st := s.staged
+	s.staged = nil
+	defer st.close()
+	start := time.Now()
+	if err := s.writeAndSwap(st, start); err != nil {
+		if isStateErr(err) {
+			return CommitInfo{}, err
+		}
+		return CommitInfo{}, s.fail(err)
+	}
+	return CommitInfo{Version: st.version, Root: append([]byte(nil), st.root.h[:]...)}, nil
+}
+
+type stateErr struct{ error }
+
+func (e stateErr) Unwrap() error { return e.error }
+
+func isStateErr(err error) bool { _, ok := err.(stateErr); return ok }
+
+func (s *Store) writeAndSwap(st *staged, start time.Time) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer recoverFatal(&err)
+	if err := s.state(); err != nil {
+		return stateErr{err}
+	}
+	if st.version != s.version+1 {
+		return stateErr{fmt.Errorf("store: staged version %d does not follow %d", st.version, s.version)}
+	}
+	n := len(st.batch.Repr())
+	if err := st.batch.Commit(pebble.Sync); err != nil {
+		return err
+	}
+	s.tree.apply(st.deltas)
+	s.version, s.root, s.count = st.version, st.root.h, st.count
+	s.stats.LastCommitTime = time.Since(start)
+	s.stats.LastStageTime = st.stageTime
+	s.stats.LastBatchBytes = n
+	s.stats.LastChangedLeaves = st.changed
+	return nil
+}
+
+func fmtJoin(err error, format string, args ...any) error {
+	if err != nil {
+		return fmt.Errorf(format+": %w", append(args, err)...)
+	}
+	return fmt.Errorf(format, args...)
+}

@@ -1,0 +1,321 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble"
+)
+
+// CommitInfo names a committed version and its root.
+type CommitInfo struct {
+	Version int64
+	Root    []byte
+}
+
+// Change is one write: a set of Key to Value, or a delete of Key.
+type Change struct {
+	Key, Value []byte
+	Delete     bool
+}
+
+// Stats are cheap counters about the store.
+type Stats struct {
+	Keys              int64         // Merkle keys at the latest version (exact)
+	Version           int64         // latest committed version
+	OldestVersion     int64         // oldest version still readable
+	BucketDepth       int           // resident tree depth, fixed at creation
+	LastCommitTime    time.Duration // wall time of the last Commit (write and swap)
+	LastStageTime     time.Duration // wall time of the last Stage
+	LastBatchBytes    int           // size of the last committed Pebble batch
+	LastChangedLeaves int           // leaves the last commit changed
+}
+
+// Store is a versioned, Merkle-indexed key-value store. See the package doc
+// for which methods may run concurrently.
+type Store struct {
+	opts  Options
+	db    *pebble.DB
+	depth int
+
+	mu      sync.RWMutex // guards everything below; Commit holds it to swap versions
+	tree    *resident
+	version int64
+	root    [32]byte
+	oldest  int64
+	count   int64
+	failed  error
+	closed  bool
+	stats   Stats
+
+	staged *staged    // owned by the ABCI goroutine
+	blobs  *blobCache // decoded node history, for old versions
+	ioMu   sync.Mutex // serialises Prune, import and Commit writes
+}
+
+// Open opens or creates the store in dir.
+func Open(dir string, opts Options) (s *Store, err error) {
+	defer recoverFatal(&err)
+	opts, err = opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	cache := pebble.NewCache(opts.CacheBytes)
+	defer cache.Unref()
+	db, err := pebble.Open(dir, pebbleOptions(opts, cache))
+	if err != nil {
+		return nil, fmt.Errorf("store: open pebble: %w", err)
+	}
+	s = &Store{opts: opts, db: db, blobs: newBlobCache(64 << 20)}
+	if err := s.load(); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) load() error {
+	if err := s.loadDepth(); err != nil {
+		return err
+	}
+	if err := s.discardPartialImport(); err != nil {
+		return err
+	}
+	if err := s.loadMeta(); err != nil {
+		return err
+	}
+	return s.loadTree()
+}
+
+func (s *Store) loadDepth() error {
+	b, ok, err := s.getRaw(s.db, metaDepth)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if len(b) != 1 || int(b[0]) < minBucketDepth || int(b[0]) > maxBucketDepth {
+			return fmt.Errorf("store: corrupt bucket depth %x", b)
+		}
+		s.depth = int(b[0])
+		return nil
+	}
+	if _, ok, err := s.getRaw(s.db, metaLatest); err != nil || ok {
+		return errors.Join(err, errors.New("store: corrupt metadata: versions without a bucket depth"))
+	}
+	s.depth = s.opts.BucketDepth
+	return s.db.Set(metaDepth, []byte{byte(s.depth)}, pebble.Sync)
+}
+
+func (s *Store) loadMeta() error {
+	b, ok, err := s.getRaw(s.db, metaLatest)
+	if err != nil || !ok {
+		return err
+	}
+	if len(b) != 40 {
+		return fmt.Errorf("store: corrupt latest version record %x", b)
+	}
+	s.version = int64(binary.BigEndian.Uint64(b))
+	copy(s.root[:], b[8:])
+	if s.oldest, err = s.getInt(metaOldest); err != nil {
+		return err
+	}
+	s.count, err = s.getInt(metaCount)
+	return err
+}
+
+func (s *Store) getInt(k []byte) (int64, error) {
+	b, ok, err := s.getRaw(s.db, k)
+	if err != nil || !ok {
+		return 0, err
+	}
+	if len(b) != 8 {
+		return 0, fmt.Errorf("store: corrupt metadata %q: %x", k, b)
+	}
+	return int64(binary.BigEndian.Uint64(b)), nil
+}
+
+// loadTree rebuilds the resident levels from the bucket summaries and checks
+// the result against the recorded root.
+func (s *Store) loadTree() error {
+	t := newResident(s.depth)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixBucket}, UpperBound: []byte{prefixBucket + 1}})
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		k := it.Key()
+		n, _, err := decodeNode(it.Value())
+		if err != nil || len(k) != 5 || uint64(binary.BigEndian.Uint32(k[1:])) >= 1<<s.depth {
+			_ = it.Close()
+			return errors.Join(err, fmt.Errorf("store: corrupt bucket summary %x", k))
+		}
+		t.levels[s.depth][binary.BigEndian.Uint32(k[1:])] = n
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	t.rebuild()
+	if t.root().h != s.root {
+		return fmt.Errorf("store: corrupt: tree root %x differs from the root %x of version %d", t.root().h, s.root, s.version)
+	}
+	s.tree = t
+	return nil
+}
+
+// Close closes the store. A failed store releases Pebble without flushing.
+func (s *Store) Close() (err error) {
+	defer recoverFatal(&err)
+	s.ioMu.Lock()
+	defer s.ioMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.closed = true
+	if s.staged != nil {
+		s.staged.close()
+		s.staged = nil
+	}
+	return s.db.Close()
+}
+
+// state returns the error every call must return in a closed or failed store.
+// Callers hold s.mu.
+func (s *Store) state() error {
+	if s.closed {
+		return ErrClosed
+	}
+	if s.failed != nil {
+		return fmt.Errorf("%w: %v", ErrFailed, s.failed)
+	}
+	return nil
+}
+
+func (s *Store) fail(err error) error {
+	s.mu.Lock()
+	if s.failed == nil {
+		s.failed = err
+	}
+	s.mu.Unlock()
+	s.opts.Logger("store: failed: %v", err)
+	return fmt.Errorf("%w: %v", ErrFailed, err)
+}
+
+// LastCommit returns the latest committed version and root; version 0 and a
+// zero root for a new store.
+func (s *Store) LastCommit() CommitInfo {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return CommitInfo{Version: s.version, Root: append([]byte(nil), s.root[:]...)}
+}
+
+// OldestVersion returns the oldest version still readable.
+func (s *Store) OldestVersion() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.oldest
+}
+
+// Stats returns counters about the store.
+func (s *Store) Stats() Stats {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st := s.stats
+	st.Keys, st.Version, st.OldestVersion, st.BucketDepth = s.count, s.version, s.oldest, s.depth
+	return st
+}
+
+// Get returns the latest committed value of key, or nil if absent: one Pebble
+// lookup in the flat index.
+func (s *Store) Get(key []byte) ([]byte, error) {
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.state(); err != nil {
+		return nil, err
+	}
+	v, _, err := s.getRaw(s.db, flatKey(key))
+	return v, err
+}
+
+// GetAux returns the value of an aux key, or nil if absent.
+func (s *Store) GetAux(key []byte) ([]byte, error) {
+	if err := checkKey(key); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.state(); err != nil {
+		return nil, err
+	}
+	v, _, err := s.getRaw(s.db, auxKey(key))
+	return v, err
+}
+
+// Iterate calls fn for each latest key in [start, end) (end nil: no bound) in
+// ascending order until fn returns false. fn must not keep the slices.
+func (s *Store) Iterate(start, end []byte, fn func(key, value []byte) bool) error {
+	return s.iteratePrefix(prefixFlat, start, end, fn)
+}
+
+// IterateAux is Iterate over the aux keyspace.
+func (s *Store) IterateAux(start, end []byte, fn func(key, value []byte) bool) error {
+	return s.iteratePrefix(prefixAux, start, end, fn)
+}
+
+func (s *Store) iteratePrefix(p byte, start, end []byte, fn func(key, value []byte) bool) error {
+	it, err := s.newIter(p, start, end)
+	if err != nil {
+		return err
+	}
+	for it.First(); it.Valid(); it.Next() {
+		if !fn(it.Key()[1:], it.Value()) {
+			break
+		}
+	}
+	return it.Close()
+}
+
+// newIter opens a point-in-time iterator; it holds the lock only while opening.
+func (s *Store) newIter(p byte, start, end []byte) (*pebble.Iterator, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.state(); err != nil {
+		return nil, err
+	}
+	lo, hi := rangeBounds(p, start, end)
+	return s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+}
+
+// reader is what the store reads through: the DB or a snapshot.
+type reader interface {
+	Get(key []byte) ([]byte, io.Closer, error)
+	NewIter(o *pebble.IterOptions) (*pebble.Iterator, error)
+}
+
+// getRaw returns a copy of the value at k and whether it exists.
+func (s *Store) getRaw(r reader, k []byte) ([]byte, bool, error) {
+	v, c, err := r.Get(k)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	out := append(make([]byte, 0, len(v)), v...)
+	return out, true, c.Close()
+}
+
+func checkKey(key []byte) error {
+	if len(key) == 0 || len(key) > MaxKeyBytes {
+		return fmt.Errorf("store: key of %d bytes, want 1..%d", len(key), MaxKeyBytes)
+	}
+	return nil
+}

@@ -1,0 +1,251 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"sort"
+)
+
+// node is the hash of a subtree plus whether the subtree holds exactly one
+// leaf (then the hash is that leaf's hash, and a parent with an empty sibling
+// passes it up unchanged). The empty subtree is the zero node.
+type node struct {
+	h      [32]byte
+	single bool
+}
+
+func (n node) empty() bool { return !n.single && n.h == [32]byte{} }
+
+// leaf is one entry of the leaf index: kh = sha256(key), vh = sha256(value).
+type leaf struct {
+	kh  [32]byte
+	vh  [32]byte
+	key []byte
+}
+
+func leafHash(kh, vh *[32]byte) [32]byte {
+	var buf [65]byte
+	buf[0] = 0x00
+	copy(buf[1:], kh[:])
+	copy(buf[33:], vh[:])
+	return sha256.Sum256(buf[:])
+}
+
+func leafNode(l *leaf) node { return node{h: leafHash(&l.kh, &l.vh), single: true} }
+
+// combine returns the parent of two sibling subtrees.
+func combine(l, r node) node {
+	switch {
+	case l.empty() && r.empty():
+		return node{}
+	case l.empty() && r.single:
+		return r
+	case r.empty() && l.single:
+		return l
+	}
+	var buf [65]byte
+	buf[0] = 0x01
+	copy(buf[1:], l.h[:])
+	copy(buf[33:], r.h[:])
+	return node{h: sha256.Sum256(buf[:])}
+}
+
+// bit returns bit d (MSB first) of kh.
+func bit(kh *[32]byte, d int) int { return int(kh[d/8]>>(7-d%8)) & 1 }
+
+// prefixIndex returns the first d bits of kh as an index (d <= 64).
+func prefixIndex(kh *[32]byte, d int) uint64 {
+	if d == 0 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(kh[:8]) >> (64 - d)
+}
+
+// splitAt returns the index of the first leaf whose bit d is 1; leaves are
+// sorted by kh and share their first d bits.
+func splitAt(leaves []leaf, d int) int {
+	return sort.Search(len(leaves), func(i int) bool { return bit(&leaves[i].kh, d) == 1 })
+}
+
+// subtree hashes the sorted leaves, which share their first d bits, as the
+// subtree rooted at depth d.
+func subtree(leaves []leaf, d int) node {
+	switch len(leaves) {
+	case 0:
+		return node{}
+	case 1:
+		return leafNode(&leaves[0])
+	}
+	if d >= 256 {
+		// Two leaves with one kh: a sha256 collision or a corrupt leaf index.
+		panic(fmt.Sprintf("store: invariant broken: duplicate leaf hash %x", leaves[0].kh))
+	}
+	m := splitAt(leaves, d)
+	return combine(subtree(leaves[:m], d+1), subtree(leaves[m:], d+1))
+}
+
+// sibling is one step of a proof path: the hash beside the path and whether
+// the path goes right at that step (sibling on the left).
+type sibling struct {
+	h     [32]byte
+	right bool
+}
+
+// bucketPath walks from depth d down the sorted leaves toward kh and returns
+// the siblings top-down and the leaves left where the path ends (0 or 1).
+func bucketPath(leaves []leaf, kh *[32]byte, d int, out []sibling) ([]sibling, []leaf) {
+	for len(leaves) > 1 && d < 256 {
+		m := splitAt(leaves, d)
+		if bit(kh, d) == 0 {
+			out = append(out, sibling{h: subtree(leaves[m:], d+1).h})
+			leaves = leaves[:m]
+		} else {
+			out = append(out, sibling{h: subtree(leaves[:m], d+1).h, right: true})
+			leaves = leaves[m:]
+		}
+		d++
+	}
+	return out, leaves
+}
+
+// resident is the in-memory upper tree: levels 0..depth, level d holding 2^d
+// nodes. Level depth holds the bucket summaries.
+type resident struct {
+	depth  int
+	levels [][]node
+}
+
+func newResident(depth int) *resident {
+	r := &resident{depth: depth, levels: make([][]node, depth+1)}
+	for d := range r.levels {
+		r.levels[d] = make([]node, 1<<d)
+	}
+	return r
+}
+
+func (r *resident) node(d int, i uint64) node { return r.levels[d][i] }
+func (r *resident) root() node                { return r.levels[0][0] }
+
+// rebuild recomputes levels depth-1..0 from the bucket level.
+func (r *resident) rebuild() {
+	for d := r.depth - 1; d >= 0; d-- {
+		child, lvl := r.levels[d+1], r.levels[d]
+		for i := range lvl {
+			lvl[i] = combine(child[2*i], child[2*i+1])
+		}
+	}
+}
+
+// apply writes the staged level deltas into the resident tree.
+func (r *resident) apply(deltas []levelDelta) {
+	for d, ld := range deltas {
+		for _, e := range ld {
+			r.levels[d][e.idx] = e.new
+		}
+	}
+}
+
+// nodeChange is one changed resident node of a commit.
+type nodeChange struct {
+	idx      uint64
+	old, new node
+}
+
+// levelDelta holds one level's changed nodes, sorted by idx.
+type levelDelta []nodeChange
+
+func (ld levelDelta) find(i uint64) (node, bool) {
+	j := sort.Search(len(ld), func(k int) bool { return ld[k].idx >= i })
+	if j < len(ld) && ld[j].idx == i {
+		return ld[j].new, true
+	}
+	return node{}, false
+}
+
+// propagate computes the changed nodes of levels depth-1..0 given the changed
+// buckets, reading unchanged children from base. It does not touch base.
+func propagate(base *resident, buckets levelDelta) []levelDelta {
+	deltas := make([]levelDelta, base.depth+1)
+	deltas[base.depth] = buckets
+	for d := base.depth - 1; d >= 0; d-- {
+		deltas[d] = parentsOf(base, d, deltas[d+1])
+	}
+	return deltas
+}
+
+func parentsOf(base *resident, d int, children levelDelta) levelDelta {
+	var out levelDelta
+	for k := 0; k < len(children); {
+		p := children[k].idx >> 1
+		l, r := base.node(d+1, 2*p), base.node(d+1, 2*p+1)
+		for ; k < len(children) && children[k].idx>>1 == p; k++ {
+			if children[k].idx&1 == 0 {
+				l = children[k].new
+			} else {
+				r = children[k].new
+			}
+		}
+		n := combine(l, r)
+		if old := base.node(d, p); n != old {
+			out = append(out, nodeChange{idx: p, old: old, new: n})
+		}
+	}
+	return out
+}
+
+// Node blob: the previous values of one level's changed nodes in a commit,
+// fixed 37-byte records idx(4, BE) || hash(32) || flag(1), sorted by idx.
+const nodeRecordBytes = 37
+
+func encodeNodeBlob(ld levelDelta) []byte {
+	out := make([]byte, 0, len(ld)*nodeRecordBytes)
+	for _, e := range ld {
+		out = binary.BigEndian.AppendUint32(out, uint32(e.idx))
+		out = append(out, e.old.h[:]...)
+		out = append(out, boolByte(e.old.single))
+	}
+	return out
+}
+
+// findInBlob looks up idx in a node blob.
+func findInBlob(blob []byte, idx uint64) (node, bool, error) {
+	if len(blob)%nodeRecordBytes != 0 {
+		return node{}, false, fmt.Errorf("store: corrupt node history record of %d bytes", len(blob))
+	}
+	n := len(blob) / nodeRecordBytes
+	j := sort.Search(n, func(k int) bool {
+		return uint64(binary.BigEndian.Uint32(blob[k*nodeRecordBytes:])) >= idx
+	})
+	if j == n || uint64(binary.BigEndian.Uint32(blob[j*nodeRecordBytes:])) != idx {
+		return node{}, false, nil
+	}
+	rec := blob[j*nodeRecordBytes:]
+	return decodeNode(rec[4:nodeRecordBytes])
+}
+
+func encodeNode(n node) []byte {
+	return append(append(make([]byte, 0, 33), n.h[:]...), boolByte(n.single))
+}
+
+func decodeNode(b []byte) (node, bool, error) {
+	if len(b) != 33 || b[32] > 1 {
+		return node{}, false, fmt.Errorf("store: corrupt node record %x", b)
+	}
+	var n node
+	copy(n.h[:], b)
+	n.single = b[32] == 1
+	return n, true, nil
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func sortLeaves(ls []leaf) {
+	sort.Slice(ls, func(i, j int) bool { return bytes.Compare(ls[i].kh[:], ls[j].kh[:]) < 0 })
+}

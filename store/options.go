@@ -60,9 +60,6 @@ func (o Options) withDefaults() (Options, error) {
 	if o.BucketDepth == 0 {
 		o.BucketDepth = defaultBucketDepth
 	}
-	if o.BucketDepth < minBucketDepth || o.BucketDepth > maxBucketDepth {
-		return o, fmt.Errorf("store: bucket depth %d outside [%d, %d]", o.BucketDepth, minBucketDepth, maxBucketDepth)
-	}
 	if o.CacheBytes <= 0 {
 		o.CacheBytes = defaultCacheBytes
 	}

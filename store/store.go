@@ -107,6 +107,9 @@ func (s *Store) loadDepth() error {
 		return errors.Join(err, errors.New("store: corrupt metadata: versions without a bucket depth"))
 	}
 	s.depth = s.opts.BucketDepth
+	if s.depth < minBucketDepth || s.depth > maxBucketDepth {
+		return fmt.Errorf("store: bucket depth %d outside [%d, %d]", s.depth, minBucketDepth, maxBucketDepth)
+	}
 	return s.db.Set(metaDepth, []byte{byte(s.depth)}, pebble.Sync)
 }
 

@@ -1,0 +1,141 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/landsea/corridor/app/state"
+	"github.com/landsea/corridor/x/base"
+)
+
+// FinalizeBlock executes the block's transactions in order on the staged
+// state, runs the modules' end-of-block work and returns the new app hash.
+// Nothing is persisted until Commit.
+func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (*abci.FinalizeBlockResponse, error) {
+	if a.staged != 0 {
+		// A second FinalizeBlock without Commit (a replay after a crash
+		// restarts the process, so this is a new proposal at the same
+		// height): start again from committed state.
+		a.resetBlock()
+	}
+	if want := a.store.LastCommit().Version + 1; req.Height != want {
+		return nil, fmt.Errorf("app: FinalizeBlock at height %d, but the store expects %d", req.Height, want)
+	}
+	var blockEvents []base.Event
+	results := make([]*abci.ExecTxResult, len(req.Txs))
+	for i, tx := range req.Txs {
+		results[i] = a.deliverTx(tx, req.Height, req.Time, &blockEvents)
+	}
+	endEvents, err := a.endBlock(req.Height, req.Time)
+	if err != nil {
+		return nil, err
+	}
+	root, err := a.stage()
+	if err != nil {
+		return nil, err
+	}
+	a.staged = req.Height
+	return &abci.FinalizeBlockResponse{
+		TxResults: results,
+		Events:    toABCIEvents(endEvents),
+		AppHash:   root,
+	}, nil
+}
+
+// deliverTx runs one transaction on a child of the block state; its writes
+// join the block only when every check and every message succeeds.
+func (a *App) deliverTx(bz []byte, height int64, t time.Time, blockEvents *[]base.Event) *abci.ExecTxResult {
+	var events []base.Event
+	err := a.execTx(bz, height, t, &events)
+	if err == nil && len(*blockEvents)+len(events) > a.cfg.Limits.EventsPerBlockMax {
+		err = base.ErrLimitExceeded.Wrapf("block would emit more than %d events; resubmit in a later block", a.cfg.Limits.EventsPerBlockMax)
+	}
+	a.metrics.observeTx("deliver", err)
+	if err != nil {
+		codespace, code, log := base.ABCIInfo(err)
+		return &abci.ExecTxResult{Code: code, Codespace: codespace, Log: log}
+	}
+	*blockEvents = append(*blockEvents, events...)
+	return &abci.ExecTxResult{Code: abci.CodeTypeOK, Events: toABCIEvents(events)}
+}
+
+func (a *App) execTx(bz []byte, height int64, t time.Time, events *[]base.Event) error {
+	d, err := a.decodeTx(bz)
+	if err != nil {
+		return err
+	}
+	signer := d.body.Signer.MemberId
+	next, err := a.members.NextSequence(a.block, signer)
+	if err != nil {
+		return err
+	}
+	if err := a.authenticate(a.block, d, height, next); err != nil {
+		return err
+	}
+	txState, txIndex := state.NewCache(a.block), state.NewCache(a.blockIndex)
+	ctx := a.newContext(height, t, events)
+	ctx.Signer, ctx.TxHash, ctx.State, ctx.Index = signer, d.hash, txState, txIndex
+	for i, msg := range d.body.Messages {
+		ctx.MsgIndex = i
+		if err := a.handleMsg(ctx, msg); err != nil {
+			return wrapMsgIndex(err, i)
+		}
+	}
+	a.members.SetNextSequence(txState, signer, next+1)
+	txState.Write(a.block)
+	txIndex.Write(a.blockIndex)
+	return nil
+}
+
+// endBlock runs the modules' end-of-block work (expiry queues) on the block
+// state. A failure here is a bug, not bad input, and stops the node.
+func (a *App) endBlock(height int64, t time.Time) ([]base.Event, error) {
+	var events []base.Event
+	ctx := a.newContext(height, t, &events)
+	ctx.State, ctx.Index = a.block, a.blockIndex
+	for _, eb := range a.endBlockers {
+		if err := eb.EndBlock(ctx); err != nil {
+			return nil, fmt.Errorf("app: end of block %d: %w", height, err)
+		}
+	}
+	return events, nil
+}
+
+// Commit persists the staged block as one synced store batch.
+func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse, error) {
+	if a.staged == 0 {
+		return nil, fmt.Errorf("app: Commit without a finalized block")
+	}
+	start := time.Now()
+	ci, err := a.store.Commit()
+	if err != nil {
+		return nil, fmt.Errorf("app: commit of height %d: %w", a.staged, err)
+	}
+	a.metrics.observeCommit(time.Since(start), a.block.Len()+a.blockIndex.Len())
+	a.resetBlock()
+	resp := &abci.CommitResponse{}
+	if r := a.cfg.RetainVersions; r > 0 && ci.Version > r {
+		resp.RetainHeight = ci.Version - r + 1
+		if err := a.prune(resp.RetainHeight); err != nil {
+			return nil, fmt.Errorf("app: prune below %d: %w", resp.RetainHeight, err)
+		}
+	}
+	if a.snaps != nil {
+		a.snaps.Committed(ci.Version)
+	}
+	return resp, nil
+}
+
+func toABCIEvents(events []base.Event) []abci.Event {
+	out := make([]abci.Event, len(events))
+	for i, e := range events {
+		out[i].Type = e.Type
+		for _, at := range e.Attrs {
+			out[i].Attributes = append(out[i].Attributes, abci.EventAttribute{Key: at.Key, Value: at.Value, Index: true})
+		}
+	}
+	return out
+}

@@ -1,0 +1,135 @@
+package keeper
+
+import (
+	"github.com/landsea/corridor/x/base"
+	"github.com/landsea/corridor/x/membership/types"
+)
+
+// ValidateMsg checks a message without state.
+func ValidateMsg(msg *types.Msg) error {
+	switch m := msg.GetSum().(type) {
+	case *types.Msg_RegisterMember:
+		return types.ValidateMember(m.RegisterMember.GetMember())
+	case *types.Msg_AddKey:
+		return types.ValidateKey(m.AddKey.GetKey())
+	case *types.Msg_RevokeKey:
+		if m.RevokeKey.KeyId == "" {
+			return base.ErrInvalidMsg.Wrapf("revoke_key.key_id: missing")
+		}
+		if m.RevokeKey.EffectiveHeight < 0 {
+			return base.ErrInvalidMsg.Wrapf("revoke_key.effective_height: must not be negative")
+		}
+		return nil
+	default:
+		return base.ErrInvalidMsg.Wrapf("membership message: no action set")
+	}
+}
+
+// Handle applies one membership message signed by ctx.Signer.
+func (k Keeper) Handle(ctx base.Context, msg *types.Msg) error {
+	if err := ValidateMsg(msg); err != nil {
+		return err
+	}
+	switch m := msg.GetSum().(type) {
+	case *types.Msg_RegisterMember:
+		return k.registerMember(ctx, m.RegisterMember.Member)
+	case *types.Msg_AddKey:
+		return k.addKey(ctx, m.AddKey.Key)
+	case *types.Msg_RevokeKey:
+		return k.revokeKey(ctx, m.RevokeKey)
+	}
+	return nil
+}
+
+func (k Keeper) registerMember(ctx base.Context, m *types.Member) error {
+	signer, err := k.MustHaveRole(ctx.State, ctx.Signer, types.Role_ROLE_PROVINCE_AUTHORITY)
+	if err != nil {
+		return err
+	}
+	if m.Province != signer.Province {
+		return base.ErrUnauthorized.Wrapf("province %q can only admit members into its own province, not %q", signer.Province, m.Province)
+	}
+	if types.HasRole(m, types.Role_ROLE_PROVINCE_AUTHORITY) {
+		return base.ErrUnauthorized.Wrapf("the province-authority role is granted only at genesis or by governance")
+	}
+	if existing, err := k.Get(ctx.State, m.Id); err != nil {
+		return err
+	} else if existing != nil {
+		return base.ErrAlreadyExists.Wrapf("member %q is already registered", m.Id)
+	}
+	m.Status = types.MemberStatus_MEMBER_STATUS_ACTIVE
+	m.AdmittedHeight = ctx.Height
+	for _, key := range m.Keys {
+		key.Status = types.KeyStatus_KEY_STATUS_ACTIVE
+		key.AddedHeight = ctx.Height
+		key.NotAfterHeight = 0
+	}
+	if err := k.save(ctx, m, true); err != nil {
+		return err
+	}
+	ctx.Emit("membership.member_registered", "member", m.Id, "province", m.Province, "by", ctx.Signer)
+	return nil
+}
+
+func (k Keeper) addKey(ctx base.Context, key *types.Key) error {
+	m, err := k.MustHaveRole(ctx.State, ctx.Signer, allRoles()...)
+	if err != nil {
+		return err
+	}
+	if types.FindKey(m, key.Id) != nil {
+		return base.ErrAlreadyExists.Wrapf("member %q already has a key %q (key ids are never reused)", m.Id, key.Id)
+	}
+	if len(m.Keys) >= types.KeysPerMemberMax {
+		return base.ErrLimitExceeded.Wrapf("member %q has %d keys, the most allowed; revoke and remove one first", m.Id, len(m.Keys))
+	}
+	key.Status = types.KeyStatus_KEY_STATUS_ACTIVE
+	key.AddedHeight = ctx.Height
+	key.NotAfterHeight = 0
+	m.Keys = append(m.Keys, key)
+	ctx.Emit("membership.key_added", "member", m.Id, "key", key.Id)
+	return k.save(ctx, m, false)
+}
+
+func (k Keeper) revokeKey(ctx base.Context, msg *types.MsgRevokeKey) error {
+	m, err := k.MustHaveRole(ctx.State, ctx.Signer, allRoles()...)
+	if err != nil {
+		return err
+	}
+	key := types.FindKey(m, msg.KeyId)
+	if key == nil {
+		return base.ErrNotFound.Wrapf("member %q has no key %q", m.Id, msg.KeyId)
+	}
+	if key.Status == types.KeyStatus_KEY_STATUS_REVOKED {
+		return base.ErrInvalidTransition.Wrapf("key %q is already revoked", msg.KeyId)
+	}
+	if !hasOtherLiveKey(m, key.Id, ctx.Height) {
+		return base.ErrInvalidTransition.Wrapf("key %q is the last active key of %q; add a new key before revoking it", key.Id, m.Id)
+	}
+	if msg.EffectiveHeight > ctx.Height {
+		key.NotAfterHeight = msg.EffectiveHeight
+	} else {
+		key.Status = types.KeyStatus_KEY_STATUS_REVOKED
+		key.NotAfterHeight = ctx.Height
+	}
+	ctx.Emit("membership.key_revoked", "member", m.Id, "key", key.Id)
+	return k.save(ctx, m, false)
+}
+
+func hasOtherLiveKey(m *types.Member, except string, height int64) bool {
+	for _, k := range m.Keys {
+		if k.Id != except && k.Status == types.KeyStatus_KEY_STATUS_ACTIVE && (k.NotAfterHeight == 0 || k.NotAfterHeight > height) {
+			return true
+		}
+	}
+	return false
+}
+
+func allRoles() []types.Role {
+	return []types.Role{
+		types.Role_ROLE_PROVINCE_AUTHORITY, types.Role_ROLE_CUSTOMS_OFFICE, types.Role_ROLE_ENTERPRISE,
+		types.Role_ROLE_CARRIER, types.Role_ROLE_BANK, types.Role_ROLE_AUDITOR,
+	}
+}
+
+// ValidateMsg checks a message without state.
+func (Keeper) ValidateMsg(msg *types.Msg) error { return ValidateMsg(msg) }

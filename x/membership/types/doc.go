@@ -1,0 +1,3 @@
+// Package types holds membership's generated protobuf types, stateless
+// validation, the province list and the key layout (keys.go).
+package types

@@ -1,0 +1,4 @@
+package demo
+
+// billSteps are the bill module's demo transactions.
+func billSteps() []Step { return nil }

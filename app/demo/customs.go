@@ -1,0 +1,4 @@
+package demo
+
+// customsSteps are the customs module's demo transactions.
+func customsSteps() []Step { return nil }

@@ -1,0 +1,151 @@
+package node
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/template"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/spf13/viper"
+
+	"github.com/landsea/corridor/app"
+)
+
+// AppConfig is the [corridor] section of config.toml: everything the
+// application and its API need beyond CometBFT's own settings.
+type AppConfig struct {
+	GRPCAddress       string `mapstructure:"grpc_address"`
+	GRPCTLSCert       string `mapstructure:"grpc_tls_cert"`
+	GRPCTLSKey        string `mapstructure:"grpc_tls_key"`
+	GRPCClientCA      string `mapstructure:"grpc_client_ca"`
+	RetainVersions    int64  `mapstructure:"retain_versions"`
+	SnapshotInterval  int64  `mapstructure:"snapshot_interval"`
+	StoreBucketDepth  int    `mapstructure:"store_bucket_depth"`
+	StoreCacheMiB     int64  `mapstructure:"store_cache_mib"`
+	TxBytesMax        int    `mapstructure:"tx_bytes_max"`
+	MessagesPerTxMax  int    `mapstructure:"messages_per_tx_max"`
+	EventsPerBlockMax int    `mapstructure:"events_per_block_max"`
+	MemoBytesMax      int    `mapstructure:"memo_bytes_max"`
+	DemoLoad          bool   `mapstructure:"demo_load"`
+}
+
+// DefaultAppConfig is the [corridor] section of a new node.
+func DefaultAppConfig() AppConfig {
+	d := app.DefaultConfig()
+	return AppConfig{
+		GRPCAddress:       "127.0.0.1:9090",
+		RetainVersions:    d.RetainVersions,
+		SnapshotInterval:  d.SnapshotInterval,
+		StoreBucketDepth:  16,
+		StoreCacheMiB:     256,
+		TxBytesMax:        d.Limits.TxBytesMax,
+		MessagesPerTxMax:  d.Limits.MessagesPerTxMax,
+		EventsPerBlockMax: d.Limits.EventsPerBlockMax,
+		MemoBytesMax:      d.Limits.MemoBytesMax,
+	}
+}
+
+// App returns the application configuration.
+func (c AppConfig) App() app.Config {
+	return app.Config{
+		Limits: app.Limits{TxBytesMax: c.TxBytesMax, MessagesPerTxMax: c.MessagesPerTxMax,
+			EventsPerBlockMax: c.EventsPerBlockMax, MemoBytesMax: c.MemoBytesMax},
+		RetainVersions:   c.RetainVersions,
+		SnapshotInterval: c.SnapshotInterval,
+	}
+}
+
+const appSection = `
+#######################################################################
+###                 Corridor application options                    ###
+#######################################################################
+[corridor]
+
+# gRPC API address (submit, query, audit, stream). Keep it on loopback or
+# behind TLS: set grpc_tls_cert and grpc_tls_key to serve TLS, and
+# grpc_client_ca to require client certificates (mutual TLS).
+grpc_address = "{{ .GRPCAddress }}"
+grpc_tls_cert = "{{ .GRPCTLSCert }}"
+grpc_tls_key = "{{ .GRPCTLSKey }}"
+grpc_client_ca = "{{ .GRPCClientCA }}"
+
+# How many recent state versions stay queryable (older history is dropped
+# and CometBFT may prune its blocks the same way); 0 keeps everything.
+retain_versions = {{ .RetainVersions }}
+
+# Take a state-sync snapshot every this many blocks; 0 disables.
+snapshot_interval = {{ .SnapshotInterval }}
+
+# Store: resident tree depth used when the store is created (about
+# log2(expected records / 8); 16 suits up to ~500k records, 24 ~130M), and
+# the Pebble block cache.
+store_bucket_depth = {{ .StoreBucketDepth }}
+store_cache_mib = {{ .StoreCacheMiB }}
+
+# Limits on what a transaction or block may carry. All nodes of a network
+# must use the same limits: they decide which transactions succeed.
+tx_bytes_max = {{ .TxBytesMax }}
+messages_per_tx_max = {{ .MessagesPerTxMax }}
+events_per_block_max = {{ .EventsPerBlockMax }}
+memo_bytes_max = {{ .MemoBytesMax }}
+
+# Submit the demo data (make run) once, on the first start.
+demo_load = {{ .DemoLoad }}
+`
+
+// WriteConfig writes config.toml: CometBFT's settings and the [corridor]
+// section.
+func WriteConfig(home string, c *cmtcfg.Config, a AppConfig) error {
+	path := filepath.Join(home, "config", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	cmtcfg.WriteConfigFile(path, c)
+	var buf bytes.Buffer
+	if err := template.Must(template.New("app").Parse(appSection)).Execute(&buf, a); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// LoadConfig reads <home>/config/config.toml.
+func LoadConfig(home string) (*cmtcfg.Config, AppConfig, error) {
+	path := filepath.Join(home, "config", "config.toml")
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, AppConfig{}, fmt.Errorf("no node at %s: %s is missing; run 'corridord init --home %s' first", home, path, home)
+		}
+		return nil, AppConfig{}, err
+	}
+	v := viper.New()
+	v.SetConfigFile(path)
+	if err := v.ReadInConfig(); err != nil {
+		return nil, AppConfig{}, fmt.Errorf("%s: %w", path, err)
+	}
+	conf := cmtcfg.DefaultConfig()
+	if err := v.Unmarshal(conf); err != nil {
+		return nil, AppConfig{}, fmt.Errorf("%s: %w", path, err)
+	}
+	conf.SetRoot(home)
+	ac := DefaultAppConfig()
+	if sub := v.Sub("corridor"); sub != nil {
+		if err := sub.Unmarshal(&ac); err != nil {
+			return nil, AppConfig{}, fmt.Errorf("%s [corridor]: %w", path, err)
+		}
+	}
+	if err := conf.ValidateBasic(); err != nil {
+		return nil, AppConfig{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return conf, ac, ac.App().Limits.Validate()
+}

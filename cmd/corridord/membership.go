@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/cosmos/gogoproto/jsonpb"
+	"github.com/spf13/cobra"
+
+	"github.com/landsea/corridor/client"
+	mt "github.com/landsea/corridor/x/membership/types"
+)
+
+func membershipTxCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "membership", Short: "Membership transactions"}
+	register := &cobra.Command{
+		Use:   "register-member FILE.json",
+		Short: "Admit a member into the signer's province (signer: a province authority); FILE is a corridor.membership.v1.Member in protobuf JSON",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m := &mt.Member{}
+			if err := readProtoJSON(args[0], m); err != nil {
+				return err
+			}
+			cc, err := newCLICtx(cmd, true)
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			_, err = cc.Submit(client.RegisterMember(m))
+			return err
+		},
+	}
+	cmd.AddCommand(register)
+	return cmd
+}
+
+func membershipQueryCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "membership", Short: "Membership queries"}
+	member := &cobra.Command{
+		Use:   "member ID",
+		Short: "Show a member",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cc, err := newCLICtx(cmd, false)
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			prove, _ := cmd.Flags().GetBool("prove")
+			r, err := mt.NewQueryServiceClient(cc.Client.Conn()).Member(cc.Ctx, &mt.MemberRequest{Id: args[0], Prove: prove})
+			if err != nil {
+				return err
+			}
+			return cc.Print(r)
+		},
+	}
+	member.Flags().Bool("prove", false, "include an ICS23 proof")
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List members, by role or province",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cc, err := newCLICtx(cmd, false)
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			role, _ := cmd.Flags().GetString("role")
+			province, _ := cmd.Flags().GetString("province")
+			req := &mt.MembersRequest{Province: province}
+			if role != "" {
+				r, ok := mt.Role_value[role]
+				if !ok {
+					return fmt.Errorf("--role %q is not a role; use e.g. ROLE_ENTERPRISE", role)
+				}
+				req.Role = mt.Role(r)
+			}
+			r, err := mt.NewQueryServiceClient(cc.Client.Conn()).Members(cc.Ctx, req)
+			if err != nil {
+				return err
+			}
+			return cc.Print(r)
+		},
+	}
+	list.Flags().String("role", "", "only members holding this role, e.g. ROLE_CARRIER")
+	list.Flags().String("province", "", "only members admitted by this province")
+	cmd.AddCommand(member, list)
+	return cmd
+}
+
+// readProtoJSON reads a protobuf JSON file into msg, naming the file in errors.
+func readProtoJSON(path string, msg interface{ Reset() }) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	pm, ok := msg.(interface {
+		Reset()
+		String() string
+		ProtoMessage()
+	})
+	if !ok {
+		return fmt.Errorf("internal: %T is not a protobuf message", msg)
+	}
+	if err := jsonpb.Unmarshal(f, pm); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}

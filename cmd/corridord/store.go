@@ -1,0 +1,39 @@
+package main
+
+import (
+	"encoding/hex"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func storeQueryCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "store", Short: "Raw state reads"}
+	get := &cobra.Command{
+		Use:   "key HEXKEY",
+		Short: "Read a raw state key (hex), with --prove an ICS23 proof",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			key, err := hex.DecodeString(args[0])
+			if err != nil {
+				return fmt.Errorf("key %q is not hex: %w", args[0], err)
+			}
+			cc, err := newCLICtx(cmd, false)
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			prove, _ := cmd.Flags().GetBool("prove")
+			height, _ := cmd.Flags().GetInt64("height")
+			r, err := cc.Client.Get(cc.Ctx, key, height, prove)
+			if err != nil {
+				return err
+			}
+			return cc.Print(r)
+		},
+	}
+	get.Flags().Bool("prove", false, "include an ICS23 proof")
+	get.Flags().Int64("height", 0, "height to read (0 = latest)")
+	cmd.AddCommand(get)
+	return cmd
+}

@@ -1,0 +1,57 @@
+# Corridor — build, run and test. `make run` starts a development node;
+# `make test` runs every test (what CI runs).
+
+GO        ?= go
+BIN       := build/corridord
+CORRIDOR_HOME ?= $(CURDIR)/.corridor-dev
+KEYS      ?= 1000000
+VALIDATORS ?= 4
+LDFLAGS   := -X github.com/landsea/corridor/app.Version=$(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: build run test test-unit test-e2e fuzz proto proto-check fmt-check vet localnet bench bench-store e2e-long clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/corridord
+
+## run: build, create a single-validator chain with demo data under
+## $(CORRIDOR_HOME) if it does not exist, and start it (Ctrl-C stops).
+run: build
+	CORRIDOR_HOME=$(CORRIDOR_HOME) ./scripts/run.sh $(BIN)
+
+## test: generated code up to date, formatting, vet, every test (with the
+## store's invariant checks on), a short fuzz run and the multi-node tests.
+test: proto-check fmt-check vet test-unit fuzz
+
+test-unit:
+	$(GO) test -tags invariants -timeout 20m ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDecodeTx -fuzztime 15s ./app/
+
+proto:
+	./scripts/protogen.sh
+
+proto-check: proto
+	@git diff --exit-code -- '*.pb.go' || (echo "generated protobuf code is stale: run 'make proto' and commit"; exit 1)
+	@test -z "$$(git status --porcelain -- '*.pb.go')" || (echo "generated protobuf files are not committed:"; git status --short -- '*.pb.go'; exit 1)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); test -z "$$out" || (echo "gofmt needed:"; echo "$$out"; exit 1)
+
+vet:
+	$(GO) vet ./...
+
+## localnet: VALIDATORS (4 or 15) nodes on 127.0.0.1, started and stopped by script.
+localnet: build
+	./scripts/localnet.sh $(BIN) $(VALIDATORS)
+
+bench-store:
+	cd bench/storebench && $(GO) run . -keys $(KEYS)
+
+bench: bench-store
+
+e2e-long: build
+	CORRIDOR_E2E_LONG=1 $(GO) test -tags invariants -timeout 90m -run 'E2E' -v ./cmd/corridord/
+
+clean:
+	rm -rf build

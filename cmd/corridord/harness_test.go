@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/landsea/corridor/client"
+)
+
+// The tests in this package run real corridord processes on 127.0.0.1.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// corridordBin builds the binary once per test run.
+func corridordBin(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "corridord-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "corridord")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// freeBasePort finds a base port with 10 free ports per node.
+func freeBasePort(t *testing.T, nodes int) int {
+	t.Helper()
+	for base := 31000 + (os.Getpid()%200)*50; base < 60000; base += 1000 {
+		ok := true
+		for p := base; p < base+10*nodes && ok; p++ {
+			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+			if err != nil {
+				ok = false
+				continue
+			}
+			l.Close()
+		}
+		if ok {
+			return base
+		}
+	}
+	t.Fatal("no free ports")
+	return 0
+}
+
+// proc is one running corridord.
+type proc struct {
+	home string
+	cmd  *exec.Cmd
+	log  *os.File
+}
+
+func startNode(t *testing.T, home string) *proc {
+	t.Helper()
+	logf, err := os.OpenFile(filepath.Join(home, "node.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(corridordBin(t), "start", "--home", home)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{home: home, cmd: cmd, log: logf}
+	t.Cleanup(func() { p.kill() })
+	return p
+}
+
+// kill sends SIGKILL (kill -9) and reaps the process.
+func (p *proc) kill() {
+	if p.cmd.ProcessState == nil {
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		_ = p.cmd.Wait()
+	}
+	p.log.Close()
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (p *proc) stop(t *testing.T) {
+	t.Helper()
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("node exited with %v; log %s", err, tailLog(p.home))
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("node did not stop within 30s of SIGTERM")
+	}
+	p.log.Close()
+}
+
+func tailLog(home string) string {
+	bz, _ := os.ReadFile(filepath.Join(home, "node.log"))
+	if len(bz) > 3000 {
+		bz = bz[len(bz)-3000:]
+	}
+	return string(bz)
+}
+
+// rpcJSON GETs a CometBFT RPC path and decodes "result" into out.
+func rpcJSON(port int, path string, out any) error {
+	c := http.Client{Timeout: 3 * time.Second}
+	resp, err := c.Get(fmt.Sprintf("http://127.0.0.1:%d/%s", port, path))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	bz, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	var env struct {
+		Result json.RawMessage `json:"result"`
+		Error  json.RawMessage `json:"error"`
+	}
+	if err := json.Unmarshal(bz, &env); err != nil {
+		return err
+	}
+	if len(env.Error) > 0 && string(env.Error) != "null" {
+		return fmt.Errorf("rpc %s: %s", path, env.Error)
+	}
+	return json.Unmarshal(env.Result, out)
+}
+
+// abciInfo returns a node's last committed height and app hash (base64).
+func abciInfo(port int) (int64, string, error) {
+	var r struct {
+		Response struct {
+			Height  string `json:"last_block_height"`
+			AppHash string `json:"last_block_app_hash"`
+		} `json:"response"`
+	}
+	if err := rpcJSON(port, "abci_info", &r); err != nil {
+		return 0, "", err
+	}
+	h, _ := strconv.ParseInt(r.Response.Height, 10, 64)
+	return h, r.Response.AppHash, nil
+}
+
+// header returns the block hash and app hash (hex) of block h.
+func header(port int, h int64) (string, string, error) {
+	var r struct {
+		BlockID struct {
+			Hash string `json:"hash"`
+		} `json:"block_id"`
+		Block struct {
+			Header struct {
+				AppHash string `json:"app_hash"`
+			} `json:"header"`
+		} `json:"block"`
+	}
+	err := rpcJSON(port, fmt.Sprintf("block?height=%d", h), &r)
+	return r.BlockID.Hash, r.Block.Header.AppHash, err
+}
+
+// waitFor polls cond until it is true or the timeout passes.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("timed out after %s waiting for %s", timeout, what)
+}
+
+func dial(t *testing.T, port int) *client.Client {
+	t.Helper()
+	c, err := client.Dial("127.0.0.1:"+strconv.Itoa(port), client.DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func ctxTimeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}

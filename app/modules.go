@@ -39,7 +39,7 @@ func newModules() modules {
 	m := modules{
 		members: members,
 		customs: customskeeper.Keeper{},
-		bill:    billkeeper.Keeper{},
+		bill:    billkeeper.NewKeeper(members),
 		access:  accesskeeper.Keeper{},
 	}
 	for _, h := range []any{m.customs, m.bill, m.access} {

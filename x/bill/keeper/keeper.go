@@ -1,18 +1,186 @@
-// Package keeper applies bill messages to state and answers bill queries.
 package keeper
 
 import (
+	"bytes"
+	"fmt"
+
 	"github.com/landsea/corridor/x/base"
 	"github.com/landsea/corridor/x/bill/types"
+	membershiptypes "github.com/landsea/corridor/x/membership/types"
 )
 
-// Keeper holds the bill module's dependencies; it keeps no state of its own.
-type Keeper struct{}
-
-// ValidateMsg checks a message without state.
-func (Keeper) ValidateMsg(msg *types.Msg) error {
-	return base.ErrInvalidMsg.Wrapf("bill: no supported action is set")
+// Keeper reads and writes bills. It holds no state of its own.
+type Keeper struct {
+	members Members
 }
 
-// Handle applies one message.
-func (k Keeper) Handle(_ base.Context, msg *types.Msg) error { return k.ValidateMsg(msg) }
+// NewKeeper returns a keeper that checks parties against members.
+func NewKeeper(members Members) Keeper { return Keeper{members: members} }
+
+// ValidateMsg checks a message without state.
+func (Keeper) ValidateMsg(msg *types.Msg) error { return types.ValidateMsg(msg) }
+
+// Handle applies one message; ctx.Signer is the actor.
+func (k Keeper) Handle(ctx base.Context, msg *types.Msg) error {
+	if err := types.ValidateMsg(msg); err != nil {
+		return err
+	}
+	switch m := msg.GetSum().(type) {
+	case *types.Msg_IssueBill:
+		return k.issueBill(ctx, m.IssueBill)
+	case *types.Msg_IssueDraft:
+		return k.issueDraft(ctx, m.IssueDraft)
+	case *types.Msg_Transfer:
+		return k.transfer(ctx, m.Transfer)
+	case *types.Msg_Endorse:
+		return k.endorse(ctx, m.Endorse)
+	case *types.Msg_Pledge:
+		return k.pledge(ctx, m.Pledge)
+	case *types.Msg_Release:
+		return k.endPledge(ctx, m.Release.Number, m.Release.Remark, false)
+	case *types.Msg_Enforce:
+		return k.endPledge(ctx, m.Enforce.Number, m.Enforce.Remark, true)
+	case *types.Msg_LegEvent:
+		return k.legEvent(ctx, m.LegEvent)
+	case *types.Msg_Surrender:
+		return k.surrender(ctx, m.Surrender)
+	case *types.Msg_AcceptSurrender:
+		return k.acceptSurrender(ctx, m.AcceptSurrender)
+	case *types.Msg_RejectSurrender:
+		return k.rejectSurrender(ctx, m.RejectSurrender)
+	case *types.Msg_SwitchToPaper:
+		return k.switchToPaper(ctx, m.SwitchToPaper)
+	default:
+		return base.ErrInvalidMsg.Wrapf("bill: no action is set")
+	}
+}
+
+// Get returns the bill with number, or (nil, nil) when there is none.
+func (Keeper) Get(r base.Reader, number string) (*types.Bill, error) {
+	if types.ValidateNumber("number", number) != nil {
+		return nil, nil
+	}
+	bz, err := r.Get(types.BillKey(number))
+	if err != nil || bz == nil {
+		return nil, err
+	}
+	b := &types.Bill{}
+	if err := b.Unmarshal(bz); err != nil {
+		return nil, fmt.Errorf("bill: stored bill %q does not decode: %w", number, err)
+	}
+	if b.Content.GetNumber() != number {
+		return nil, fmt.Errorf("bill: record under %q names bill %q", number, b.Content.GetNumber())
+	}
+	return b, nil
+}
+
+// History returns a bill's history entries, oldest first.
+func (Keeper) History(r base.Reader, number string) ([]*types.HistoryEntry, error) {
+	var out []*types.HistoryEntry
+	var decodeErr error
+	err := base.IteratePrefix(r, types.HistoryPrefix(number), func(_, v []byte) bool {
+		e := &types.HistoryEntry{}
+		if decodeErr = e.Unmarshal(v); decodeErr != nil {
+			return false
+		}
+		out = append(out, e)
+		return true
+	})
+	if err == nil {
+		err = decodeErr
+	}
+	return out, err
+}
+
+// mustGet loads a bill that a message names.
+func (k Keeper) mustGet(r base.Reader, number string) (*types.Bill, error) {
+	b, err := k.Get(r, number)
+	if err != nil {
+		return nil, err
+	}
+	if b == nil {
+		return nil, base.ErrNotFound.Wrapf("bill %s is not on the ledger", number)
+	}
+	return b, nil
+}
+
+// requireMember checks that id is a registered, active member.
+func (k Keeper) requireMember(r base.Reader, field, id string) error {
+	m, err := k.members.Get(r, id)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		return base.ErrNotFound.Wrapf("%s: member %q is not registered", field, id)
+	}
+	if m.Status != membershiptypes.MemberStatus_MEMBER_STATUS_ACTIVE {
+		return base.ErrMemberSuspended.Wrapf("%s: member %q is %s", field, id, m.Status)
+	}
+	return nil
+}
+
+// record appends a history entry for the action just applied to b, then
+// stores b and updates its index entries against old (nil for a new bill).
+// prevHash overrides the link of a new bill's first entry (amendments).
+func (k Keeper) record(ctx base.Context, old, b *types.Bill, e *types.HistoryEntry, prevHash []byte) error {
+	if b.HistoryLength >= types.HistoryEntriesMax {
+		return base.ErrLimitExceeded.Wrapf("bill %s has %d history entries, the most a bill may have", b.Content.Number, b.HistoryLength)
+	}
+	e.Number, e.Seq, e.Actor = b.Content.Number, b.HistoryLength, ctx.Signer
+	e.TimeUnixNano, e.Height = ctx.Time.UnixNano(), ctx.Height
+	e.StatusAfter, e.TitleHolderAfter, e.PossessorAfter = b.Status, b.TitleHolder, b.Possessor
+	e.PrevHash = b.HistoryHead
+	if b.HistoryLength == 0 {
+		e.PrevHash = prevHash
+	}
+	var err error
+	if e.StateHash, err = types.StateHash(b); err != nil {
+		return err
+	}
+	if e.Hash, err = types.EntryHash(e); err != nil {
+		return err
+	}
+	entryBz, err := e.Marshal()
+	if err != nil {
+		return err
+	}
+	ctx.State.Set(types.HistoryKey(e.Number, e.Seq), entryBz)
+	b.HistoryLength++
+	b.HistoryHead = e.Hash
+	if err := k.save(ctx, old, b); err != nil {
+		return err
+	}
+	ctx.Emit("bill."+actionName(e.Action), "number", e.Number, "actor", e.Actor, "status", b.Status.String(),
+		"title_holder", b.TitleHolder, "possessor", b.Possessor)
+	return nil
+}
+
+// save writes the record and moves its index entries from old to b.
+func (Keeper) save(ctx base.Context, old, b *types.Bill) error {
+	bz, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	ctx.State.Set(types.BillKey(b.Content.Number), bz)
+	newKeys := types.IndexKeys(b)
+	if old != nil {
+		for _, k := range types.IndexKeys(old) {
+			if !containsKey(newKeys, k) {
+				ctx.Index.Delete(k)
+			}
+		}
+	}
+	for _, k := range newKeys {
+		ctx.Index.Set(k, []byte{})
+	}
+	return nil
+}
+
+func containsKey(keys [][]byte, k []byte) bool {
+	for _, x := range keys {
+		if bytes.Equal(x, k) {
+			return true
+		}
+	}
+	return false
+}

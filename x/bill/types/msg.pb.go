@@ -24,13 +24,56 @@ var _ = math.Inf
 // proto package needs to be updated.
 const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 
-// Msg is one bill action inside a transaction.
+// SurrenderPurpose is why a bill is surrendered.
+type SurrenderPurpose int32
+
+const (
+	// SURRENDER_PURPOSE_UNSPECIFIED is refused.
+	SurrenderPurpose_SURRENDER_PURPOSE_UNSPECIFIED SurrenderPurpose = 0
+	// SURRENDER_PURPOSE_DELIVERY surrenders the bill to take delivery of the goods.
+	SurrenderPurpose_SURRENDER_PURPOSE_DELIVERY SurrenderPurpose = 1
+	// SURRENDER_PURPOSE_AMENDMENT surrenders the bill to have it amended.
+	SurrenderPurpose_SURRENDER_PURPOSE_AMENDMENT SurrenderPurpose = 2
+)
+
+var SurrenderPurpose_name = map[int32]string{
+	0: "SURRENDER_PURPOSE_UNSPECIFIED",
+	1: "SURRENDER_PURPOSE_DELIVERY",
+	2: "SURRENDER_PURPOSE_AMENDMENT",
+}
+
+var SurrenderPurpose_value = map[string]int32{
+	"SURRENDER_PURPOSE_UNSPECIFIED": 0,
+	"SURRENDER_PURPOSE_DELIVERY":    1,
+	"SURRENDER_PURPOSE_AMENDMENT":   2,
+}
+
+func (x SurrenderPurpose) String() string {
+	return proto.EnumName(SurrenderPurpose_name, int32(x))
+}
+
+func (SurrenderPurpose) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{0}
+}
+
+// Msg is one bill action inside a transaction. The signer of the
+// transaction is the actor; x/bill/README.md says who may do what when.
 type Msg struct {
 	// sum selects the action.
 	//
 	// Types that are valid to be assigned to Sum:
-	//
-	//	*Msg_Placeholder
+	//	*Msg_IssueBill
+	//	*Msg_IssueDraft
+	//	*Msg_Transfer
+	//	*Msg_Endorse
+	//	*Msg_Pledge
+	//	*Msg_Release
+	//	*Msg_Enforce
+	//	*Msg_LegEvent
+	//	*Msg_Surrender
+	//	*Msg_AcceptSurrender
+	//	*Msg_RejectSurrender
+	//	*Msg_SwitchToPaper
 	Sum isMsg_Sum `protobuf_oneof:"sum"`
 }
 
@@ -73,11 +116,55 @@ type isMsg_Sum interface {
 	Size() int
 }
 
-type Msg_Placeholder struct {
-	Placeholder *MsgPlaceholder `protobuf:"bytes,1,opt,name=placeholder,proto3,oneof" json:"placeholder,omitempty"`
+type Msg_IssueBill struct {
+	IssueBill *MsgIssueBill `protobuf:"bytes,1,opt,name=issue_bill,json=issueBill,proto3,oneof" json:"issue_bill,omitempty"`
+}
+type Msg_IssueDraft struct {
+	IssueDraft *MsgIssueDraft `protobuf:"bytes,2,opt,name=issue_draft,json=issueDraft,proto3,oneof" json:"issue_draft,omitempty"`
+}
+type Msg_Transfer struct {
+	Transfer *MsgTransfer `protobuf:"bytes,3,opt,name=transfer,proto3,oneof" json:"transfer,omitempty"`
+}
+type Msg_Endorse struct {
+	Endorse *MsgEndorse `protobuf:"bytes,4,opt,name=endorse,proto3,oneof" json:"endorse,omitempty"`
+}
+type Msg_Pledge struct {
+	Pledge *MsgPledge `protobuf:"bytes,5,opt,name=pledge,proto3,oneof" json:"pledge,omitempty"`
+}
+type Msg_Release struct {
+	Release *MsgRelease `protobuf:"bytes,6,opt,name=release,proto3,oneof" json:"release,omitempty"`
+}
+type Msg_Enforce struct {
+	Enforce *MsgEnforce `protobuf:"bytes,7,opt,name=enforce,proto3,oneof" json:"enforce,omitempty"`
+}
+type Msg_LegEvent struct {
+	LegEvent *MsgRecordLegEvent `protobuf:"bytes,8,opt,name=leg_event,json=legEvent,proto3,oneof" json:"leg_event,omitempty"`
+}
+type Msg_Surrender struct {
+	Surrender *MsgSurrender `protobuf:"bytes,9,opt,name=surrender,proto3,oneof" json:"surrender,omitempty"`
+}
+type Msg_AcceptSurrender struct {
+	AcceptSurrender *MsgAcceptSurrender `protobuf:"bytes,10,opt,name=accept_surrender,json=acceptSurrender,proto3,oneof" json:"accept_surrender,omitempty"`
+}
+type Msg_RejectSurrender struct {
+	RejectSurrender *MsgRejectSurrender `protobuf:"bytes,11,opt,name=reject_surrender,json=rejectSurrender,proto3,oneof" json:"reject_surrender,omitempty"`
+}
+type Msg_SwitchToPaper struct {
+	SwitchToPaper *MsgSwitchToPaper `protobuf:"bytes,12,opt,name=switch_to_paper,json=switchToPaper,proto3,oneof" json:"switch_to_paper,omitempty"`
 }
 
-func (*Msg_Placeholder) isMsg_Sum() {}
+func (*Msg_IssueBill) isMsg_Sum()       {}
+func (*Msg_IssueDraft) isMsg_Sum()      {}
+func (*Msg_Transfer) isMsg_Sum()        {}
+func (*Msg_Endorse) isMsg_Sum()         {}
+func (*Msg_Pledge) isMsg_Sum()          {}
+func (*Msg_Release) isMsg_Sum()         {}
+func (*Msg_Enforce) isMsg_Sum()         {}
+func (*Msg_LegEvent) isMsg_Sum()        {}
+func (*Msg_Surrender) isMsg_Sum()       {}
+func (*Msg_AcceptSurrender) isMsg_Sum() {}
+func (*Msg_RejectSurrender) isMsg_Sum() {}
+func (*Msg_SwitchToPaper) isMsg_Sum()   {}
 
 func (m *Msg) GetSum() isMsg_Sum {
 	if m != nil {
@@ -86,9 +173,86 @@ func (m *Msg) GetSum() isMsg_Sum {
 	return nil
 }
 
-func (m *Msg) GetPlaceholder() *MsgPlaceholder {
-	if x, ok := m.GetSum().(*Msg_Placeholder); ok {
-		return x.Placeholder
+func (m *Msg) GetIssueBill() *MsgIssueBill {
+	if x, ok := m.GetSum().(*Msg_IssueBill); ok {
+		return x.IssueBill
+	}
+	return nil
+}
+
+func (m *Msg) GetIssueDraft() *MsgIssueDraft {
+	if x, ok := m.GetSum().(*Msg_IssueDraft); ok {
+		return x.IssueDraft
+	}
+	return nil
+}
+
+func (m *Msg) GetTransfer() *MsgTransfer {
+	if x, ok := m.GetSum().(*Msg_Transfer); ok {
+		return x.Transfer
+	}
+	return nil
+}
+
+func (m *Msg) GetEndorse() *MsgEndorse {
+	if x, ok := m.GetSum().(*Msg_Endorse); ok {
+		return x.Endorse
+	}
+	return nil
+}
+
+func (m *Msg) GetPledge() *MsgPledge {
+	if x, ok := m.GetSum().(*Msg_Pledge); ok {
+		return x.Pledge
+	}
+	return nil
+}
+
+func (m *Msg) GetRelease() *MsgRelease {
+	if x, ok := m.GetSum().(*Msg_Release); ok {
+		return x.Release
+	}
+	return nil
+}
+
+func (m *Msg) GetEnforce() *MsgEnforce {
+	if x, ok := m.GetSum().(*Msg_Enforce); ok {
+		return x.Enforce
+	}
+	return nil
+}
+
+func (m *Msg) GetLegEvent() *MsgRecordLegEvent {
+	if x, ok := m.GetSum().(*Msg_LegEvent); ok {
+		return x.LegEvent
+	}
+	return nil
+}
+
+func (m *Msg) GetSurrender() *MsgSurrender {
+	if x, ok := m.GetSum().(*Msg_Surrender); ok {
+		return x.Surrender
+	}
+	return nil
+}
+
+func (m *Msg) GetAcceptSurrender() *MsgAcceptSurrender {
+	if x, ok := m.GetSum().(*Msg_AcceptSurrender); ok {
+		return x.AcceptSurrender
+	}
+	return nil
+}
+
+func (m *Msg) GetRejectSurrender() *MsgRejectSurrender {
+	if x, ok := m.GetSum().(*Msg_RejectSurrender); ok {
+		return x.RejectSurrender
+	}
+	return nil
+}
+
+func (m *Msg) GetSwitchToPaper() *MsgSwitchToPaper {
+	if x, ok := m.GetSum().(*Msg_SwitchToPaper); ok {
+		return x.SwitchToPaper
 	}
 	return nil
 }
@@ -96,26 +260,45 @@ func (m *Msg) GetPlaceholder() *MsgPlaceholder {
 // XXX_OneofWrappers is for the internal use of the proto package.
 func (*Msg) XXX_OneofWrappers() []interface{} {
 	return []interface{}{
-		(*Msg_Placeholder)(nil),
+		(*Msg_IssueBill)(nil),
+		(*Msg_IssueDraft)(nil),
+		(*Msg_Transfer)(nil),
+		(*Msg_Endorse)(nil),
+		(*Msg_Pledge)(nil),
+		(*Msg_Release)(nil),
+		(*Msg_Enforce)(nil),
+		(*Msg_LegEvent)(nil),
+		(*Msg_Surrender)(nil),
+		(*Msg_AcceptSurrender)(nil),
+		(*Msg_RejectSurrender)(nil),
+		(*Msg_SwitchToPaper)(nil),
 	}
 }
 
-// MsgPlaceholder is refused by the ledger; it only keeps the oneof non-empty.
-type MsgPlaceholder struct {
+// MsgIssueBill records a bill. The signer is the issuer (a carrier or
+// multimodal operator). A bill number is used once, ever.
+type MsgIssueBill struct {
+	// content of the bill.
+	Content *BillContent `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	// draft records the bill as a DRAFT; otherwise it is ISSUED at once,
+	// with the shipper's member as title holder and possessor.
+	Draft bool `protobuf:"varint,2,opt,name=draft,proto3" json:"draft,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,3,opt,name=remark,proto3" json:"remark,omitempty"`
 }
 
-func (m *MsgPlaceholder) Reset()         { *m = MsgPlaceholder{} }
-func (m *MsgPlaceholder) String() string { return proto.CompactTextString(m) }
-func (*MsgPlaceholder) ProtoMessage()    {}
-func (*MsgPlaceholder) Descriptor() ([]byte, []int) {
+func (m *MsgIssueBill) Reset()         { *m = MsgIssueBill{} }
+func (m *MsgIssueBill) String() string { return proto.CompactTextString(m) }
+func (*MsgIssueBill) ProtoMessage()    {}
+func (*MsgIssueBill) Descriptor() ([]byte, []int) {
 	return fileDescriptor_a77fd978df02f013, []int{1}
 }
-func (m *MsgPlaceholder) XXX_Unmarshal(b []byte) error {
+func (m *MsgIssueBill) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
 }
-func (m *MsgPlaceholder) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+func (m *MsgIssueBill) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
 	if deterministic {
-		return xxx_messageInfo_MsgPlaceholder.Marshal(b, m, deterministic)
+		return xxx_messageInfo_MsgIssueBill.Marshal(b, m, deterministic)
 	} else {
 		b = b[:cap(b)]
 		n, err := m.MarshalToSizedBuffer(b)
@@ -125,39 +308,832 @@ func (m *MsgPlaceholder) XXX_Marshal(b []byte, deterministic bool) ([]byte, erro
 		return b[:n], nil
 	}
 }
-func (m *MsgPlaceholder) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_MsgPlaceholder.Merge(m, src)
+func (m *MsgIssueBill) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgIssueBill.Merge(m, src)
 }
-func (m *MsgPlaceholder) XXX_Size() int {
+func (m *MsgIssueBill) XXX_Size() int {
 	return m.Size()
 }
-func (m *MsgPlaceholder) XXX_DiscardUnknown() {
-	xxx_messageInfo_MsgPlaceholder.DiscardUnknown(m)
+func (m *MsgIssueBill) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgIssueBill.DiscardUnknown(m)
 }
 
-var xxx_messageInfo_MsgPlaceholder proto.InternalMessageInfo
+var xxx_messageInfo_MsgIssueBill proto.InternalMessageInfo
+
+func (m *MsgIssueBill) GetContent() *BillContent {
+	if m != nil {
+		return m.Content
+	}
+	return nil
+}
+
+func (m *MsgIssueBill) GetDraft() bool {
+	if m != nil {
+		return m.Draft
+	}
+	return false
+}
+
+func (m *MsgIssueBill) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgIssueDraft puts a DRAFT bill in force (issuer only).
+type MsgIssueDraft struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,2,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgIssueDraft) Reset()         { *m = MsgIssueDraft{} }
+func (m *MsgIssueDraft) String() string { return proto.CompactTextString(m) }
+func (*MsgIssueDraft) ProtoMessage()    {}
+func (*MsgIssueDraft) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{2}
+}
+func (m *MsgIssueDraft) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgIssueDraft) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgIssueDraft.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgIssueDraft) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgIssueDraft.Merge(m, src)
+}
+func (m *MsgIssueDraft) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgIssueDraft) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgIssueDraft.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgIssueDraft proto.InternalMessageInfo
+
+func (m *MsgIssueDraft) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgIssueDraft) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgTransfer moves possession (not title) to another member.
+type MsgTransfer struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// to is the member that receives possession.
+	To string `protobuf:"bytes,2,opt,name=to,proto3" json:"to,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,3,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgTransfer) Reset()         { *m = MsgTransfer{} }
+func (m *MsgTransfer) String() string { return proto.CompactTextString(m) }
+func (*MsgTransfer) ProtoMessage()    {}
+func (*MsgTransfer) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{3}
+}
+func (m *MsgTransfer) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgTransfer) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgTransfer.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgTransfer) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgTransfer.Merge(m, src)
+}
+func (m *MsgTransfer) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgTransfer) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgTransfer.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgTransfer proto.InternalMessageInfo
+
+func (m *MsgTransfer) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgTransfer) GetTo() string {
+	if m != nil {
+		return m.To
+	}
+	return ""
+}
+
+func (m *MsgTransfer) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgEndorse moves title and possession to the endorsee.
+type MsgEndorse struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// to is the endorsee member.
+	To string `protobuf:"bytes,2,opt,name=to,proto3" json:"to,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,3,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgEndorse) Reset()         { *m = MsgEndorse{} }
+func (m *MsgEndorse) String() string { return proto.CompactTextString(m) }
+func (*MsgEndorse) ProtoMessage()    {}
+func (*MsgEndorse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{4}
+}
+func (m *MsgEndorse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgEndorse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgEndorse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgEndorse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgEndorse.Merge(m, src)
+}
+func (m *MsgEndorse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgEndorse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgEndorse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgEndorse proto.InternalMessageInfo
+
+func (m *MsgEndorse) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgEndorse) GetTo() string {
+	if m != nil {
+		return m.To
+	}
+	return ""
+}
+
+func (m *MsgEndorse) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgPledge gives the bill to a bank as security; the bank becomes the possessor.
+type MsgPledge struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// bank is the pledgee member (role bank).
+	Bank string `protobuf:"bytes,2,opt,name=bank,proto3" json:"bank,omitempty"`
+	// amount_minor is the secured amount in minor units of currency.
+	AmountMinor int64 `protobuf:"varint,3,opt,name=amount_minor,json=amountMinor,proto3" json:"amount_minor,omitempty"`
+	// currency is ISO 4217.
+	Currency string `protobuf:"bytes,4,opt,name=currency,proto3" json:"currency,omitempty"`
+	// agreement_reference names the financing agreement.
+	AgreementReference string `protobuf:"bytes,5,opt,name=agreement_reference,json=agreementReference,proto3" json:"agreement_reference,omitempty"`
+	// expires_unix is when the agreement ends (Unix seconds, after the block time).
+	ExpiresUnix int64 `protobuf:"varint,6,opt,name=expires_unix,json=expiresUnix,proto3" json:"expires_unix,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,7,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgPledge) Reset()         { *m = MsgPledge{} }
+func (m *MsgPledge) String() string { return proto.CompactTextString(m) }
+func (*MsgPledge) ProtoMessage()    {}
+func (*MsgPledge) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{5}
+}
+func (m *MsgPledge) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgPledge) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgPledge.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgPledge) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgPledge.Merge(m, src)
+}
+func (m *MsgPledge) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgPledge) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgPledge.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgPledge proto.InternalMessageInfo
+
+func (m *MsgPledge) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgPledge) GetBank() string {
+	if m != nil {
+		return m.Bank
+	}
+	return ""
+}
+
+func (m *MsgPledge) GetAmountMinor() int64 {
+	if m != nil {
+		return m.AmountMinor
+	}
+	return 0
+}
+
+func (m *MsgPledge) GetCurrency() string {
+	if m != nil {
+		return m.Currency
+	}
+	return ""
+}
+
+func (m *MsgPledge) GetAgreementReference() string {
+	if m != nil {
+		return m.AgreementReference
+	}
+	return ""
+}
+
+func (m *MsgPledge) GetExpiresUnix() int64 {
+	if m != nil {
+		return m.ExpiresUnix
+	}
+	return 0
+}
+
+func (m *MsgPledge) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgRelease ends a pledge (bank only): possession returns to the pledgor.
+type MsgRelease struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,2,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgRelease) Reset()         { *m = MsgRelease{} }
+func (m *MsgRelease) String() string { return proto.CompactTextString(m) }
+func (*MsgRelease) ProtoMessage()    {}
+func (*MsgRelease) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{6}
+}
+func (m *MsgRelease) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRelease) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRelease.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRelease) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRelease.Merge(m, src)
+}
+func (m *MsgRelease) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRelease) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRelease.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRelease proto.InternalMessageInfo
+
+func (m *MsgRelease) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgRelease) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgEnforce ends a pledge (bank only) by the bank taking title.
+type MsgEnforce struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,2,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgEnforce) Reset()         { *m = MsgEnforce{} }
+func (m *MsgEnforce) String() string { return proto.CompactTextString(m) }
+func (*MsgEnforce) ProtoMessage()    {}
+func (*MsgEnforce) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{7}
+}
+func (m *MsgEnforce) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgEnforce) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgEnforce.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgEnforce) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgEnforce.Merge(m, src)
+}
+func (m *MsgEnforce) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgEnforce) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgEnforce.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgEnforce proto.InternalMessageInfo
+
+func (m *MsgEnforce) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgEnforce) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgRecordLegEvent records a transport event (the leg's carrier only).
+type MsgRecordLegEvent struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// leg_index is the leg, counting from 0.
+	LegIndex uint32 `protobuf:"varint,2,opt,name=leg_index,json=legIndex,proto3" json:"leg_index,omitempty"`
+	// type of event.
+	Type LegEventType `protobuf:"varint,3,opt,name=type,proto3,enum=corridor.bill.v1.LegEventType" json:"type,omitempty"`
+	// location is the UN/LOCODE where it happened.
+	Location string `protobuf:"bytes,4,opt,name=location,proto3" json:"location,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,5,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgRecordLegEvent) Reset()         { *m = MsgRecordLegEvent{} }
+func (m *MsgRecordLegEvent) String() string { return proto.CompactTextString(m) }
+func (*MsgRecordLegEvent) ProtoMessage()    {}
+func (*MsgRecordLegEvent) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{8}
+}
+func (m *MsgRecordLegEvent) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRecordLegEvent) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRecordLegEvent.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRecordLegEvent) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRecordLegEvent.Merge(m, src)
+}
+func (m *MsgRecordLegEvent) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRecordLegEvent) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRecordLegEvent.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRecordLegEvent proto.InternalMessageInfo
+
+func (m *MsgRecordLegEvent) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgRecordLegEvent) GetLegIndex() uint32 {
+	if m != nil {
+		return m.LegIndex
+	}
+	return 0
+}
+
+func (m *MsgRecordLegEvent) GetType() LegEventType {
+	if m != nil {
+		return m.Type
+	}
+	return LegEventType_LEG_EVENT_TYPE_UNSPECIFIED
+}
+
+func (m *MsgRecordLegEvent) GetLocation() string {
+	if m != nil {
+		return m.Location
+	}
+	return ""
+}
+
+func (m *MsgRecordLegEvent) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgSurrender hands the bill to its issuer (holder with title only).
+type MsgSurrender struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// purpose of the surrender.
+	Purpose SurrenderPurpose `protobuf:"varint,2,opt,name=purpose,proto3,enum=corridor.bill.v1.SurrenderPurpose" json:"purpose,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,3,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgSurrender) Reset()         { *m = MsgSurrender{} }
+func (m *MsgSurrender) String() string { return proto.CompactTextString(m) }
+func (*MsgSurrender) ProtoMessage()    {}
+func (*MsgSurrender) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{9}
+}
+func (m *MsgSurrender) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSurrender) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSurrender.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSurrender) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSurrender.Merge(m, src)
+}
+func (m *MsgSurrender) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSurrender) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSurrender.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSurrender proto.InternalMessageInfo
+
+func (m *MsgSurrender) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgSurrender) GetPurpose() SurrenderPurpose {
+	if m != nil {
+		return m.Purpose
+	}
+	return SurrenderPurpose_SURRENDER_PURPOSE_UNSPECIFIED
+}
+
+func (m *MsgSurrender) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgAcceptSurrender accepts a pending surrender (issuer only). For an
+// amendment it carries the amended bill, which gets a new number: the old
+// bill becomes VOID and the new one is ISSUED to the same holder.
+type MsgAcceptSurrender struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// amended content; required for an amendment, refused for a delivery.
+	Amended *BillContent `protobuf:"bytes,2,opt,name=amended,proto3" json:"amended,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,3,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgAcceptSurrender) Reset()         { *m = MsgAcceptSurrender{} }
+func (m *MsgAcceptSurrender) String() string { return proto.CompactTextString(m) }
+func (*MsgAcceptSurrender) ProtoMessage()    {}
+func (*MsgAcceptSurrender) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{10}
+}
+func (m *MsgAcceptSurrender) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAcceptSurrender) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAcceptSurrender.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAcceptSurrender) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAcceptSurrender.Merge(m, src)
+}
+func (m *MsgAcceptSurrender) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAcceptSurrender) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAcceptSurrender.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAcceptSurrender proto.InternalMessageInfo
+
+func (m *MsgAcceptSurrender) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgAcceptSurrender) GetAmended() *BillContent {
+	if m != nil {
+		return m.Amended
+	}
+	return nil
+}
+
+func (m *MsgAcceptSurrender) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgRejectSurrender refuses a pending surrender (issuer only); possession
+// returns to the title holder.
+type MsgRejectSurrender struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// remark for the history (say why).
+	Remark string `protobuf:"bytes,2,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgRejectSurrender) Reset()         { *m = MsgRejectSurrender{} }
+func (m *MsgRejectSurrender) String() string { return proto.CompactTextString(m) }
+func (*MsgRejectSurrender) ProtoMessage()    {}
+func (*MsgRejectSurrender) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{11}
+}
+func (m *MsgRejectSurrender) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRejectSurrender) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRejectSurrender.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRejectSurrender) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRejectSurrender.Merge(m, src)
+}
+func (m *MsgRejectSurrender) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRejectSurrender) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRejectSurrender.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRejectSurrender proto.InternalMessageInfo
+
+func (m *MsgRejectSurrender) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgRejectSurrender) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
+
+// MsgSwitchToPaper makes the record inoperative because a paper document
+// replaces it (holder with title only).
+type MsgSwitchToPaper struct {
+	// number of the bill.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// remark for the history.
+	Remark string `protobuf:"bytes,2,opt,name=remark,proto3" json:"remark,omitempty"`
+}
+
+func (m *MsgSwitchToPaper) Reset()         { *m = MsgSwitchToPaper{} }
+func (m *MsgSwitchToPaper) String() string { return proto.CompactTextString(m) }
+func (*MsgSwitchToPaper) ProtoMessage()    {}
+func (*MsgSwitchToPaper) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a77fd978df02f013, []int{12}
+}
+func (m *MsgSwitchToPaper) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSwitchToPaper) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSwitchToPaper.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSwitchToPaper) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSwitchToPaper.Merge(m, src)
+}
+func (m *MsgSwitchToPaper) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSwitchToPaper) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSwitchToPaper.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSwitchToPaper proto.InternalMessageInfo
+
+func (m *MsgSwitchToPaper) GetNumber() string {
+	if m != nil {
+		return m.Number
+	}
+	return ""
+}
+
+func (m *MsgSwitchToPaper) GetRemark() string {
+	if m != nil {
+		return m.Remark
+	}
+	return ""
+}
 
 func init() {
+	proto.RegisterEnum("corridor.bill.v1.SurrenderPurpose", SurrenderPurpose_name, SurrenderPurpose_value)
 	proto.RegisterType((*Msg)(nil), "corridor.bill.v1.Msg")
-	proto.RegisterType((*MsgPlaceholder)(nil), "corridor.bill.v1.MsgPlaceholder")
+	proto.RegisterType((*MsgIssueBill)(nil), "corridor.bill.v1.MsgIssueBill")
+	proto.RegisterType((*MsgIssueDraft)(nil), "corridor.bill.v1.MsgIssueDraft")
+	proto.RegisterType((*MsgTransfer)(nil), "corridor.bill.v1.MsgTransfer")
+	proto.RegisterType((*MsgEndorse)(nil), "corridor.bill.v1.MsgEndorse")
+	proto.RegisterType((*MsgPledge)(nil), "corridor.bill.v1.MsgPledge")
+	proto.RegisterType((*MsgRelease)(nil), "corridor.bill.v1.MsgRelease")
+	proto.RegisterType((*MsgEnforce)(nil), "corridor.bill.v1.MsgEnforce")
+	proto.RegisterType((*MsgRecordLegEvent)(nil), "corridor.bill.v1.MsgRecordLegEvent")
+	proto.RegisterType((*MsgSurrender)(nil), "corridor.bill.v1.MsgSurrender")
+	proto.RegisterType((*MsgAcceptSurrender)(nil), "corridor.bill.v1.MsgAcceptSurrender")
+	proto.RegisterType((*MsgRejectSurrender)(nil), "corridor.bill.v1.MsgRejectSurrender")
+	proto.RegisterType((*MsgSwitchToPaper)(nil), "corridor.bill.v1.MsgSwitchToPaper")
 }
 
 func init() { proto.RegisterFile("corridor/bill/v1/msg.proto", fileDescriptor_a77fd978df02f013) }
 
 var fileDescriptor_a77fd978df02f013 = []byte{
-	// 184 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0x4a, 0xce, 0x2f, 0x2a,
-	0xca, 0x4c, 0xc9, 0x2f, 0xd2, 0x4f, 0xca, 0xcc, 0xc9, 0xd1, 0x2f, 0x33, 0xd4, 0xcf, 0x2d, 0x4e,
-	0xd7, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12, 0x80, 0xc9, 0xe9, 0x81, 0xe4, 0xf4, 0xca, 0x0c,
-	0x95, 0x82, 0xb8, 0x98, 0x7d, 0x8b, 0xd3, 0x85, 0x5c, 0xb8, 0xb8, 0x0b, 0x72, 0x12, 0x93, 0x53,
-	0x33, 0xf2, 0x73, 0x52, 0x52, 0x8b, 0x24, 0x18, 0x15, 0x18, 0x35, 0xb8, 0x8d, 0x14, 0xf4, 0xd0,
-	0x95, 0xeb, 0xf9, 0x16, 0xa7, 0x07, 0x20, 0xd4, 0x79, 0x30, 0x04, 0x21, 0x6b, 0x73, 0x62, 0xe5,
-	0x62, 0x2e, 0x2e, 0xcd, 0x55, 0x12, 0xe0, 0xe2, 0x43, 0x55, 0xe7, 0xe4, 0x74, 0xe2, 0x91, 0x1c,
-	0xe3, 0x85, 0x47, 0x72, 0x8c, 0x0f, 0x1e, 0xc9, 0x31, 0x4e, 0x78, 0x2c, 0xc7, 0x70, 0xe1, 0xb1,
-	0x1c, 0xc3, 0x8d, 0xc7, 0x72, 0x0c, 0x51, 0x1a, 0xe9, 0x99, 0x25, 0x19, 0xa5, 0x49, 0x7a, 0xc9,
-	0xf9, 0xb9, 0xfa, 0x39, 0x89, 0x79, 0x29, 0xc5, 0xa9, 0x89, 0xfa, 0x70, 0x0f, 0x54, 0x40, 0xbc,
-	0x50, 0x52, 0x59, 0x90, 0x5a, 0x9c, 0xc4, 0x06, 0xf6, 0x82, 0x31, 0x20, 0x00, 0x00, 0xff, 0xff,
-	0x66, 0x9f, 0x42, 0xdc, 0xe0, 0x00, 0x00, 0x00,
+	// 879 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x96, 0x51, 0x6f, 0xe3, 0x44,
+	0x10, 0xc7, 0xed, 0xa4, 0x4d, 0xea, 0x49, 0xdb, 0x0b, 0x0b, 0x42, 0x56, 0xcb, 0xe5, 0xb8, 0xc2,
+	0xc3, 0x89, 0x87, 0x44, 0x77, 0x08, 0x1d, 0x12, 0x15, 0xa7, 0xcb, 0xc5, 0x28, 0x91, 0x9a, 0x12,
+	0xb6, 0x2d, 0x12, 0xbc, 0x58, 0x8e, 0x3d, 0xcd, 0x19, 0x6c, 0xaf, 0xb5, 0x6b, 0x97, 0x54, 0x82,
+	0xef, 0xc0, 0xf7, 0xe0, 0x85, 0x8f, 0xc1, 0xe3, 0x3d, 0xf2, 0x88, 0xda, 0x2f, 0x82, 0x76, 0x6d,
+	0xa7, 0x4e, 0x13, 0x17, 0x45, 0xbc, 0x65, 0x76, 0x7f, 0xf3, 0x9f, 0xd9, 0x9d, 0x9d, 0x89, 0xe1,
+	0xc0, 0x65, 0x9c, 0xfb, 0x1e, 0xe3, 0xbd, 0xa9, 0x1f, 0x04, 0xbd, 0xab, 0xe7, 0xbd, 0x50, 0xcc,
+	0xba, 0x31, 0x67, 0x09, 0x23, 0xed, 0x62, 0xaf, 0x2b, 0xf7, 0xba, 0x57, 0xcf, 0x0f, 0x0e, 0x57,
+	0x68, 0xb5, 0xa3, 0xf0, 0xa3, 0x3f, 0x1a, 0x50, 0x1f, 0x8b, 0x19, 0x79, 0x05, 0xe0, 0x0b, 0x91,
+	0xa2, 0x2d, 0xf7, 0x4c, 0xfd, 0x63, 0xfd, 0x59, 0xeb, 0x45, 0xa7, 0x7b, 0x5f, 0xab, 0x3b, 0x16,
+	0xb3, 0x91, 0xc4, 0xfa, 0x7e, 0x10, 0x0c, 0x35, 0x6a, 0xf8, 0x85, 0x41, 0xfa, 0xd0, 0xca, 0x04,
+	0x3c, 0xee, 0x5c, 0x26, 0x66, 0x4d, 0x29, 0x3c, 0xa9, 0x56, 0x18, 0x48, 0x6c, 0xa8, 0xd1, 0x2c,
+	0xac, 0xb2, 0xc8, 0x57, 0xb0, 0x93, 0x70, 0x27, 0x12, 0x97, 0xc8, 0xcd, 0xba, 0x12, 0x78, 0xbc,
+	0x56, 0xe0, 0x3c, 0x87, 0x86, 0x1a, 0x5d, 0x38, 0x90, 0x2f, 0xa1, 0x89, 0x91, 0xc7, 0xb8, 0x40,
+	0x73, 0x4b, 0xf9, 0x7e, 0xb4, 0xd6, 0xd7, 0xca, 0x98, 0xa1, 0x46, 0x0b, 0x9c, 0x7c, 0x01, 0x8d,
+	0x38, 0x40, 0x6f, 0x86, 0xe6, 0xb6, 0x72, 0x3c, 0x5c, 0xeb, 0x38, 0x51, 0xc8, 0x50, 0xa3, 0x39,
+	0x2c, 0x03, 0x72, 0x0c, 0xd0, 0x11, 0x68, 0x36, 0x1e, 0x08, 0x48, 0x33, 0x46, 0x06, 0xcc, 0xf1,
+	0x2c, 0xd5, 0x4b, 0xc6, 0x5d, 0x34, 0x9b, 0x0f, 0xa6, 0xaa, 0x98, 0x2c, 0x55, 0xf5, 0x93, 0xf4,
+	0xc1, 0x08, 0x70, 0x66, 0xe3, 0x15, 0x46, 0x89, 0xb9, 0xa3, 0x7c, 0x3f, 0xa9, 0x88, 0xea, 0x32,
+	0xee, 0x9d, 0xe0, 0xcc, 0x92, 0xa8, 0xbc, 0xa8, 0x20, 0xff, 0x4d, 0xbe, 0x06, 0x43, 0xa4, 0x9c,
+	0x63, 0xe4, 0x21, 0x37, 0x8d, 0x07, 0x2a, 0x7d, 0x56, 0x50, 0xb2, 0xd2, 0x0b, 0x17, 0xf2, 0x1d,
+	0xb4, 0x1d, 0xd7, 0xc5, 0x38, 0xb1, 0xef, 0x64, 0x40, 0xc9, 0x7c, 0xba, 0x56, 0xe6, 0xb5, 0x82,
+	0xcb, 0x62, 0x8f, 0x9c, 0xe5, 0x25, 0x29, 0xc9, 0xf1, 0x27, 0x74, 0xcb, 0x92, 0xad, 0x07, 0x24,
+	0xa9, 0x82, 0x97, 0x24, 0xf9, 0xf2, 0x12, 0x39, 0x81, 0x47, 0xe2, 0x17, 0x3f, 0x71, 0xdf, 0xda,
+	0x09, 0xb3, 0x63, 0x27, 0x46, 0x6e, 0xee, 0x2a, 0xc5, 0xa3, 0xf5, 0x67, 0x55, 0xec, 0x39, 0x9b,
+	0x48, 0x72, 0xa8, 0xd1, 0x3d, 0x51, 0x5e, 0xe8, 0x6f, 0x43, 0x5d, 0xa4, 0xe1, 0x51, 0x0a, 0xbb,
+	0xe5, 0x0e, 0x20, 0x2f, 0xa1, 0xe9, 0xb2, 0x28, 0x91, 0xc5, 0xd0, 0xab, 0xde, 0xab, 0x04, 0xdf,
+	0x64, 0x10, 0x2d, 0x68, 0xf2, 0x01, 0x6c, 0xdf, 0xf5, 0xc9, 0x0e, 0xcd, 0x0c, 0xf2, 0x21, 0x34,
+	0x38, 0x86, 0x0e, 0xff, 0x59, 0xbd, 0x7e, 0x83, 0xe6, 0xd6, 0xd1, 0x2b, 0xd8, 0x5b, 0x6a, 0x1b,
+	0x09, 0x46, 0x69, 0x38, 0x45, 0xae, 0xc2, 0x1a, 0x34, 0xb7, 0x4a, 0x02, 0xb5, 0x25, 0x81, 0x31,
+	0xb4, 0x4a, 0x6d, 0x53, 0xe9, 0xbe, 0x0f, 0xb5, 0x84, 0xe5, 0xae, 0xb5, 0x84, 0x55, 0xe6, 0x73,
+	0x02, 0x70, 0xd7, 0x49, 0xff, 0x5b, 0xed, 0x46, 0x07, 0x63, 0xd1, 0x5f, 0x95, 0x6a, 0x04, 0xb6,
+	0xa6, 0x4e, 0x54, 0x1c, 0x4c, 0xfd, 0x26, 0x4f, 0x61, 0xd7, 0x09, 0x59, 0x1a, 0x25, 0x76, 0xe8,
+	0x47, 0x2c, 0x9b, 0x19, 0x75, 0xda, 0xca, 0xd6, 0xc6, 0x72, 0x89, 0x1c, 0xc0, 0x8e, 0xab, 0xde,
+	0x84, 0x7b, 0xad, 0xc6, 0x82, 0x41, 0x17, 0x36, 0xe9, 0xc1, 0xfb, 0xce, 0x8c, 0x23, 0x86, 0x18,
+	0x25, 0x36, 0xc7, 0x4b, 0x94, 0xcb, 0xd9, 0x10, 0x30, 0x28, 0x59, 0x6c, 0xd1, 0x62, 0x47, 0xc6,
+	0xc3, 0x79, 0xec, 0x73, 0x14, 0x76, 0x1a, 0xf9, 0x73, 0xd5, 0xf6, 0x75, 0xda, 0xca, 0xd7, 0x2e,
+	0x22, 0x7f, 0x5e, 0x3a, 0x64, 0x73, 0xe9, 0x90, 0xc7, 0xea, 0xca, 0xf2, 0x59, 0xb0, 0x71, 0xfd,
+	0x8e, 0xf3, 0x0b, 0xcf, 0x86, 0xc0, 0xa6, 0xde, 0x7f, 0xea, 0xf0, 0xde, 0xca, 0x48, 0xa8, 0x54,
+	0x39, 0xcc, 0x46, 0x8c, 0x1f, 0x79, 0x38, 0x57, 0x42, 0x7b, 0x6a, 0x76, 0x8c, 0xa4, 0x4d, 0x5e,
+	0xc0, 0x56, 0x72, 0x1d, 0xa3, 0xba, 0xe9, 0xfd, 0x75, 0x63, 0xa3, 0x90, 0x3f, 0xbf, 0x8e, 0x91,
+	0x2a, 0x56, 0x96, 0x20, 0x60, 0xae, 0x93, 0xf8, 0x2c, 0x2a, 0x4a, 0x50, 0xd8, 0xa5, 0x94, 0xb7,
+	0x97, 0x52, 0xfe, 0x55, 0x35, 0xda, 0x5d, 0x37, 0x57, 0x25, 0x7b, 0x0c, 0xcd, 0x38, 0xe5, 0x31,
+	0x13, 0xa8, 0x52, 0xdd, 0x5f, 0xd7, 0xdd, 0x0b, 0x95, 0x49, 0x46, 0xd2, 0xc2, 0xa5, 0xf2, 0x45,
+	0xfe, 0x06, 0x64, 0x75, 0x6e, 0x55, 0xe6, 0xf0, 0x12, 0x9a, 0x4e, 0x28, 0x11, 0x2f, 0xff, 0xd7,
+	0xfb, 0xaf, 0x21, 0x90, 0xd3, 0x95, 0xe1, 0x07, 0x2a, 0xfc, 0xbd, 0x19, 0xb7, 0x71, 0xd5, 0xfb,
+	0xd0, 0xbe, 0x3f, 0xd7, 0x36, 0xd5, 0xf8, 0xec, 0x0a, 0xda, 0xf7, 0x6f, 0x8f, 0x3c, 0x85, 0xc7,
+	0x67, 0x17, 0x94, 0x5a, 0xa7, 0x03, 0x8b, 0xda, 0x93, 0x0b, 0x3a, 0xf9, 0xf6, 0xcc, 0xb2, 0x2f,
+	0x4e, 0xcf, 0x26, 0xd6, 0x9b, 0xd1, 0x37, 0x23, 0x6b, 0xd0, 0xd6, 0x48, 0x07, 0x0e, 0x56, 0x91,
+	0x81, 0x75, 0x32, 0xfa, 0xde, 0xa2, 0x3f, 0xb4, 0x75, 0xf2, 0x04, 0x0e, 0x57, 0xf7, 0x5f, 0x8f,
+	0xad, 0xd3, 0xc1, 0xd8, 0x3a, 0x3d, 0x6f, 0xd7, 0xfa, 0xfd, 0xbf, 0x6e, 0x3a, 0xfa, 0xbb, 0x9b,
+	0x8e, 0xfe, 0xcf, 0x4d, 0x47, 0xff, 0xfd, 0xb6, 0xa3, 0xbd, 0xbb, 0xed, 0x68, 0x7f, 0xdf, 0x76,
+	0xb4, 0x1f, 0x9f, 0xcd, 0xfc, 0xe4, 0x6d, 0x3a, 0xed, 0xba, 0x2c, 0xec, 0x05, 0x4e, 0xe4, 0x09,
+	0x74, 0x7a, 0x8b, 0xef, 0x9b, 0x79, 0xf6, 0x85, 0x23, 0x5f, 0x9d, 0x98, 0x36, 0xd4, 0x07, 0xce,
+	0xe7, 0xff, 0x06, 0x00, 0x00, 0xff, 0xff, 0x07, 0xb2, 0x7b, 0xa2, 0x2d, 0x09, 0x00, 0x00,
 }
 
 func (m *Msg) Marshal() (dAtA []byte, err error) {
@@ -192,16 +1168,16 @@ func (m *Msg) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
-func (m *Msg_Placeholder) MarshalTo(dAtA []byte) (int, error) {
+func (m *Msg_IssueBill) MarshalTo(dAtA []byte) (int, error) {
 	size := m.Size()
 	return m.MarshalToSizedBuffer(dAtA[:size])
 }
 
-func (m *Msg_Placeholder) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+func (m *Msg_IssueBill) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
-	if m.Placeholder != nil {
+	if m.IssueBill != nil {
 		{
-			size, err := m.Placeholder.MarshalToSizedBuffer(dAtA[:i])
+			size, err := m.IssueBill.MarshalToSizedBuffer(dAtA[:i])
 			if err != nil {
 				return 0, err
 			}
@@ -213,7 +1189,238 @@ func (m *Msg_Placeholder) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	return len(dAtA) - i, nil
 }
-func (m *MsgPlaceholder) Marshal() (dAtA []byte, err error) {
+func (m *Msg_IssueDraft) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_IssueDraft) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.IssueDraft != nil {
+		{
+			size, err := m.IssueDraft.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_Transfer) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_Transfer) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.Transfer != nil {
+		{
+			size, err := m.Transfer.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1a
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_Endorse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_Endorse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.Endorse != nil {
+		{
+			size, err := m.Endorse.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x22
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_Pledge) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_Pledge) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.Pledge != nil {
+		{
+			size, err := m.Pledge.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x2a
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_Release) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_Release) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.Release != nil {
+		{
+			size, err := m.Release.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x32
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_Enforce) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_Enforce) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.Enforce != nil {
+		{
+			size, err := m.Enforce.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x3a
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_LegEvent) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_LegEvent) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.LegEvent != nil {
+		{
+			size, err := m.LegEvent.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x42
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_Surrender) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_Surrender) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.Surrender != nil {
+		{
+			size, err := m.Surrender.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x4a
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_AcceptSurrender) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_AcceptSurrender) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.AcceptSurrender != nil {
+		{
+			size, err := m.AcceptSurrender.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x52
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_RejectSurrender) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_RejectSurrender) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.RejectSurrender != nil {
+		{
+			size, err := m.RejectSurrender.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x5a
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_SwitchToPaper) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_SwitchToPaper) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.SwitchToPaper != nil {
+		{
+			size, err := m.SwitchToPaper.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x62
+	}
+	return len(dAtA) - i, nil
+}
+func (m *MsgIssueBill) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
 	n, err := m.MarshalToSizedBuffer(dAtA[:size])
@@ -223,16 +1430,531 @@ func (m *MsgPlaceholder) Marshal() (dAtA []byte, err error) {
 	return dAtA[:n], nil
 }
 
-func (m *MsgPlaceholder) MarshalTo(dAtA []byte) (int, error) {
+func (m *MsgIssueBill) MarshalTo(dAtA []byte) (int, error) {
 	size := m.Size()
 	return m.MarshalToSizedBuffer(dAtA[:size])
 }
 
-func (m *MsgPlaceholder) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+func (m *MsgIssueBill) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
 	_ = i
 	var l int
 	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Draft {
+		i--
+		if m.Draft {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Content != nil {
+		{
+			size, err := m.Content.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgIssueDraft) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgIssueDraft) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgIssueDraft) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgTransfer) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgTransfer) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgTransfer) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.To) > 0 {
+		i -= len(m.To)
+		copy(dAtA[i:], m.To)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.To)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgEndorse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgEndorse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgEndorse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.To) > 0 {
+		i -= len(m.To)
+		copy(dAtA[i:], m.To)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.To)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgPledge) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgPledge) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgPledge) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if m.ExpiresUnix != 0 {
+		i = encodeVarintMsg(dAtA, i, uint64(m.ExpiresUnix))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.AgreementReference) > 0 {
+		i -= len(m.AgreementReference)
+		copy(dAtA[i:], m.AgreementReference)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.AgreementReference)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Currency) > 0 {
+		i -= len(m.Currency)
+		copy(dAtA[i:], m.Currency)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Currency)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.AmountMinor != 0 {
+		i = encodeVarintMsg(dAtA, i, uint64(m.AmountMinor))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Bank) > 0 {
+		i -= len(m.Bank)
+		copy(dAtA[i:], m.Bank)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Bank)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRelease) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRelease) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRelease) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgEnforce) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgEnforce) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgEnforce) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRecordLegEvent) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRecordLegEvent) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRecordLegEvent) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Location) > 0 {
+		i -= len(m.Location)
+		copy(dAtA[i:], m.Location)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Location)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.Type != 0 {
+		i = encodeVarintMsg(dAtA, i, uint64(m.Type))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.LegIndex != 0 {
+		i = encodeVarintMsg(dAtA, i, uint64(m.LegIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSurrender) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSurrender) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSurrender) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Purpose != 0 {
+		i = encodeVarintMsg(dAtA, i, uint64(m.Purpose))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgAcceptSurrender) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAcceptSurrender) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAcceptSurrender) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Amended != nil {
+		{
+			size, err := m.Amended.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRejectSurrender) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRejectSurrender) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRejectSurrender) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSwitchToPaper) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSwitchToPaper) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSwitchToPaper) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Remark) > 0 {
+		i -= len(m.Remark)
+		copy(dAtA[i:], m.Remark)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Remark)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Number) > 0 {
+		i -= len(m.Number)
+		copy(dAtA[i:], m.Number)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Number)))
+		i--
+		dAtA[i] = 0xa
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -259,24 +1981,397 @@ func (m *Msg) Size() (n int) {
 	return n
 }
 
-func (m *Msg_Placeholder) Size() (n int) {
+func (m *Msg_IssueBill) Size() (n int) {
 	if m == nil {
 		return 0
 	}
 	var l int
 	_ = l
-	if m.Placeholder != nil {
-		l = m.Placeholder.Size()
+	if m.IssueBill != nil {
+		l = m.IssueBill.Size()
 		n += 1 + l + sovMsg(uint64(l))
 	}
 	return n
 }
-func (m *MsgPlaceholder) Size() (n int) {
+func (m *Msg_IssueDraft) Size() (n int) {
 	if m == nil {
 		return 0
 	}
 	var l int
 	_ = l
+	if m.IssueDraft != nil {
+		l = m.IssueDraft.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_Transfer) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Transfer != nil {
+		l = m.Transfer.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_Endorse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Endorse != nil {
+		l = m.Endorse.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_Pledge) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Pledge != nil {
+		l = m.Pledge.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_Release) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Release != nil {
+		l = m.Release.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_Enforce) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Enforce != nil {
+		l = m.Enforce.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_LegEvent) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.LegEvent != nil {
+		l = m.LegEvent.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_Surrender) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Surrender != nil {
+		l = m.Surrender.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_AcceptSurrender) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.AcceptSurrender != nil {
+		l = m.AcceptSurrender.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_RejectSurrender) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RejectSurrender != nil {
+		l = m.RejectSurrender.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_SwitchToPaper) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.SwitchToPaper != nil {
+		l = m.SwitchToPaper.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *MsgIssueBill) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Content != nil {
+		l = m.Content.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	if m.Draft {
+		n += 2
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgIssueDraft) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgTransfer) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.To)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgEndorse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.To)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgPledge) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Bank)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	if m.AmountMinor != 0 {
+		n += 1 + sovMsg(uint64(m.AmountMinor))
+	}
+	l = len(m.Currency)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.AgreementReference)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	if m.ExpiresUnix != 0 {
+		n += 1 + sovMsg(uint64(m.ExpiresUnix))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRelease) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgEnforce) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRecordLegEvent) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	if m.LegIndex != 0 {
+		n += 1 + sovMsg(uint64(m.LegIndex))
+	}
+	if m.Type != 0 {
+		n += 1 + sovMsg(uint64(m.Type))
+	}
+	l = len(m.Location)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgSurrender) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	if m.Purpose != 0 {
+		n += 1 + sovMsg(uint64(m.Purpose))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgAcceptSurrender) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	if m.Amended != nil {
+		l = m.Amended.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRejectSurrender) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgSwitchToPaper) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Number)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Remark)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
 	return n
 }
 
@@ -317,7 +2412,7 @@ func (m *Msg) Unmarshal(dAtA []byte) error {
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Placeholder", wireType)
+				return fmt.Errorf("proto: wrong wireType = %d for field IssueBill", wireType)
 			}
 			var msglen int
 			for shift := uint(0); ; shift += 7 {
@@ -344,11 +2439,396 @@ func (m *Msg) Unmarshal(dAtA []byte) error {
 			if postIndex > l {
 				return io.ErrUnexpectedEOF
 			}
-			v := &MsgPlaceholder{}
+			v := &MsgIssueBill{}
 			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
-			m.Sum = &Msg_Placeholder{v}
+			m.Sum = &Msg_IssueBill{v}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field IssueDraft", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgIssueDraft{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_IssueDraft{v}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Transfer", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgTransfer{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_Transfer{v}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Endorse", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgEndorse{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_Endorse{v}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pledge", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgPledge{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_Pledge{v}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Release", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgRelease{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_Release{v}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Enforce", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgEnforce{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_Enforce{v}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LegEvent", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgRecordLegEvent{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_LegEvent{v}
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Surrender", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgSurrender{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_Surrender{v}
+			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AcceptSurrender", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgAcceptSurrender{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_AcceptSurrender{v}
+			iNdEx = postIndex
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RejectSurrender", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgRejectSurrender{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_RejectSurrender{v}
+			iNdEx = postIndex
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SwitchToPaper", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgSwitchToPaper{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_SwitchToPaper{v}
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
@@ -371,7 +2851,7 @@ func (m *Msg) Unmarshal(dAtA []byte) error {
 	}
 	return nil
 }
-func (m *MsgPlaceholder) Unmarshal(dAtA []byte) error {
+func (m *MsgIssueBill) Unmarshal(dAtA []byte) error {
 	l := len(dAtA)
 	iNdEx := 0
 	for iNdEx < l {
@@ -394,12 +2874,1677 @@ func (m *MsgPlaceholder) Unmarshal(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: MsgPlaceholder: wiretype end group for non-group")
+			return fmt.Errorf("proto: MsgIssueBill: wiretype end group for non-group")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: MsgPlaceholder: illegal tag %d (wire type %d)", fieldNum, wire)
+			return fmt.Errorf("proto: MsgIssueBill: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Content", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Content == nil {
+				m.Content = &BillContent{}
+			}
+			if err := m.Content.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Draft", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Draft = bool(v != 0)
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgIssueDraft) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgIssueDraft: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgIssueDraft: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgTransfer) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgTransfer: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgTransfer: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field To", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.To = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgEndorse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgEndorse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgEndorse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field To", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.To = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgPledge) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgPledge: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgPledge: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bank", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Bank = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AmountMinor", wireType)
+			}
+			m.AmountMinor = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AmountMinor |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Currency", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Currency = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AgreementReference", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AgreementReference = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresUnix", wireType)
+			}
+			m.ExpiresUnix = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ExpiresUnix |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRelease) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRelease: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRelease: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgEnforce) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgEnforce: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgEnforce: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRecordLegEvent) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRecordLegEvent: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRecordLegEvent: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LegIndex", wireType)
+			}
+			m.LegIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LegIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Type", wireType)
+			}
+			m.Type = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Type |= LegEventType(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Location", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Location = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSurrender) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSurrender: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSurrender: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Purpose", wireType)
+			}
+			m.Purpose = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Purpose |= SurrenderPurpose(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAcceptSurrender) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAcceptSurrender: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAcceptSurrender: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amended", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Amended == nil {
+				m.Amended = &BillContent{}
+			}
+			if err := m.Amended.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRejectSurrender) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRejectSurrender: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRejectSurrender: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSwitchToPaper) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSwitchToPaper: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSwitchToPaper: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Number", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Number = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Remark", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Remark = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipMsg(dAtA[iNdEx:])

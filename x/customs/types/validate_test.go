@@ -57,7 +57,10 @@ var badCases = []badCase{
 		last := d.Importer.TaxId[12]
 		d.Importer.TaxId = d.Importer.TaxId[:12] + string('0'+(last-'0'+1)%10)
 	}},
-	{"name too long", "consignee.name", func(d *types.Declaration) { d.Consignee = party(d.Consignee); d.Consignee.Name = strings.Repeat("x", 257) }},
+	{"name too long", "consignee.name", func(d *types.Declaration) {
+		d.Consignee = party(d.Consignee)
+		d.Consignee.Name = strings.Repeat("x", 257)
+	}},
 	{"name not UTF-8", "consignee.name", func(d *types.Declaration) { d.Consignee = party(d.Consignee); d.Consignee.Name = "\xff\xfe" }},
 	{"no transport mode", "border_transport_mode", func(d *types.Declaration) { d.BorderTransportMode = 0 }},
 	{"unknown transport mode", "border_transport_mode", func(d *types.Declaration) { d.BorderTransportMode = 6 }},
@@ -72,7 +75,9 @@ var badCases = []badCase{
 		n := d.Containers[0].Number
 		d.Containers[0] = &types.Container{Number: n[:10] + string('0'+(n[10]-'0'+1)%10), SizeType: "45G1"}
 	}},
-	{"container category letter", "containers[0].number", func(d *types.Declaration) { d.Containers[0] = &types.Container{Number: "CSNA6123450", SizeType: "45G1"} }},
+	{"container category letter", "containers[0].number", func(d *types.Declaration) {
+		d.Containers[0] = &types.Container{Number: "CSNA6123450", SizeType: "45G1"}
+	}},
 	{"container twice", "containers[1].number", func(d *types.Declaration) { d.Containers[1] = d.Containers[0] }},
 	{"container size type", "containers[0].size_type", func(d *types.Declaration) {
 		d.Containers[0] = &types.Container{Number: d.Containers[0].Number, SizeType: "40ft"}

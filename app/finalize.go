@@ -59,6 +59,7 @@ func (a *App) deliverTx(bz []byte, height int64, t time.Time, blockEvents *[]bas
 		return &abci.ExecTxResult{Code: code, Codespace: codespace, Log: log}
 	}
 	*blockEvents = append(*blockEvents, events...)
+	a.metrics.observeEvents(events)
 	return &abci.ExecTxResult{Code: abci.CodeTypeOK, Events: toABCIEvents(events)}
 }
 

@@ -55,3 +55,11 @@ func (m *Metrics) observeCommit(d time.Duration, writes int) {
 	m.commitSeconds.Observe(d.Seconds())
 	m.commitWrites.Observe(float64(writes))
 }
+
+// observeEvents counts the records a successful tx wrote, by event type
+// (e.g. membership.member_registered).
+func (m *Metrics) observeEvents(events []base.Event) {
+	for _, e := range events {
+		m.records.WithLabelValues(e.Type).Inc()
+	}
+}

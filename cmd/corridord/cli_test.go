@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func run(t *testing.T, args ...string) (string, error) {
@@ -100,3 +101,59 @@ func TestTestnetLayout(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestRestartResumes is what a second `make run` does: a node stopped with
+// SIGTERM and started again resumes the same chain.
+func TestRestartResumes(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "dev")
+	if out, err := run(t, "init", "--home", home, "--chain-id", "corridor-resume"); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	// init uses the standard ports; move them so tests can run beside a dev node.
+	base := freeBasePort(t, 1)
+	confPath := filepath.Join(home, "config", "config.toml")
+	conf, err := os.ReadFile(confPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(conf)
+	for old, nw := range map[string]int{"26656": base, "26657": base + 1, "9090": base + 2, "26660": base + 3} {
+		s = strings.ReplaceAll(s, "127.0.0.1:"+old, "127.0.0.1:"+itoa(nw))
+	}
+	if err := os.WriteFile(confPath, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startNode(t, home)
+	waitFor(t, 60*time.Second, "height 3", func() bool { h, _, err := abciInfo(base + 1); return err == nil && h >= 3 })
+	p.stop(t)
+	h1, hash1, err := lastCommitted(t, home, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = startNode(t, home)
+	waitFor(t, 60*time.Second, "the chain to go on", func() bool { h, _, err := abciInfo(base + 1); return err == nil && h > h1+1 })
+	_, app, err := header(base+1, h1+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.EqualFold(app, b64ToHex(t, hash1)) {
+		t.Fatalf("after restart header %d carries %s, before the stop the app hash was %s", h1+1, app, b64ToHex(t, hash1))
+	}
+	p.stop(t)
+}
+
+// lastCommitted starts the node briefly, reads the committed height and app
+// hash it reports, and stops it again (a third start of the same chain).
+func lastCommitted(t *testing.T, home string, base int) (int64, string, error) {
+	t.Helper()
+	p := startNode(t, home)
+	var h int64
+	var hash string
+	waitFor(t, 30*time.Second, "RPC", func() bool {
+		var err error
+		h, hash, err = abciInfo(base + 1)
+		return err == nil
+	})
+	p.stop(t)
+	return h, hash, nil
+}

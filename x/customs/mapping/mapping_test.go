@@ -136,7 +136,7 @@ func TestCNTransportModes(t *testing.T) {
 // the Incoterm, and freight and insurance appear only when it includes them.
 func TestCNTransactionMethodAndCharges(t *testing.T) {
 	for _, c := range []struct {
-		incoterm, method      string
+		incoterm, method   string
 		freight, insurance bool
 	}{
 		{"EXW", "7", false, false}, {"FCA", "3", false, false}, {"FAS", "3", false, false}, {"FOB", "3", false, false},

@@ -1,0 +1,118 @@
+package keeper
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/landsea/corridor/app/state"
+	"github.com/landsea/corridor/x/base"
+	"github.com/landsea/corridor/x/membership/types"
+)
+
+func testKey(id string, b byte) *types.Key {
+	pk := make([]byte, 32)
+	pk[0] = b
+	return &types.Key{Id: id, Scheme: types.KeyScheme_KEY_SCHEME_ED25519, PublicKey: pk}
+}
+
+func genesisCtx(t *testing.T) (base.Context, Keeper) {
+	t.Helper()
+	var events []base.Event
+	ctx := base.NewContext(&events)
+	ctx.State, ctx.Index, ctx.Height = state.NewCache(state.MapReader{}), state.NewCache(state.MapReader{}), 1
+	gs := &types.GenesisState{}
+	for i, p := range types.Provinces {
+		gs.Members = append(gs.Members, &types.Member{Id: p.ID, Name: p.Name, Roles: []types.Role{types.Role_ROLE_PROVINCE_AUTHORITY},
+			Province: p.ID, Country: "CN", Keys: []*types.Key{testKey("k1", byte(i))}})
+	}
+	k := Keeper{}
+	if err := k.InitGenesis(ctx, gs); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, k
+}
+
+func carrier(id, province string) *types.Member {
+	return &types.Member{Id: id, Name: "Carrier " + id, Roles: []types.Role{types.Role_ROLE_CARRIER}, Province: province, Country: "CN",
+		Keys: []*types.Key{testKey("k1", 99)}}
+}
+
+func register(m *types.Member) *types.Msg {
+	return &types.Msg{Sum: &types.Msg_RegisterMember{RegisterMember: &types.MsgRegisterMember{Member: m}}}
+}
+
+func TestGenesisNeedsEveryProvince(t *testing.T) {
+	var events []base.Event
+	ctx := base.NewContext(&events)
+	ctx.State, ctx.Index = state.NewCache(state.MapReader{}), state.NewCache(state.MapReader{})
+	gs := &types.GenesisState{Members: []*types.Member{{Id: "chongqing", Name: "CQ", Roles: []types.Role{types.Role_ROLE_PROVINCE_AUTHORITY},
+		Province: "chongqing", Country: "CN", Keys: []*types.Key{testKey("k1", 1)}}}}
+	if err := (Keeper{}).InitGenesis(ctx, gs); err == nil {
+		t.Fatal("genesis with one province accepted")
+	}
+}
+
+func TestRegisterMemberRules(t *testing.T) {
+	ctx, k := genesisCtx(t)
+	ctx.Signer = "chongqing"
+	if err := k.Handle(ctx, register(carrier("cq-rail-2", "chongqing"))); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := k.Get(ctx.State, "cq-rail-2")
+	if got == nil || got.Status != types.MemberStatus_MEMBER_STATUS_ACTIVE || got.AdmittedHeight != 1 {
+		t.Fatalf("registered member: %+v", got)
+	}
+	cases := []struct {
+		name   string
+		signer string
+		m      *types.Member
+		code   *base.Code
+	}{
+		{"again", "chongqing", carrier("cq-rail-2", "chongqing"), base.ErrAlreadyExists},
+		{"other province", "chongqing", carrier("gx-rail", "guangxi"), base.ErrUnauthorized},
+		{"not a province", "cq-rail-2", carrier("cq-x", "chongqing"), base.ErrUnauthorized},
+		{"unknown signer", "nobody", carrier("cq-y", "chongqing"), base.ErrUnknownSigner},
+		{"province role", "chongqing", func() *types.Member {
+			m := carrier("cq-z", "chongqing")
+			m.Roles = []types.Role{types.Role_ROLE_PROVINCE_AUTHORITY}
+			return m
+		}(), base.ErrUnauthorized},
+	}
+	for _, tc := range cases {
+		ctx.Signer = tc.signer
+		if err := k.Handle(ctx, register(tc.m)); !errors.Is(err, tc.code) {
+			t.Errorf("%s: got %v, want %s", tc.name, err, tc.code.Name)
+		}
+	}
+}
+
+func TestKeyRotationWithOverlap(t *testing.T) {
+	ctx, k := genesisCtx(t)
+	ctx.Signer = "guangxi"
+	add := &types.Msg{Sum: &types.Msg_AddKey{AddKey: &types.MsgAddKey{Key: testKey("k2", 50)}}}
+	if err := k.Handle(ctx, add); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Handle(ctx, add); !errors.Is(err, base.ErrAlreadyExists) {
+		t.Fatalf("adding k2 twice: %v", err)
+	}
+	// Revoke k1 from height 10: it signs up to 10, not after.
+	revoke := &types.Msg{Sum: &types.Msg_RevokeKey{RevokeKey: &types.MsgRevokeKey{KeyId: "k1", EffectiveHeight: 10}}}
+	if err := k.Handle(ctx, revoke); err != nil {
+		t.Fatal(err)
+	}
+	for h, want := range map[int64]error{5: nil, 10: nil, 11: base.ErrKeyRevoked} {
+		if _, _, err := k.Authenticate(ctx.State, "guangxi", "k1", h); !errors.Is(err, want) && !(want == nil && err == nil) {
+			t.Errorf("k1 at height %d: %v, want %v", h, err, want)
+		}
+	}
+	if _, _, err := k.Authenticate(ctx.State, "guangxi", "k2", 11); err != nil {
+		t.Fatalf("k2 after the overlap: %v", err)
+	}
+	// k2 is now the only live key after height 10; it cannot be revoked.
+	ctx.Height = 11
+	last := &types.Msg{Sum: &types.Msg_RevokeKey{RevokeKey: &types.MsgRevokeKey{KeyId: "k2"}}}
+	if err := k.Handle(ctx, last); !errors.Is(err, base.ErrInvalidTransition) {
+		t.Fatalf("revoking the last key: %v", err)
+	}
+}

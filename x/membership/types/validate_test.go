@@ -63,7 +63,9 @@ func TestValidateMember(t *testing.T) {
 		{"customs office without jurisdiction", func(m *Member) { m.Roles = []Role{Role_ROLE_CUSTOMS_OFFICE} }, "member.jurisdiction"},
 		{"bad customs code", func(m *Member) { m.CustomsCode = "12" }, "member.customs_code"},
 		{"no keys", func(m *Member) { m.Keys = nil }, "member.keys"},
-		{"short key", func(m *Member) { m.Keys = []*Key{{Id: "k1", Scheme: KeyScheme_KEY_SCHEME_ED25519, PublicKey: []byte{1}}} }, "32 bytes"},
+		{"short key", func(m *Member) {
+			m.Keys = []*Key{{Id: "k1", Scheme: KeyScheme_KEY_SCHEME_ED25519, PublicKey: []byte{1}}}
+		}, "32 bytes"},
 		{"sm2 key", func(m *Member) { m.Keys = []*Key{{Id: "k1", Scheme: KeyScheme_KEY_SCHEME_SM2, PublicKey: []byte{1}}} }, "SM2"},
 		{"duplicate key id", func(m *Member) { m.Keys = []*Key{key, key} }, "appears twice"},
 	}

@@ -38,7 +38,7 @@ func newModules() modules {
 	members := membershipkeeper.Keeper{}
 	m := modules{
 		members: members,
-		customs: customskeeper.Keeper{},
+		customs: customskeeper.NewKeeper(members),
 		bill:    billkeeper.NewKeeper(members),
 		access:  accesskeeper.Keeper{},
 	}

@@ -4,10 +4,13 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/landsea/corridor/app"
+	billkeeper "github.com/landsea/corridor/x/bill/keeper"
+	billtypes "github.com/landsea/corridor/x/bill/types"
 )
 
 // registerModules registers the query services of customs, bill and access.
 // Each module adds its line here.
 func registerModules(s *grpc.Server, committed app.Committed, d Deps) {
 	_, _, _ = s, committed, d
+	billtypes.RegisterQueryServiceServer(s, billkeeper.NewQueryServer(committed))
 }

@@ -12,5 +12,6 @@ import (
 // Each module adds its line here.
 func registerModules(s *grpc.Server, committed app.Committed, d Deps) {
 	_, _, _ = s, committed, d
+	customstypes.RegisterQueryServiceServer(s, customskeeper.NewQueryServer(committed))
 	billtypes.RegisterQueryServiceServer(s, billkeeper.NewQueryServer(committed))
 }

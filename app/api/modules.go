@@ -6,6 +6,8 @@ import (
 	"github.com/landsea/corridor/app"
 	billkeeper "github.com/landsea/corridor/x/bill/keeper"
 	billtypes "github.com/landsea/corridor/x/bill/types"
+	customskeeper "github.com/landsea/corridor/x/customs/keeper"
+	customstypes "github.com/landsea/corridor/x/customs/types"
 )
 
 // registerModules registers the query services of customs, bill and access.

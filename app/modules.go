@@ -40,7 +40,7 @@ func newModules() modules {
 		members: members,
 		customs: customskeeper.NewKeeper(members),
 		bill:    billkeeper.NewKeeper(members),
-		access:  accesskeeper.Keeper{},
+		access:  accesskeeper.NewKeeper(members),
 	}
 	for _, h := range []any{m.customs, m.bill, m.access} {
 		if eb, ok := h.(endBlocker); ok {

@@ -1,4 +1,3 @@
-// Package keeper applies access messages to state and answers access queries.
 package keeper
 
 import (
@@ -6,13 +5,34 @@ import (
 	"github.com/landsea/corridor/x/base"
 )
 
-// Keeper holds the access module's dependencies; it keeps no state of its own.
-type Keeper struct{}
-
-// ValidateMsg checks a message without state.
-func (Keeper) ValidateMsg(msg *types.Msg) error {
-	return base.ErrInvalidMsg.Wrapf("access: no supported action is set")
+// Keeper reads and writes grants and access events. It holds no state of
+// its own.
+type Keeper struct {
+	members Members
 }
 
-// Handle applies one message.
-func (k Keeper) Handle(_ base.Context, msg *types.Msg) error { return k.ValidateMsg(msg) }
+// NewKeeper returns a keeper that checks signers and grantees against members.
+func NewKeeper(members Members) Keeper { return Keeper{members: members} }
+
+// ValidateMsg checks a message without state.
+func (Keeper) ValidateMsg(msg *types.Msg) error { return types.ValidateMsg(msg) }
+
+// Handle applies one message; ctx.Signer is the actor.
+func (k Keeper) Handle(ctx base.Context, msg *types.Msg) error {
+	if err := types.ValidateMsg(msg); err != nil {
+		return err
+	}
+	switch m := msg.GetSum().(type) {
+	case *types.Msg_Grant:
+		return k.grant(ctx, m.Grant)
+	case *types.Msg_Revoke:
+		return k.revoke(ctx, m.Revoke)
+	case *types.Msg_RecordEvents:
+		return k.recordEvents(ctx, m.RecordEvents)
+	}
+	return nil
+}
+
+// EndBlock expires the grants whose expiry time has come (at most
+// types.ExpiriesPerBlockMax per block, oldest first).
+func (k Keeper) EndBlock(ctx base.Context) error { return k.expireGrants(ctx) }

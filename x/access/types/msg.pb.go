@@ -29,8 +29,9 @@ type Msg struct {
 	// sum selects the action.
 	//
 	// Types that are valid to be assigned to Sum:
-	//
-	//	*Msg_Placeholder
+	//	*Msg_Grant
+	//	*Msg_Revoke
+	//	*Msg_RecordEvents
 	Sum isMsg_Sum `protobuf_oneof:"sum"`
 }
 
@@ -73,11 +74,19 @@ type isMsg_Sum interface {
 	Size() int
 }
 
-type Msg_Placeholder struct {
-	Placeholder *MsgPlaceholder `protobuf:"bytes,1,opt,name=placeholder,proto3,oneof" json:"placeholder,omitempty"`
+type Msg_Grant struct {
+	Grant *MsgGrantAccess `protobuf:"bytes,1,opt,name=grant,proto3,oneof" json:"grant,omitempty"`
+}
+type Msg_Revoke struct {
+	Revoke *MsgRevokeGrant `protobuf:"bytes,2,opt,name=revoke,proto3,oneof" json:"revoke,omitempty"`
+}
+type Msg_RecordEvents struct {
+	RecordEvents *MsgRecordAccessEvents `protobuf:"bytes,3,opt,name=record_events,json=recordEvents,proto3,oneof" json:"record_events,omitempty"`
 }
 
-func (*Msg_Placeholder) isMsg_Sum() {}
+func (*Msg_Grant) isMsg_Sum()        {}
+func (*Msg_Revoke) isMsg_Sum()       {}
+func (*Msg_RecordEvents) isMsg_Sum() {}
 
 func (m *Msg) GetSum() isMsg_Sum {
 	if m != nil {
@@ -86,9 +95,23 @@ func (m *Msg) GetSum() isMsg_Sum {
 	return nil
 }
 
-func (m *Msg) GetPlaceholder() *MsgPlaceholder {
-	if x, ok := m.GetSum().(*Msg_Placeholder); ok {
-		return x.Placeholder
+func (m *Msg) GetGrant() *MsgGrantAccess {
+	if x, ok := m.GetSum().(*Msg_Grant); ok {
+		return x.Grant
+	}
+	return nil
+}
+
+func (m *Msg) GetRevoke() *MsgRevokeGrant {
+	if x, ok := m.GetSum().(*Msg_Revoke); ok {
+		return x.Revoke
+	}
+	return nil
+}
+
+func (m *Msg) GetRecordEvents() *MsgRecordAccessEvents {
+	if x, ok := m.GetSum().(*Msg_RecordEvents); ok {
+		return x.RecordEvents
 	}
 	return nil
 }
@@ -96,26 +119,46 @@ func (m *Msg) GetPlaceholder() *MsgPlaceholder {
 // XXX_OneofWrappers is for the internal use of the proto package.
 func (*Msg) XXX_OneofWrappers() []interface{} {
 	return []interface{}{
-		(*Msg_Placeholder)(nil),
+		(*Msg_Grant)(nil),
+		(*Msg_Revoke)(nil),
+		(*Msg_RecordEvents)(nil),
 	}
 }
 
-// MsgPlaceholder is refused by the ledger; it only keeps the oneof non-empty.
-type MsgPlaceholder struct {
+// MsgGrantAccess lets grantee read records the signer owns: one record or
+// every record of a type, for one purpose, until a block time. Signers: a
+// province authority, customs office, enterprise or carrier.
+type MsgGrantAccess struct {
+	// grantee is the member allowed to read; not the signer.
+	Grantee string `protobuf:"bytes,1,opt,name=grantee,proto3" json:"grantee,omitempty"`
+	// scope is one record or a class of records.
+	Scope GrantScope `protobuf:"varint,2,opt,name=scope,proto3,enum=corridor.access.v1.GrantScope" json:"scope,omitempty"`
+	// record_type is the kind of record, e.g. "customs.declaration" or "bill".
+	RecordType string `protobuf:"bytes,3,opt,name=record_type,json=recordType,proto3" json:"record_type,omitempty"`
+	// record_id names the record for GRANT_SCOPE_RECORD; must be empty for a class.
+	RecordId string `protobuf:"bytes,4,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	// purpose the grantee may read for.
+	Purpose Purpose `protobuf:"varint,5,opt,name=purpose,proto3,enum=corridor.access.v1.Purpose" json:"purpose,omitempty"`
+	// purpose_text says the purpose in words (1-512 bytes).
+	PurposeText string `protobuf:"bytes,6,opt,name=purpose_text,json=purposeText,proto3" json:"purpose_text,omitempty"`
+	// legal_basis names the law, regulation or agreement allowing the sharing (1-256 bytes).
+	LegalBasis string `protobuf:"bytes,7,opt,name=legal_basis,json=legalBasis,proto3" json:"legal_basis,omitempty"`
+	// expires_unix_nano is the block time (unix ns) the grant ends at: after the current block, at most 5 years ahead.
+	ExpiresUnixNano int64 `protobuf:"varint,8,opt,name=expires_unix_nano,json=expiresUnixNano,proto3" json:"expires_unix_nano,omitempty"`
 }
 
-func (m *MsgPlaceholder) Reset()         { *m = MsgPlaceholder{} }
-func (m *MsgPlaceholder) String() string { return proto.CompactTextString(m) }
-func (*MsgPlaceholder) ProtoMessage()    {}
-func (*MsgPlaceholder) Descriptor() ([]byte, []int) {
+func (m *MsgGrantAccess) Reset()         { *m = MsgGrantAccess{} }
+func (m *MsgGrantAccess) String() string { return proto.CompactTextString(m) }
+func (*MsgGrantAccess) ProtoMessage()    {}
+func (*MsgGrantAccess) Descriptor() ([]byte, []int) {
 	return fileDescriptor_e89d86f25283e871, []int{1}
 }
-func (m *MsgPlaceholder) XXX_Unmarshal(b []byte) error {
+func (m *MsgGrantAccess) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
 }
-func (m *MsgPlaceholder) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+func (m *MsgGrantAccess) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
 	if deterministic {
-		return xxx_messageInfo_MsgPlaceholder.Marshal(b, m, deterministic)
+		return xxx_messageInfo_MsgGrantAccess.Marshal(b, m, deterministic)
 	} else {
 		b = b[:cap(b)]
 		n, err := m.MarshalToSizedBuffer(b)
@@ -125,39 +168,219 @@ func (m *MsgPlaceholder) XXX_Marshal(b []byte, deterministic bool) ([]byte, erro
 		return b[:n], nil
 	}
 }
-func (m *MsgPlaceholder) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_MsgPlaceholder.Merge(m, src)
+func (m *MsgGrantAccess) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgGrantAccess.Merge(m, src)
 }
-func (m *MsgPlaceholder) XXX_Size() int {
+func (m *MsgGrantAccess) XXX_Size() int {
 	return m.Size()
 }
-func (m *MsgPlaceholder) XXX_DiscardUnknown() {
-	xxx_messageInfo_MsgPlaceholder.DiscardUnknown(m)
+func (m *MsgGrantAccess) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgGrantAccess.DiscardUnknown(m)
 }
 
-var xxx_messageInfo_MsgPlaceholder proto.InternalMessageInfo
+var xxx_messageInfo_MsgGrantAccess proto.InternalMessageInfo
+
+func (m *MsgGrantAccess) GetGrantee() string {
+	if m != nil {
+		return m.Grantee
+	}
+	return ""
+}
+
+func (m *MsgGrantAccess) GetScope() GrantScope {
+	if m != nil {
+		return m.Scope
+	}
+	return GrantScope_GRANT_SCOPE_UNSPECIFIED
+}
+
+func (m *MsgGrantAccess) GetRecordType() string {
+	if m != nil {
+		return m.RecordType
+	}
+	return ""
+}
+
+func (m *MsgGrantAccess) GetRecordId() string {
+	if m != nil {
+		return m.RecordId
+	}
+	return ""
+}
+
+func (m *MsgGrantAccess) GetPurpose() Purpose {
+	if m != nil {
+		return m.Purpose
+	}
+	return Purpose_PURPOSE_UNSPECIFIED
+}
+
+func (m *MsgGrantAccess) GetPurposeText() string {
+	if m != nil {
+		return m.PurposeText
+	}
+	return ""
+}
+
+func (m *MsgGrantAccess) GetLegalBasis() string {
+	if m != nil {
+		return m.LegalBasis
+	}
+	return ""
+}
+
+func (m *MsgGrantAccess) GetExpiresUnixNano() int64 {
+	if m != nil {
+		return m.ExpiresUnixNano
+	}
+	return 0
+}
+
+// MsgRevokeGrant ends an active grant. Signer: the grant's owner.
+type MsgRevokeGrant struct {
+	// grant_id of the grant to end.
+	GrantId uint64 `protobuf:"varint,1,opt,name=grant_id,json=grantId,proto3" json:"grant_id,omitempty"`
+	// reason for revoking (up to 512 bytes).
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *MsgRevokeGrant) Reset()         { *m = MsgRevokeGrant{} }
+func (m *MsgRevokeGrant) String() string { return proto.CompactTextString(m) }
+func (*MsgRevokeGrant) ProtoMessage()    {}
+func (*MsgRevokeGrant) Descriptor() ([]byte, []int) {
+	return fileDescriptor_e89d86f25283e871, []int{2}
+}
+func (m *MsgRevokeGrant) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRevokeGrant) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRevokeGrant.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRevokeGrant) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRevokeGrant.Merge(m, src)
+}
+func (m *MsgRevokeGrant) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRevokeGrant) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRevokeGrant.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRevokeGrant proto.InternalMessageInfo
+
+func (m *MsgRevokeGrant) GetGrantId() uint64 {
+	if m != nil {
+		return m.GrantId
+	}
+	return 0
+}
+
+func (m *MsgRevokeGrant) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// MsgRecordAccessEvents records a batch of access events served by the
+// signer's node. Signer: the province authority whose node served them
+// (every event's province). An event whose id is already on the ledger is
+// skipped, so a node may resubmit a batch after a crash.
+type MsgRecordAccessEvents struct {
+	// events to record, at most 1000; the ledger sets height, block time and tx hash.
+	Events []*AccessEvent `protobuf:"bytes,1,rep,name=events,proto3" json:"events,omitempty"`
+}
+
+func (m *MsgRecordAccessEvents) Reset()         { *m = MsgRecordAccessEvents{} }
+func (m *MsgRecordAccessEvents) String() string { return proto.CompactTextString(m) }
+func (*MsgRecordAccessEvents) ProtoMessage()    {}
+func (*MsgRecordAccessEvents) Descriptor() ([]byte, []int) {
+	return fileDescriptor_e89d86f25283e871, []int{3}
+}
+func (m *MsgRecordAccessEvents) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRecordAccessEvents) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRecordAccessEvents.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRecordAccessEvents) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRecordAccessEvents.Merge(m, src)
+}
+func (m *MsgRecordAccessEvents) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRecordAccessEvents) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRecordAccessEvents.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRecordAccessEvents proto.InternalMessageInfo
+
+func (m *MsgRecordAccessEvents) GetEvents() []*AccessEvent {
+	if m != nil {
+		return m.Events
+	}
+	return nil
+}
 
 func init() {
 	proto.RegisterType((*Msg)(nil), "corridor.access.v1.Msg")
-	proto.RegisterType((*MsgPlaceholder)(nil), "corridor.access.v1.MsgPlaceholder")
+	proto.RegisterType((*MsgGrantAccess)(nil), "corridor.access.v1.MsgGrantAccess")
+	proto.RegisterType((*MsgRevokeGrant)(nil), "corridor.access.v1.MsgRevokeGrant")
+	proto.RegisterType((*MsgRecordAccessEvents)(nil), "corridor.access.v1.MsgRecordAccessEvents")
 }
 
 func init() { proto.RegisterFile("corridor/access/v1/msg.proto", fileDescriptor_e89d86f25283e871) }
 
 var fileDescriptor_e89d86f25283e871 = []byte{
-	// 186 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0x49, 0xce, 0x2f, 0x2a,
-	0xca, 0x4c, 0xc9, 0x2f, 0xd2, 0x4f, 0x4c, 0x4e, 0x4e, 0x2d, 0x2e, 0xd6, 0x2f, 0x33, 0xd4, 0xcf,
-	0x2d, 0x4e, 0xd7, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12, 0x82, 0xc9, 0xea, 0x41, 0x64, 0xf5,
-	0xca, 0x0c, 0x95, 0x42, 0xb8, 0x98, 0x7d, 0x8b, 0xd3, 0x85, 0xdc, 0xb8, 0xb8, 0x0b, 0x72, 0x12,
-	0x93, 0x53, 0x33, 0xf2, 0x73, 0x52, 0x52, 0x8b, 0x24, 0x18, 0x15, 0x18, 0x35, 0xb8, 0x8d, 0x94,
-	0xf4, 0x30, 0x35, 0xe8, 0xf9, 0x16, 0xa7, 0x07, 0x20, 0x54, 0x7a, 0x30, 0x04, 0x21, 0x6b, 0x74,
-	0x62, 0xe5, 0x62, 0x2e, 0x2e, 0xcd, 0x55, 0x12, 0xe0, 0xe2, 0x43, 0x55, 0xe7, 0xe4, 0x72, 0xe2,
-	0x91, 0x1c, 0xe3, 0x85, 0x47, 0x72, 0x8c, 0x0f, 0x1e, 0xc9, 0x31, 0x4e, 0x78, 0x2c, 0xc7, 0x70,
-	0xe1, 0xb1, 0x1c, 0xc3, 0x8d, 0xc7, 0x72, 0x0c, 0x51, 0x5a, 0xe9, 0x99, 0x25, 0x19, 0xa5, 0x49,
-	0x7a, 0xc9, 0xf9, 0xb9, 0xfa, 0x39, 0x89, 0x79, 0x29, 0xc5, 0xa9, 0x89, 0xfa, 0x70, 0x6f, 0x54,
-	0xc0, 0x3c, 0x52, 0x52, 0x59, 0x90, 0x5a, 0x9c, 0xc4, 0x06, 0xf6, 0x88, 0x31, 0x20, 0x00, 0x00,
-	0xff, 0xff, 0x41, 0x4b, 0xa1, 0x90, 0xe8, 0x00, 0x00, 0x00,
+	// 478 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x7c, 0x53, 0x4d, 0x6f, 0xd3, 0x40,
+	0x10, 0xb5, 0xeb, 0xe6, 0x6b, 0x52, 0x8a, 0x58, 0x09, 0x64, 0x28, 0x72, 0x82, 0x4f, 0xa1, 0x07,
+	0x5b, 0x0d, 0x20, 0x24, 0xc4, 0x85, 0x00, 0x22, 0x3d, 0x14, 0x45, 0x4b, 0xb9, 0x70, 0xb1, 0x1c,
+	0x7b, 0x65, 0x2c, 0x12, 0xaf, 0xb5, 0xeb, 0x44, 0xee, 0xbf, 0xe0, 0x4f, 0x21, 0x71, 0xec, 0xb1,
+	0x47, 0x94, 0xfc, 0x11, 0xb4, 0xb3, 0x1b, 0x14, 0x84, 0xe9, 0xcd, 0x3b, 0xf3, 0xde, 0xdb, 0xb7,
+	0x6f, 0x3c, 0xf0, 0x38, 0xe1, 0x42, 0xe4, 0x29, 0x17, 0x61, 0x9c, 0x24, 0x4c, 0xca, 0x70, 0x7d,
+	0x16, 0x2e, 0x65, 0x16, 0x94, 0x82, 0x57, 0x9c, 0x90, 0x5d, 0x37, 0xd0, 0xdd, 0x60, 0x7d, 0xf6,
+	0x68, 0xd0, 0xc0, 0x30, 0x5d, 0x24, 0xf9, 0x37, 0x36, 0x38, 0x17, 0x32, 0x23, 0xaf, 0xa0, 0x95,
+	0x89, 0xb8, 0xa8, 0x5c, 0x7b, 0x68, 0x8f, 0xfa, 0x63, 0x3f, 0xf8, 0x57, 0x2c, 0xb8, 0x90, 0xd9,
+	0x07, 0x85, 0x79, 0x83, 0x95, 0xa9, 0x45, 0x35, 0x85, 0xbc, 0x86, 0xb6, 0x60, 0x6b, 0xfe, 0x8d,
+	0xb9, 0x07, 0xb7, 0x92, 0x29, 0x82, 0x50, 0x62, 0x6a, 0x51, 0xc3, 0x21, 0x33, 0xb8, 0x23, 0x58,
+	0xc2, 0x45, 0x1a, 0xb1, 0x35, 0x2b, 0x2a, 0xe9, 0x3a, 0x28, 0xf2, 0xf4, 0xbf, 0x22, 0x0a, 0xab,
+	0x2d, 0xbc, 0x47, 0xc2, 0xd4, 0xa2, 0x47, 0x5a, 0x41, 0x9f, 0x27, 0x2d, 0x70, 0xe4, 0x6a, 0xe9,
+	0xff, 0x38, 0x80, 0xe3, 0xbf, 0x2d, 0x13, 0x17, 0x3a, 0x68, 0x99, 0x31, 0x7c, 0x67, 0x8f, 0xee,
+	0x8e, 0xe4, 0x39, 0xb4, 0x64, 0xc2, 0x4b, 0xfd, 0x84, 0xe3, 0xb1, 0xd7, 0x74, 0x3b, 0x2a, 0x7d,
+	0x52, 0x28, 0xaa, 0xc1, 0x64, 0x00, 0x7d, 0xe3, 0xbd, 0xba, 0x2a, 0x19, 0x3a, 0xef, 0x51, 0xd0,
+	0xa5, 0xcb, 0xab, 0x92, 0x91, 0x13, 0xe8, 0x19, 0x40, 0x9e, 0xba, 0x87, 0xd8, 0xee, 0xea, 0xc2,
+	0x79, 0x4a, 0x5e, 0x40, 0xa7, 0x5c, 0x89, 0x92, 0x4b, 0xe6, 0xb6, 0xf0, 0xd6, 0x93, 0xa6, 0x5b,
+	0x67, 0x1a, 0x42, 0x77, 0x58, 0xf2, 0x04, 0x8e, 0xcc, 0x67, 0x54, 0xb1, 0xba, 0x72, 0xdb, 0x28,
+	0xdb, 0x37, 0xb5, 0x4b, 0x56, 0x57, 0xca, 0xd7, 0x82, 0x65, 0xf1, 0x22, 0x9a, 0xc7, 0x32, 0x97,
+	0x6e, 0x47, 0xfb, 0xc2, 0xd2, 0x44, 0x55, 0xc8, 0x29, 0xdc, 0x63, 0x75, 0x99, 0x0b, 0x26, 0xa3,
+	0x55, 0x91, 0xd7, 0x51, 0x11, 0x17, 0xdc, 0xed, 0x0e, 0xed, 0x91, 0x43, 0xef, 0x9a, 0xc6, 0xe7,
+	0x22, 0xaf, 0x3f, 0xc6, 0x05, 0xf7, 0xdf, 0x62, 0x8c, 0x7b, 0xc3, 0x23, 0x0f, 0xa1, 0x8b, 0xb9,
+	0xa9, 0x47, 0xa9, 0x1c, 0x0f, 0x4d, 0x8e, 0xe7, 0x29, 0x79, 0xa0, 0xfe, 0x85, 0x58, 0xf2, 0x02,
+	0x83, 0xec, 0x51, 0x73, 0xf2, 0x67, 0x70, 0xbf, 0x71, 0x78, 0xe4, 0x25, 0xb4, 0xcd, 0xdc, 0xed,
+	0xa1, 0x33, 0xea, 0x8f, 0x07, 0x4d, 0x19, 0xec, 0x31, 0xa8, 0x81, 0x4f, 0xde, 0xfd, 0xdc, 0x78,
+	0xf6, 0xf5, 0xc6, 0xb3, 0x7f, 0x6d, 0x3c, 0xfb, 0xfb, 0xd6, 0xb3, 0xae, 0xb7, 0x9e, 0x75, 0xb3,
+	0xf5, 0xac, 0x2f, 0xa7, 0x59, 0x5e, 0x7d, 0x5d, 0xcd, 0x83, 0x84, 0x2f, 0xc3, 0x45, 0x5c, 0xa4,
+	0x92, 0xc5, 0xe1, 0x9f, 0x3d, 0xa8, 0x77, 0x9b, 0xa0, 0x26, 0x26, 0xe7, 0x6d, 0x5c, 0x83, 0x67,
+	0xbf, 0x03, 0x00, 0x00, 0xff, 0xff, 0xd7, 0xb8, 0x55, 0xa6, 0x5b, 0x03, 0x00, 0x00,
 }
 
 func (m *Msg) Marshal() (dAtA []byte, err error) {
@@ -192,16 +415,16 @@ func (m *Msg) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
-func (m *Msg_Placeholder) MarshalTo(dAtA []byte) (int, error) {
+func (m *Msg_Grant) MarshalTo(dAtA []byte) (int, error) {
 	size := m.Size()
 	return m.MarshalToSizedBuffer(dAtA[:size])
 }
 
-func (m *Msg_Placeholder) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+func (m *Msg_Grant) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
-	if m.Placeholder != nil {
+	if m.Grant != nil {
 		{
-			size, err := m.Placeholder.MarshalToSizedBuffer(dAtA[:i])
+			size, err := m.Grant.MarshalToSizedBuffer(dAtA[:i])
 			if err != nil {
 				return 0, err
 			}
@@ -213,7 +436,49 @@ func (m *Msg_Placeholder) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	return len(dAtA) - i, nil
 }
-func (m *MsgPlaceholder) Marshal() (dAtA []byte, err error) {
+func (m *Msg_Revoke) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_Revoke) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.Revoke != nil {
+		{
+			size, err := m.Revoke.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_RecordEvents) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_RecordEvents) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.RecordEvents != nil {
+		{
+			size, err := m.RecordEvents.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1a
+	}
+	return len(dAtA) - i, nil
+}
+func (m *MsgGrantAccess) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
 	n, err := m.MarshalToSizedBuffer(dAtA[:size])
@@ -223,16 +488,138 @@ func (m *MsgPlaceholder) Marshal() (dAtA []byte, err error) {
 	return dAtA[:n], nil
 }
 
-func (m *MsgPlaceholder) MarshalTo(dAtA []byte) (int, error) {
+func (m *MsgGrantAccess) MarshalTo(dAtA []byte) (int, error) {
 	size := m.Size()
 	return m.MarshalToSizedBuffer(dAtA[:size])
 }
 
-func (m *MsgPlaceholder) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+func (m *MsgGrantAccess) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
 	_ = i
 	var l int
 	_ = l
+	if m.ExpiresUnixNano != 0 {
+		i = encodeVarintMsg(dAtA, i, uint64(m.ExpiresUnixNano))
+		i--
+		dAtA[i] = 0x40
+	}
+	if len(m.LegalBasis) > 0 {
+		i -= len(m.LegalBasis)
+		copy(dAtA[i:], m.LegalBasis)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.LegalBasis)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.PurposeText) > 0 {
+		i -= len(m.PurposeText)
+		copy(dAtA[i:], m.PurposeText)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.PurposeText)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.Purpose != 0 {
+		i = encodeVarintMsg(dAtA, i, uint64(m.Purpose))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.RecordId) > 0 {
+		i -= len(m.RecordId)
+		copy(dAtA[i:], m.RecordId)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.RecordId)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.RecordType) > 0 {
+		i -= len(m.RecordType)
+		copy(dAtA[i:], m.RecordType)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.RecordType)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Scope != 0 {
+		i = encodeVarintMsg(dAtA, i, uint64(m.Scope))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Grantee) > 0 {
+		i -= len(m.Grantee)
+		copy(dAtA[i:], m.Grantee)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Grantee)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRevokeGrant) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRevokeGrant) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRevokeGrant) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.GrantId != 0 {
+		i = encodeVarintMsg(dAtA, i, uint64(m.GrantId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRecordAccessEvents) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRecordAccessEvents) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRecordAccessEvents) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Events) > 0 {
+		for iNdEx := len(m.Events) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Events[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintMsg(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -259,24 +646,108 @@ func (m *Msg) Size() (n int) {
 	return n
 }
 
-func (m *Msg_Placeholder) Size() (n int) {
+func (m *Msg_Grant) Size() (n int) {
 	if m == nil {
 		return 0
 	}
 	var l int
 	_ = l
-	if m.Placeholder != nil {
-		l = m.Placeholder.Size()
+	if m.Grant != nil {
+		l = m.Grant.Size()
 		n += 1 + l + sovMsg(uint64(l))
 	}
 	return n
 }
-func (m *MsgPlaceholder) Size() (n int) {
+func (m *Msg_Revoke) Size() (n int) {
 	if m == nil {
 		return 0
 	}
 	var l int
 	_ = l
+	if m.Revoke != nil {
+		l = m.Revoke.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_RecordEvents) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RecordEvents != nil {
+		l = m.RecordEvents.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *MsgGrantAccess) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Grantee)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	if m.Scope != 0 {
+		n += 1 + sovMsg(uint64(m.Scope))
+	}
+	l = len(m.RecordType)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.RecordId)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	if m.Purpose != 0 {
+		n += 1 + sovMsg(uint64(m.Purpose))
+	}
+	l = len(m.PurposeText)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.LegalBasis)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	if m.ExpiresUnixNano != 0 {
+		n += 1 + sovMsg(uint64(m.ExpiresUnixNano))
+	}
+	return n
+}
+
+func (m *MsgRevokeGrant) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.GrantId != 0 {
+		n += 1 + sovMsg(uint64(m.GrantId))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRecordAccessEvents) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Events) > 0 {
+		for _, e := range m.Events {
+			l = e.Size()
+			n += 1 + l + sovMsg(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -317,7 +788,7 @@ func (m *Msg) Unmarshal(dAtA []byte) error {
 		switch fieldNum {
 		case 1:
 			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Placeholder", wireType)
+				return fmt.Errorf("proto: wrong wireType = %d for field Grant", wireType)
 			}
 			var msglen int
 			for shift := uint(0); ; shift += 7 {
@@ -344,11 +815,81 @@ func (m *Msg) Unmarshal(dAtA []byte) error {
 			if postIndex > l {
 				return io.ErrUnexpectedEOF
 			}
-			v := &MsgPlaceholder{}
+			v := &MsgGrantAccess{}
 			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
-			m.Sum = &Msg_Placeholder{v}
+			m.Sum = &Msg_Grant{v}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Revoke", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgRevokeGrant{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_Revoke{v}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecordEvents", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgRecordAccessEvents{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_RecordEvents{v}
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
@@ -371,7 +912,7 @@ func (m *Msg) Unmarshal(dAtA []byte) error {
 	}
 	return nil
 }
-func (m *MsgPlaceholder) Unmarshal(dAtA []byte) error {
+func (m *MsgGrantAccess) Unmarshal(dAtA []byte) error {
 	l := len(dAtA)
 	iNdEx := 0
 	for iNdEx < l {
@@ -394,12 +935,414 @@ func (m *MsgPlaceholder) Unmarshal(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: MsgPlaceholder: wiretype end group for non-group")
+			return fmt.Errorf("proto: MsgGrantAccess: wiretype end group for non-group")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: MsgPlaceholder: illegal tag %d (wire type %d)", fieldNum, wire)
+			return fmt.Errorf("proto: MsgGrantAccess: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Grantee", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Grantee = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Scope", wireType)
+			}
+			m.Scope = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Scope |= GrantScope(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecordType", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RecordType = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RecordId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RecordId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Purpose", wireType)
+			}
+			m.Purpose = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Purpose |= Purpose(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PurposeText", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PurposeText = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LegalBasis", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LegalBasis = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ExpiresUnixNano", wireType)
+			}
+			m.ExpiresUnixNano = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ExpiresUnixNano |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRevokeGrant) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRevokeGrant: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRevokeGrant: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field GrantId", wireType)
+			}
+			m.GrantId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.GrantId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRecordAccessEvents) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRecordAccessEvents: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRecordAccessEvents: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Events", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Events = append(m.Events, &AccessEvent{})
+			if err := m.Events[len(m.Events)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipMsg(dAtA[iNdEx:])

@@ -1,0 +1,94 @@
+package keeper
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strconv"
+
+	"github.com/landsea/corridor/x/access/types"
+	"github.com/landsea/corridor/x/base"
+	mt "github.com/landsea/corridor/x/membership/types"
+)
+
+// recordEvents stores a node's batch of access events. The signer is the
+// province whose node served the reads; an event already on the ledger
+// (same id) is skipped, so a batch resubmitted after a crash records each
+// read exactly once.
+func (k Keeper) recordEvents(ctx base.Context, m *types.MsgRecordAccessEvents) error {
+	if _, err := k.members.MustHaveRole(ctx.State, ctx.Signer, mt.Role_ROLE_PROVINCE_AUTHORITY); err != nil {
+		return err
+	}
+	recorded, skipped := 0, 0
+	for i, e := range m.Events {
+		if e.Province != ctx.Signer {
+			return types.ErrWrongProvince.Wrapf("record_events.events[%d]: served by %q's node; only %q may record it", i, e.Province, e.Province)
+		}
+		exists, err := ctx.State.Get(types.EventKey(e.Id))
+		if err != nil {
+			return err
+		}
+		if exists != nil {
+			skipped++
+			continue
+		}
+		if err := storeEvent(ctx, e); err != nil {
+			return err
+		}
+		recorded++
+	}
+	ctx.Emit("access.events_recorded", "province", ctx.Signer,
+		"recorded", strconv.Itoa(recorded), "duplicates", strconv.Itoa(skipped))
+	return nil
+}
+
+// storeEvent writes one new event with the ledger's fields, its indexes and
+// its counters.
+func storeEvent(ctx base.Context, in *types.AccessEvent) error {
+	e := *in
+	e.Height, e.BlockTimeUnixNano, e.TxHash = ctx.Height, ctx.Time.UnixNano(), ctx.TxHash
+	bz, err := e.Marshal()
+	if err != nil {
+		return err
+	}
+	ctx.State.Set(types.EventKey(e.Id), bz)
+	for _, key := range types.EventIndexKeys(&e) {
+		ctx.Index.Set(key, []byte{})
+	}
+	ctx.Index.Set(types.EventHeightKey(e.Height, e.Id), []byte{})
+	if err := addCount(ctx.Index, types.EventCountKey(e.Reader, types.PartyRole_PARTY_ROLE_READER, e.Purpose, e.Result)); err != nil {
+		return err
+	}
+	return addCount(ctx.Index, types.EventCountKey(e.Owner, types.PartyRole_PARTY_ROLE_OWNER, e.Purpose, e.Result))
+}
+
+func addCount(kv base.KV, key []byte) error {
+	bz, err := kv.Get(key)
+	if err != nil {
+		return err
+	}
+	var n uint64
+	if bz != nil {
+		if len(bz) != 8 {
+			return fmt.Errorf("access: counter %x has %d bytes", key, len(bz))
+		}
+		n = binary.BigEndian.Uint64(bz)
+	}
+	kv.Set(key, binary.BigEndian.AppendUint64(nil, n+1))
+	return nil
+}
+
+// GetEvent returns the event with id, or (nil, nil) when there is none.
+func (Keeper) GetEvent(r base.Reader, id []byte) (*types.AccessEvent, error) {
+	if len(id) != types.EventIDBytes {
+		return nil, nil
+	}
+	bz, err := r.Get(types.EventKey(id))
+	if err != nil || bz == nil {
+		return nil, err
+	}
+	e := &types.AccessEvent{}
+	if err := e.Unmarshal(bz); err != nil {
+		return nil, fmt.Errorf("access: stored event %x does not decode: %w", id, err)
+	}
+	return e, nil
+}

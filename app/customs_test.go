@@ -12,6 +12,7 @@ import (
 	ics23 "github.com/cosmos/ics23/go"
 
 	"github.com/landsea/corridor/app"
+	"github.com/landsea/corridor/app/demo"
 	apptypes "github.com/landsea/corridor/app/types"
 	"github.com/landsea/corridor/client"
 	"github.com/landsea/corridor/store"
@@ -221,5 +222,31 @@ func TestCustomsQueryErrors(t *testing.T) {
 	}
 	if _, err := q.DeclarationsByDeclarant(ctx, &ct.DeclarationsByDeclarantRequest{Declarant: "chongqing", PageToken: "!!"}); err == nil {
 		t.Error("bad page token accepted")
+	}
+}
+
+// TestCustomsDemo runs the customs demo as make run loads it and checks
+// where each shipment ends.
+func TestCustomsDemo(t *testing.T) {
+	c := newChain(t)
+	c.block()
+	for i, s := range demo.CustomsSteps() {
+		fin := c.block(c.tx(s.Signer, s.Msgs...))
+		if r := fin.TxResults[0]; r.Code != 0 {
+			t.Fatalf("step %d (%s: %s): code %d %s", i, s.Signer, s.Note, r.Code, r.Log)
+		}
+	}
+	q := customskeeper.NewQueryServer(app.NewCommitted(c.st))
+	for id, version := range map[string]uint32{
+		"cq-electronics/CQE-2026-0001": 1, "cq-electronics/CQE-2026-0002": 1, "gx-agri/GXA-2026-0107": 2,
+	} {
+		r, err := q.Declaration(context.Background(), &ct.DeclarationRequest{Id: id})
+		if err != nil || r.Record.Status != ct.DocumentStatus_DOCUMENT_STATUS_RELEASED || r.Record.Version != version {
+			t.Fatalf("%s: %v %v", id, err, r.GetRecord())
+		}
+	}
+	r, _ := q.Declaration(context.Background(), &ct.DeclarationRequest{Id: "cq-electronics/CQE-2026-0001"})
+	if r.Version.Declaration.TransportDocumentNumber != demo.DemoBillNumber {
+		t.Fatalf("the demo declaration does not name the demo bill: %s", r.Version.Declaration.TransportDocumentNumber)
 	}
 }

@@ -36,6 +36,7 @@ const (
 	proofSpecBytesMax   = 4 << 10
 	validatorsMax       = 1000
 	validatorsPerPage   = 100
+	genesisChunksMax    = 64
 	offlineTrustPeriod  = 200 * 365 * 24 * time.Hour
 	headerClockDriftMax = 10 * time.Minute
 )

@@ -160,6 +160,8 @@ func (c *testChain) Get(_ context.Context, key []byte, height int64, prove bool)
 	return &storepb.GetResponse{Found: value != nil, Value: value, Height: height, Proof: p}, nil
 }
 
+func (c *testChain) Genesis(context.Context) (*cmttypes.GenesisDoc, error) { return c.genesis, nil }
+
 func (c *testChain) LatestHeight(context.Context) (int64, error) { return c.latest, nil }
 
 func (c *testChain) SignedHeader(_ context.Context, h int64) (*cmttypes.SignedHeader, error) {

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,9 +21,12 @@ type ProofSource interface {
 	Get(ctx context.Context, key []byte, height int64, prove bool) (*storepb.GetResponse, error)
 }
 
-// HeaderSource gives a chain's signed headers and validator sets by height;
+// HeaderSource gives a chain's genesis, signed headers and validator sets;
 // NewRPCHeaderSource reads them from a node's CometBFT RPC.
 type HeaderSource interface {
+	// Genesis is the chain's genesis document (its validators are where the
+	// header chain starts).
+	Genesis(ctx context.Context) (*cmttypes.GenesisDoc, error)
 	// LatestHeight is the height of the last committed block.
 	LatestHeight(ctx context.Context) (int64, error)
 	// SignedHeader is the header at height and the commit that signs it.
@@ -45,9 +49,9 @@ func FetchBundle(ctx context.Context, c *Client, rpcAddr string, key []byte, hei
 	return BuildBundle(ctx, c, src, key, height)
 }
 
-// BuildBundle is FetchBundle over any sources. The chain's first block must
-// be 1 and the node must still hold header 1 and the validator sets at the
-// heights it visits.
+// BuildBundle is FetchBundle over any sources. The node must still hold the
+// headers and validator sets the header chain needs: the one at height+1
+// and, after validator set changes, some of those in between.
 func BuildBundle(ctx context.Context, proofs ProofSource, headers HeaderSource, key []byte, height int64) (*bundlepb.Bundle, error) {
 	if len(key) == 0 {
 		return nil, errors.New("bundle: the key is empty")
@@ -147,15 +151,17 @@ func (f *chainFetcher) lightBlocks(ctx context.Context, target int64) ([]*cmttyp
 	return nil, fmt.Errorf("reaching header %d needs more than %d headers", target, lightBlocksMax)
 }
 
-// loadAnchor reads the genesis validators (those of block 1) and, from
-// header 1, the chain id and genesis time.
+// loadAnchor reads the genesis: the header chain starts from its
+// validators, exactly as the verifier's does.
 func (f *chainFetcher) loadAnchor(ctx context.Context) error {
-	first, err := f.lightBlock(ctx, 1)
+	gen, err := f.src.Genesis(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("genesis: %w", err)
 	}
-	f.anchorVals = first.ValidatorSet
-	f.anchor = anchorHeader(first.ChainID, 0, first.Time.Add(-time.Nanosecond), first.ValidatorSet)
+	if f.anchorVals, err = genesisValidators(gen); err != nil {
+		return fmt.Errorf("genesis: %w", err)
+	}
+	f.anchor = genesisAnchor(gen, f.anchorVals)
 	return nil
 }
 
@@ -193,6 +199,31 @@ func NewRPCHeaderSource(addr string) (HeaderSource, error) {
 		return nil, fmt.Errorf("bundle: CometBFT RPC %s: %w", addr, err)
 	}
 	return rpcHeaders{c}, nil
+}
+
+// Genesis reads /genesis, or /genesis_chunked when the node finds the
+// document too large to send whole.
+func (r rpcHeaders) Genesis(ctx context.Context) (*cmttypes.GenesisDoc, error) {
+	res, err := r.c.Genesis(ctx)
+	if err == nil && res.Genesis != nil {
+		return res.Genesis, nil
+	}
+	var doc []byte
+	for chunk, total := 0, 1; chunk < total; chunk++ {
+		res, cerr := r.c.GenesisChunked(ctx, uint(chunk))
+		if cerr != nil {
+			return nil, fmt.Errorf("%v; chunked: %w", err, cerr)
+		}
+		if total = res.TotalChunks; total > genesisChunksMax {
+			return nil, fmt.Errorf("the genesis has %d chunks, over the limit of %d", total, genesisChunksMax)
+		}
+		bz, derr := base64.StdEncoding.DecodeString(res.Data)
+		if derr != nil {
+			return nil, fmt.Errorf("genesis chunk %d: %w", chunk, derr)
+		}
+		doc = append(doc, bz...)
+	}
+	return cmttypes.GenesisDocFromJSON(doc)
 }
 
 func (r rpcHeaders) LatestHeight(ctx context.Context) (int64, error) {

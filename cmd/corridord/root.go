@@ -28,6 +28,7 @@ func rootCmd() *cobra.Command {
 	}
 	root.PersistentFlags().String("home", defaultHome(), "node home directory (config, keys, data); $CORRIDOR_HOME sets the default")
 	root.AddCommand(versionCmd(), keysCmd(), txCmd(), queryCmd())
+	root.AddCommand(verifyCmd())
 	addNodeCommands(root)
 	return root
 }

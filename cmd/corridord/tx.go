@@ -14,5 +14,6 @@ func queryCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "query", Aliases: []string{"q"}, Short: "Query committed state (with --prove, with proofs)"}
 	addConnFlags(cmd)
 	cmd.AddCommand(membershipQueryCmd(), storeQueryCmd(), customsQueryCmd(), billQueryCmd(), accessQueryCmd())
+	cmd.AddCommand(bundleQueryCmd())
 	return cmd
 }

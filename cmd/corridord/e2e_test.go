@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -120,6 +122,7 @@ func TestE2EFourValidators(t *testing.T) {
 	for i := range n.nodes {
 		n.lastHashMatchesNextHeader(t, i)
 	}
+	checkMetrics(t, n.base+3)
 
 	// Under load, kill -9 one validator; the chain goes on; restart it and
 	// it catches up with the same app hashes.
@@ -177,6 +180,24 @@ func loadMembers(t *testing.T, c *client.Client, k *client.Key, stop chan struct
 			Keys: []*mt.Key{nk.LedgerKey()}}
 		if _, err := c.Submit(ctxTimeout(t, 30*time.Second), k, client.RegisterMember(m)); err == nil {
 			done.Add(1)
+		}
+	}
+}
+
+// checkMetrics reads the Prometheus endpoint: CometBFT's metrics and
+// Corridor's application metrics are both there.
+func checkMetrics(t *testing.T, port int) {
+	t.Helper()
+	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{`corridor_txs_total{code="0",codespace="",stage="deliver"}`, "corridor_store_commit_seconds_bucket",
+		`corridor_records_total{event="membership.member_registered"}`, "cometbft_consensus_height"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package keeper
 
 import (
+	"fmt"
+
 	"github.com/landsea/corridor/x/base"
 	"github.com/landsea/corridor/x/bill/types"
 	membershiptypes "github.com/landsea/corridor/x/membership/types"
@@ -74,8 +76,8 @@ func (k Keeper) checkParties(r base.Reader, c *types.BillContent) error {
 		}
 	}
 	for i, l := range c.Legs {
-		if _, err := k.members.MustHaveRole(r, l.Carrier, membershiptypes.Role_ROLE_CARRIER); err != nil {
-			return base.Prefix(err, "content.legs[%d].carrier", i)
+		if err := k.requireRole(r, fmt.Sprintf("content.legs[%d].carrier", i), l.Carrier, membershiptypes.Role_ROLE_CARRIER); err != nil {
+			return err
 		}
 	}
 	return nil

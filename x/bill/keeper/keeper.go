@@ -119,6 +119,18 @@ func (k Keeper) requireMember(r base.Reader, field, id string) error {
 	return nil
 }
 
+// requireRole checks that a member the message names (not the signer) is
+// registered, active and holds role.
+func (k Keeper) requireRole(r base.Reader, field, id string, role membershiptypes.Role) error {
+	if err := k.requireMember(r, field, id); err != nil {
+		return err
+	}
+	if _, err := k.members.MustHaveRole(r, id, role); err != nil {
+		return base.Prefix(err, "%s", field)
+	}
+	return nil
+}
+
 // record appends a history entry for the action just applied to b, then
 // stores b and updates its index entries against old (nil for a new bill).
 // prevHash overrides the link of a new bill's first entry (amendments).

@@ -69,8 +69,8 @@ func (k Keeper) pledge(ctx base.Context, m *types.MsgPledge) error {
 	if m.Bank == ctx.Signer {
 		return base.ErrInvalidMsg.Wrapf("bank: %s cannot pledge a bill to itself", m.Bank)
 	}
-	if _, err := k.members.MustHaveRole(ctx.State, m.Bank, membershiptypes.Role_ROLE_BANK); err != nil {
-		return base.Prefix(err, "bank")
+	if err := k.requireRole(ctx.State, "bank", m.Bank, membershiptypes.Role_ROLE_BANK); err != nil {
+		return err
 	}
 	if m.ExpiresUnix <= ctx.Time.Unix() {
 		return base.ErrInvalidMsg.Wrapf("expires_unix: %d is not after the block time %d", m.ExpiresUnix, ctx.Time.Unix())

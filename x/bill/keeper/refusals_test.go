@@ -77,6 +77,7 @@ func TestPledgeArguments(t *testing.T) {
 	e := newEnv(t)
 	e.mustApply("landsea-mto", issueMsg(railSea("P-2", true), false))
 	wantCode(t, e.apply("cq-electronics", pledgeMsg("P-2", "gx-agri", e.now.Unix()+86400)), base.ErrUnauthorized)
+	wantCode(t, e.apply("cq-electronics", pledgeMsg("P-2", "no-such-bank", e.now.Unix()+86400)), base.ErrNotFound)
 	wantCode(t, e.apply("cq-electronics", pledgeMsg("P-2", "cq-bank", e.now.Unix()-1)), base.ErrInvalidMsg)
 	m := pledgeMsg("P-2", "cq-bank", e.now.Unix()+86400)
 	m.GetPledge().AmountMinor = 0

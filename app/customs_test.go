@@ -249,4 +249,8 @@ func TestCustomsDemo(t *testing.T) {
 	if r.Version.Declaration.TransportDocumentNumber != demo.DemoBillNumber {
 		t.Fatalf("the demo declaration does not name the demo bill: %s", r.Version.Declaration.TransportDocumentNumber)
 	}
+	byBill, err := q.DeclarationsByTransportDocument(context.Background(), &ct.DeclarationsByTransportDocumentRequest{TransportDocumentNumber: demo.DemoBillNumber})
+	if err != nil || len(byBill.Records) != 1 || byBill.Records[0].Id != "cq-electronics/CQE-2026-0001" {
+		t.Fatalf("declarations on the demo bill: %v %v", err, byBill.GetRecords())
+	}
 }

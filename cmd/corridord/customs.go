@@ -222,7 +222,7 @@ func checkCustomsProofs(r *ct.DeclarationResponse) error {
 func customsListCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List declarations: --declarant [--status], --status [--jurisdiction], or --jurisdiction [--from] [--to]",
+		Short: "List declarations: --declarant [--status], --status [--jurisdiction], --jurisdiction [--from] [--to], or --transport-document",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			flag := func(n string) string { v, _ := cmd.Flags().GetString(n); return v }
@@ -238,6 +238,10 @@ func customsListCmd() *cobra.Command {
 			limit, _ := cmd.Flags().GetUint32("limit")
 			q := ct.NewQueryServiceClient(cc.Client.Conn())
 			switch {
+			case flag("transport-document") != "":
+				r, err := q.DeclarationsByTransportDocument(cc.Ctx, &ct.DeclarationsByTransportDocumentRequest{
+					TransportDocumentNumber: flag("transport-document"), PageToken: flag("page-token"), Limit: limit})
+				return printOrErr(cc, r, err)
 			case flag("declarant") != "":
 				r, err := q.DeclarationsByDeclarant(cc.Ctx, &ct.DeclarationsByDeclarantRequest{
 					Declarant: flag("declarant"), Status: status, PageToken: flag("page-token"), Limit: limit})
@@ -255,11 +259,12 @@ func customsListCmd() *cobra.Command {
 					Jurisdiction: flag("jurisdiction"), FromUnixNano: from, ToUnixNano: to, PageToken: flag("page-token"), Limit: limit})
 				return printOrErr(cc, r, err)
 			}
-			return fmt.Errorf("give --declarant, --status or --jurisdiction")
+			return fmt.Errorf("give --declarant, --status, --jurisdiction or --transport-document")
 		},
 	}
 	f := cmd.Flags()
 	f.String("declarant", "", "member id that submitted the declarations")
+	f.String("transport-document", "", "bill of lading or waybill number (a single bill's number)")
 	f.String("status", "", "submitted, accepted, inspection, released or rejected (summary status; with --jurisdiction, that jurisdiction's document)")
 	f.String("jurisdiction", "", "deciding jurisdiction, e.g. CN-chongqing or TH")
 	f.String("from", "", "with --jurisdiction: earliest block time, RFC 3339 (e.g. 2026-11-29T00:00:00Z)")

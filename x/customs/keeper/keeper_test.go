@@ -47,6 +47,7 @@ func TestSubmitStoresVersionDocumentsAndIndexes(t *testing.T) {
 		types.ByDeclarantStatusKey("cq-electronics", submitted, thID),
 		types.ByJurisdictionStatusKey("TH", submitted, thID), types.ByJurisdictionStatusKey("CN-chongqing", submitted, thID),
 		types.ByJurisdictionTimeKey("TH", e.time.UnixNano(), thID),
+		types.ByTransportDocumentKey("LSCQ2611000123", thID),
 	} {
 		if v, _ := e.index.Get(k); v == nil {
 			t.Errorf("index key %x missing", k)
@@ -157,6 +158,7 @@ func TestAmendmentHistory(t *testing.T) {
 	}
 	d3 := examples.ElectronicsToThailand()
 	d3.ImportJurisdictions = []string{"TH", "LA"}
+	d3.TransportDocumentNumber = "LSCQ2611000999"
 	e.mustExec("cq-electronics", amend(thID, 2, d3))
 	rec = e.record(thID)
 	if rec.Version != 3 || len(rec.Documents) != 3 {
@@ -182,6 +184,12 @@ func TestAmendmentHistory(t *testing.T) {
 	// The LA index entry appeared; a decision on the superseded version is refused.
 	if v, _ := e.index.Get(types.ByJurisdictionStatusKey("LA", submitted, thID)); v == nil {
 		t.Error("LA index entry missing")
+	}
+	if v, _ := e.index.Get(types.ByTransportDocumentKey("LSCQ2611000123", thID)); v != nil {
+		t.Error("the old transport document still lists the amended declaration")
+	}
+	if v, _ := e.index.Get(types.ByTransportDocumentKey("LSCQ2611000999", thID)); v == nil {
+		t.Error("the new transport document does not list it")
 	}
 	wantErr(t, e.exec("th-customs", decide(thID, 2, "TH-IMPORT", accept, "")), types.ErrStaleVersion, "at version 3")
 

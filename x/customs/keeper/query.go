@@ -168,6 +168,20 @@ func (q QueryServer) DeclarationsByJurisdiction(_ context.Context, req *types.De
 	return resp, base.GRPCError(err)
 }
 
+// DeclarationsByTransportDocument lists the declarations whose current
+// version names a transport document, in id order: how a single bill finds
+// the customs declarations of the goods it carries.
+func (q QueryServer) DeclarationsByTransportDocument(_ context.Context, req *types.DeclarationsByTransportDocumentRequest) (*types.DeclarationsByTransportDocumentResponse, error) {
+	n := req.TransportDocumentNumber
+	if n == "" || len(n) > base.MaxKeyPart {
+		return nil, base.GRPCError(base.ErrInvalidMsg.Wrapf("transport_document_number: required, at most 64 characters"))
+	}
+	resp := &types.DeclarationsByTransportDocumentResponse{}
+	var err error
+	resp.NextPageToken, resp.Records, err = q.list(types.ByTransportDocumentPrefix(n), nil, nil, req.PageToken, req.Limit, 0)
+	return resp, base.GRPCError(err)
+}
+
 func validateJurisdiction(j string) error {
 	if len(j) < 2 || len(j) > 32 {
 		return base.ErrInvalidMsg.Wrapf("jurisdiction: %q is not a jurisdiction like CN-chongqing or TH", j)

@@ -73,6 +73,9 @@ func indexEntries(rec *types.DeclarationRecord) []indexEntry {
 		{types.ByStatusKey(rec.Status, rec.Id), []byte{}},
 		{types.ByDeclarantStatusKey(rec.DeclarantMember, rec.Status, rec.Id), []byte{}},
 	}
+	if rec.TransportDocumentNumber != "" {
+		out = append(out, indexEntry{types.ByTransportDocumentKey(rec.TransportDocumentNumber, rec.Id), []byte{}})
+	}
 	t := max(rec.VersionTimeUnixNano, 0)
 	for _, doc := range rec.Documents {
 		code := []byte(doc.Code)

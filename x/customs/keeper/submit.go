@@ -58,6 +58,7 @@ func submitOne(ctx base.Context, d *types.Declaration) error {
 		CreatedHeight: ctx.Height, CreatedTimeUnixNano: now,
 		UpdatedHeight: ctx.Height, UpdatedTimeUnixNano: now,
 		VersionHeight: ctx.Height, VersionTimeUnixNano: now,
+		TransportDocumentNumber: d.TransportDocumentNumber,
 	}
 	if err := saveRecord(ctx, rec, nil); err != nil {
 		return err
@@ -109,6 +110,7 @@ func (k Keeper) amend(ctx base.Context, m *types.MsgAmendDeclaration) error {
 	rec.Version, rec.Status, rec.Documents = version, types.DocumentStatus_DOCUMENT_STATUS_SUBMITTED, documentStates(docs)
 	rec.UpdatedHeight, rec.UpdatedTimeUnixNano = ctx.Height, now
 	rec.VersionHeight, rec.VersionTimeUnixNano = ctx.Height, now
+	rec.TransportDocumentNumber = m.Declaration.TransportDocumentNumber
 	if err := saveRecord(ctx, rec, old); err != nil {
 		return err
 	}

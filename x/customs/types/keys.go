@@ -18,6 +18,7 @@ import (
 //	index  0xa2 | declarant | status | id     -> empty (summary status)
 //	index  0xa3 | jurisdiction | time | id    -> doc code (block time of the current version, unix ns)
 //	index  0xa4 | jurisdiction | status | id  -> doc code (document status)
+//	index  0xa5 | transport document | id     -> empty (the single bill's number)
 //
 // The index keyspace is outside the Merkle tree: derived from state and
 // rebuildable. A declaration has at most one document per jurisdiction,
@@ -31,6 +32,7 @@ const (
 	prefixByDeclStatus   = 0xa2
 	prefixByJurisTime    = 0xa3
 	prefixByJurisStatus  = 0xa4
+	prefixByTransportDoc = 0xa5
 	declarationIDSep     = "/"
 	traderReferenceBytes = 64
 )
@@ -102,4 +104,12 @@ func ByJurisdictionStatusPrefix(jurisdiction string, s DocumentStatus) []byte {
 // ByJurisdictionStatusKey indexes a document under jurisdiction and status.
 func ByJurisdictionStatusKey(jurisdiction string, s DocumentStatus, id string) []byte {
 	return base.Key(prefixByJurisStatus, jurisdiction, byte(s), id)
+}
+
+// ByTransportDocumentPrefix covers the declarations naming a transport document.
+func ByTransportDocumentPrefix(number string) []byte { return base.Key(prefixByTransportDoc, number) }
+
+// ByTransportDocumentKey indexes a declaration under its transport document.
+func ByTransportDocumentKey(number, id string) []byte {
+	return base.Key(prefixByTransportDoc, number, id)
 }

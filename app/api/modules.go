@@ -4,6 +4,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/landsea/corridor/app"
+	accesstypes "github.com/landsea/corridor/x/access/types"
 	billkeeper "github.com/landsea/corridor/x/bill/keeper"
 	billtypes "github.com/landsea/corridor/x/bill/types"
 	customskeeper "github.com/landsea/corridor/x/customs/keeper"
@@ -16,4 +17,6 @@ func registerModules(s *grpc.Server, committed app.Committed, d Deps) {
 	_, _, _ = s, committed, d
 	customstypes.RegisterQueryServiceServer(s, customskeeper.NewQueryServer(committed))
 	billtypes.RegisterQueryServiceServer(s, billkeeper.NewQueryServer(committed))
+	accesstypes.RegisterQueryServiceServer(s, newAccessQuery(committed))
+	accesstypes.RegisterReadServiceServer(s, newReadService(committed, d))
 }

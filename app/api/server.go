@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"crypto/tls"
+	"time"
 
 	cmtrpc "github.com/cometbft/cometbft/rpc/core/types"
 	cmttypes "github.com/cometbft/cometbft/types"
@@ -38,6 +39,16 @@ type Deps struct {
 	ChainID     string
 	NodeID      string
 	Moniker     string
+
+	// Access read service (x/access). Access keeps access events until they
+	// are on the ledger; nil means the node serves no reads of another
+	// member's records. Province is the province whose key signs the node's
+	// events. RecordSources replaces DefaultRecordSources (tests); Now
+	// replaces the wall clock (tests).
+	Access        AccessRecorder
+	Province      string
+	RecordSources map[string]RecordSource
+	Now           func() time.Time
 }
 
 // NewServer returns a gRPC server with every Corridor service registered.

@@ -80,8 +80,16 @@ func Run(ctx context.Context, home string, out io.Writer) error {
 			n.Wait()
 		}
 	}()
-	srv := api.NewServer(api.Deps{Store: st, Broadcaster: rpclocal.New(n), ChainID: gen.ChainID,
-		NodeID: string(n.NodeInfo().ID()), Moniker: conf.Moniker}, tlsConf)
+	deps := api.Deps{Store: st, Broadcaster: rpclocal.New(n), ChainID: gen.ChainID,
+		NodeID: string(n.NodeInfo().ID()), Moniker: conf.Moniker}
+	// Access events (x/access): the node's outbox and the submitter that
+	// puts its events on the ledger; sets deps.Access and deps.Province.
+	access, err := startAccess(ctx, home, conf.DBDir(), conf.Moniker, &deps, logger, out)
+	if err != nil {
+		return err
+	}
+	defer access.Close()
+	srv := api.NewServer(deps, tlsConf)
 	go func() { _ = srv.Serve(grpcLis) }()
 	defer srv.Stop()
 	fmt.Fprintf(out, "corridord %s: chain %s, node %s (%s)\n  CometBFT RPC  %s\n  gRPC API      %s\n  P2P           %s\n  Prometheus    %s\n",

@@ -84,7 +84,7 @@ func (k Keeper) grant(ctx base.Context, m *types.MsgGrantAccess) error {
 	if err := saveGrant(ctx.State, g); err != nil {
 		return err
 	}
-	ctx.State.Set(types.ExpiryKey(g.ExpiresUnixNano, g.Id), []byte{})
+	ctx.State.Set(types.ExpiryKey(g.ExpiresUnixNano, g.Id), []byte{1}) // the store keeps no empty values
 	for _, key := range types.GrantIndexKeys(g) {
 		ctx.Index.Set(key, []byte{})
 	}

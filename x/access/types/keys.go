@@ -13,7 +13,7 @@ import (
 //
 //	state  0x40 | grant id                                   -> Grant (protobuf)
 //	state  0x41                                              -> next grant id (8 bytes)
-//	state  0x42 | expiry time | grant id                     -> empty (expiry queue of active grants)
+//	state  0x42 | expiry time | grant id                     -> 0x01 (expiry queue of active grants)
 //	state  0x43 | event id                                   -> AccessEvent (protobuf)
 //	index  0xc0 | owner | grant id                           -> empty
 //	index  0xc1 | grantee | grant id                         -> empty

@@ -41,3 +41,14 @@ func EventID(nodeID string, signature []byte) []byte {
 	h.Write(signature)
 	return h.Sum(nil)
 }
+
+// SignRead encodes body and signs it for chainID with sign (a member key's
+// signing function), returning the request to send to a node's
+// ReadService.
+func SignRead(chainID string, body *ReadBody, sign func([]byte) []byte) (*ReadRequest, error) {
+	bz, err := body.Marshal()
+	if err != nil {
+		return nil, err
+	}
+	return &ReadRequest{BodyBytes: bz, Signature: sign(ReadSignBytes(chainID, bz))}, nil
+}

@@ -1,0 +1,454 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	ics23 "github.com/cosmos/ics23/go"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/landsea/corridor/app/api"
+	"github.com/landsea/corridor/app/demo"
+	apptypes "github.com/landsea/corridor/app/types"
+	"github.com/landsea/corridor/client"
+	"github.com/landsea/corridor/store"
+	"github.com/landsea/corridor/store/storepb"
+	at "github.com/landsea/corridor/x/access/types"
+	billtypes "github.com/landsea/corridor/x/bill/types"
+	"github.com/landsea/corridor/x/customs/examples"
+)
+
+// memRecorder is an in-memory outbox for the read service.
+type memRecorder struct {
+	mu     sync.Mutex
+	events []*at.AccessEvent
+	fail   error
+}
+
+func (m *memRecorder) Record(ev *at.AccessEvent) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	for _, e := range m.events {
+		if bytes.Equal(e.Id, ev.Id) {
+			return api.ErrEventPending
+		}
+	}
+	m.events = append(m.events, ev)
+	return nil
+}
+
+func (m *memRecorder) take() []*at.AccessEvent {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := m.events
+	m.events = nil
+	return out
+}
+
+// readEnv serves the node's gRPC API over a test chain's store.
+type readEnv struct {
+	t     *testing.T
+	c     *testChain
+	read  at.ReadServiceClient
+	query at.QueryServiceClient
+}
+
+// serveAPI starts the API on a loopback port; the node's wall clock is the
+// chain's block time.
+func serveAPI(t *testing.T, c *testChain, rec api.AccessRecorder) *readEnv {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := api.Deps{Store: c.st, ChainID: chainID, NodeID: "0123456789abcdef0123456789abcdef01234567", Province: "chongqing",
+		Now: func() time.Time { return c.time }}
+	if rec != nil {
+		d.Access = rec
+	}
+	srv := api.NewServer(d, nil)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	cl, err := client.Dial(lis.Addr().String(), client.DialOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cl.Close() })
+	return &readEnv{t: t, c: c, read: at.NewReadServiceClient(cl.Conn()), query: at.NewQueryServiceClient(cl.Conn())}
+}
+
+// body is a fresh read request body of member.
+func (e *readEnv) body(member, recType, id string, p at.Purpose, grantID uint64) *at.ReadBody {
+	nonce := make([]byte, 16)
+	_, _ = rand.Read(nonce)
+	return &at.ReadBody{MemberId: member, KeyId: "k1", RecordType: recType, RecordId: id, Purpose: p,
+		PurposeText: "access test", Nonce: nonce, ExpiresUnixNano: e.c.time.Add(time.Minute).UnixNano(), GrantId: grantID}
+}
+
+func (e *readEnv) sign(member string, b *at.ReadBody) *at.ReadRequest {
+	e.t.Helper()
+	req, err := at.SignRead(chainID, b, e.c.keys[member].Sign)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return req
+}
+
+func (e *readEnv) readAs(member, recType, id string, p at.Purpose, grantID uint64) (*at.ReadResponse, error) {
+	return e.read.Read(context.Background(), e.sign(member, e.body(member, recType, id, p, grantID)))
+}
+
+func accessMsg(m *at.Msg) *apptypes.Message { return client.AccessMsg(m) }
+
+func grantAccess(grantee string, scope at.GrantScope, recType, id string, p at.Purpose, expires time.Time) *apptypes.Message {
+	return accessMsg(&at.Msg{Sum: &at.Msg_Grant{Grant: &at.MsgGrantAccess{Grantee: grantee, Scope: scope, RecordType: recType,
+		RecordId: id, Purpose: p, PurposeText: "access test", LegalBasis: "WLSC data sharing agreement 2026, art. 4",
+		ExpiresUnixNano: expires.UnixNano()}}})
+}
+
+func recordEvents(evs []*at.AccessEvent) *apptypes.Message {
+	return accessMsg(&at.Msg{Sum: &at.Msg_RecordEvents{RecordEvents: &at.MsgRecordAccessEvents{Events: evs}}})
+}
+
+const (
+	billA       = "LSM-ACC-0001"
+	billB       = "LSM-ACC-0002"
+	declID      = "cq-electronics/CQE-2026-0001"
+	recordScope = at.GrantScope_GRANT_SCOPE_RECORD
+	classScope  = at.GrantScope_GRANT_SCOPE_CLASS
+	finance     = at.Purpose_PURPOSE_TRADE_FINANCE
+	logistics   = at.Purpose_PURPOSE_LOGISTICS
+	control     = at.Purpose_PURPOSE_CUSTOMS_CONTROL
+	audit       = at.Purpose_PURPOSE_AUDIT
+)
+
+// accessChain has two bills issued by landsea-mto, the Thailand
+// declaration of cq-electronics and these grants:
+//
+//	1 landsea-mto -> cq-bank        every bill, trade finance
+//	2 landsea-mto -> gx-agri        bill B, logistics
+//	3 cq-electronics -> nn-customs  the declaration, customs control
+//	4 landsea-mto -> corridor-audit every bill, audit (revoked)
+func accessChain(t *testing.T) *testChain {
+	c := newChain(t)
+	c.block()
+	issue := func(n string) *apptypes.Message {
+		return client.BillMsg(&billtypes.Msg{Sum: &billtypes.Msg_IssueBill{IssueBill: &billtypes.MsgIssueBill{Content: demo.RailSeaBill(n)}}})
+	}
+	mustOK(t, c.block(c.tx("landsea-mto", issue(billA), issue(billB)), c.tx("cq-electronics", customsSubmit(examples.ElectronicsToThailand()))))
+	year := c.time.Add(365 * 24 * time.Hour)
+	mustOK(t, c.block(
+		c.tx("landsea-mto", grantAccess("cq-bank", classScope, at.RecordTypeBill, "", finance, year),
+			grantAccess("gx-agri", recordScope, at.RecordTypeBill, billB, logistics, year)),
+		c.tx("cq-electronics", grantAccess("nn-customs", recordScope, at.RecordTypeDeclaration, declID, control, year))))
+	mustOK(t, c.block(c.tx("landsea-mto", grantAccess("corridor-audit", classScope, at.RecordTypeBill, "", audit, year))))
+	mustOK(t, c.block(c.tx("landsea-mto", accessMsg(&at.Msg{Sum: &at.Msg_Revoke{Revoke: &at.MsgRevokeGrant{GrantId: 4}}}))))
+	return c
+}
+
+// TestAccessReadMatrix reads the bills and the declaration as owners,
+// parties, grantees and outsiders, and checks who is served on what basis,
+// who is refused, and that exactly the cross-party reads and refusals
+// leave access events.
+func TestAccessReadMatrix(t *testing.T) {
+	c := accessChain(t)
+	rec := &memRecorder{}
+	e := serveAPI(t, c, rec)
+	const (
+		owner  = at.AccessBasis_ACCESS_BASIS_UNSPECIFIED
+		party  = at.AccessBasis_ACCESS_BASIS_PARTY
+		grant  = at.AccessBasis_ACCESS_BASIS_GRANT
+		denied = at.AccessBasis_ACCESS_BASIS_NONE
+	)
+	cases := []struct {
+		name, reader, recType, id string
+		purpose                   at.Purpose
+		grantID                   uint64
+		want                      at.AccessBasis
+		wantGrant                 uint64
+	}{
+		{"bill issuer (owner)", "landsea-mto", at.RecordTypeBill, billA, logistics, 0, owner, 0},
+		{"shipper and holder", "cq-electronics", at.RecordTypeBill, billA, logistics, 0, party, 0},
+		{"consignee", "th-importer", at.RecordTypeBill, billA, logistics, 0, party, 0},
+		{"leg carrier", "cr-rail", at.RecordTypeBill, billA, logistics, 0, party, 0},
+		{"bank with class grant", "cq-bank", at.RecordTypeBill, billA, finance, 0, grant, 1},
+		{"bank, other purpose", "cq-bank", at.RecordTypeBill, billA, at.Purpose_PURPOSE_INSURANCE, 0, denied, 0},
+		{"record grant on another bill", "gx-agri", at.RecordTypeBill, billA, logistics, 0, denied, 0},
+		{"record grant", "gx-agri", at.RecordTypeBill, billB, logistics, 0, grant, 2},
+		{"auditor, revoked grant", "corridor-audit", at.RecordTypeBill, billA, audit, 0, denied, 0},
+		{"province authority", "chongqing", at.RecordTypeBill, billA, at.Purpose_PURPOSE_STATISTICS, 0, denied, 0},
+		{"customs office, not a party to bills", "cq-customs", at.RecordTypeBill, billA, control, 0, denied, 0},
+		{"someone else's grant named", "cq-bank", at.RecordTypeBill, billB, logistics, 2, denied, 0},
+		{"declarant (owner)", "cq-electronics", at.RecordTypeDeclaration, declID, control, 0, owner, 0},
+		{"export customs office", "cq-customs", at.RecordTypeDeclaration, declID, control, 0, party, 0},
+		{"import customs office", "th-customs", at.RecordTypeDeclaration, declID, control, 0, party, 0},
+		{"other customs office with grant", "nn-customs", at.RecordTypeDeclaration, declID, control, 0, grant, 3},
+		{"other customs office", "vn-customs", at.RecordTypeDeclaration, declID, control, 0, denied, 0},
+		{"carrier", "landsea-mto", at.RecordTypeDeclaration, declID, logistics, 0, denied, 0},
+		{"bank with a bill grant", "cq-bank", at.RecordTypeDeclaration, declID, finance, 0, denied, 0},
+	}
+	wantEvents := 0
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(rec.events)
+			resp, err := e.readAs(tc.reader, tc.recType, tc.id, tc.purpose, tc.grantID)
+			if tc.want == denied {
+				if status.Code(err) != codes.PermissionDenied || resp != nil {
+					t.Fatalf("want PermissionDenied, got %v %v", resp, err)
+				}
+				t.Logf("refused: %v", status.Convert(err).Message())
+			} else {
+				if err != nil {
+					t.Fatalf("want served on %s, got %v", tc.want, err)
+				}
+				if resp.Basis != tc.want || resp.GrantId != tc.wantGrant || len(resp.Content) == 0 {
+					t.Fatalf("served on %s grant %d, want %s grant %d", resp.Basis, resp.GrantId, tc.want, tc.wantGrant)
+				}
+				if h := sha256.Sum256(resp.Content); !bytes.Equal(h[:], resp.ContentHash) {
+					t.Fatal("content hash does not match the content")
+				}
+			}
+			if tc.want == owner {
+				if len(rec.events) != before {
+					t.Fatal("an owner's own read left an access event")
+				}
+				return
+			}
+			wantEvents++
+			if len(rec.events) != before+1 {
+				t.Fatalf("%d new events, want 1", len(rec.events)-before)
+			}
+			ev := rec.events[before]
+			if ev.Reader != tc.reader || ev.RecordId != tc.id || ev.Basis != tc.want || ev.GrantId != tc.wantGrant || ev.Province != "chongqing" {
+				t.Fatalf("event %v", ev)
+			}
+			if resp != nil && !bytes.Equal(ev.ContentHash, resp.ContentHash) {
+				t.Fatal("event records another content hash than the one served")
+			}
+		})
+	}
+	if len(rec.events) != wantEvents {
+		t.Fatalf("%d events, want %d", len(rec.events), wantEvents)
+	}
+	checkBillContent(t, e)
+}
+
+// checkBillContent decodes a served bill: parties and goods are there.
+func checkBillContent(t *testing.T, e *readEnv) {
+	resp, err := e.readAs("cq-bank", at.RecordTypeBill, billA, finance, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := &billtypes.BillResponse{}
+	if err := br.Unmarshal(resp.Content); err != nil {
+		t.Fatal(err)
+	}
+	if br.Bill.Content.Shipper.MemberId != "cq-electronics" || len(br.Bill.Content.Goods) == 0 || len(br.History) != 1 {
+		t.Fatalf("served bill %v", br.Bill)
+	}
+}
+
+// TestAccessGrantExpiryDeniesReads: a read on a grant works until the
+// grant's expiry; after it, the read is refused (by the node's clock
+// at once, and the ledger marks the grant expired in the next block).
+func TestAccessGrantExpiryDeniesReads(t *testing.T) {
+	c := accessChain(t)
+	e := serveAPI(t, c, &memRecorder{})
+	mustOK(t, c.block(c.tx("cq-electronics", grantAccess("cq-bank", recordScope, at.RecordTypeDeclaration, declID, finance, c.time.Add(12*time.Second)))))
+	if _, err := e.readAs("cq-bank", at.RecordTypeDeclaration, declID, finance, 5); err != nil {
+		t.Fatalf("before expiry: %v", err)
+	}
+	c.time = c.time.Add(10 * time.Second) // the node's clock passes the expiry before any block does
+	if _, err := e.readAs("cq-bank", at.RecordTypeDeclaration, declID, finance, 0); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("after expiry on the node clock: %v", err)
+	}
+	fin := c.block()
+	if !hasEvent(fin.Events, "access.grant_expired") {
+		t.Fatalf("no grant_expired event at the end of block %d: %v", c.height, fin.Events)
+	}
+	resp, err := e.query.Grant(context.Background(), &at.GrantRequest{Id: 5})
+	if err != nil || resp.Grant.Status != at.GrantStatus_GRANT_STATUS_EXPIRED {
+		t.Fatalf("grant 5 after its expiry block: %v %v", resp, err)
+	}
+	_, err = e.readAs("cq-bank", at.RecordTypeDeclaration, declID, finance, 5)
+	if status.Code(err) != codes.PermissionDenied || !bytes.Contains([]byte(err.Error()), []byte("GRANT_STATUS_EXPIRED")) {
+		t.Fatalf("named expired grant: %v", err)
+	}
+}
+
+func hasEvent(events []abci.Event, typ string) bool {
+	for _, e := range events {
+		if e.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// TestAccessReadRefusals covers requests refused before any decision:
+// nothing is served and nothing is recorded.
+func TestAccessReadRefusals(t *testing.T) {
+	c := accessChain(t)
+	rec := &memRecorder{}
+	e := serveAPI(t, c, rec)
+	ctx := context.Background()
+	b := func() *at.ReadBody { return e.body("cq-bank", at.RecordTypeBill, billA, finance, 0) }
+	signWith := func(body *at.ReadBody, sign func([]byte) []byte) *at.ReadRequest {
+		bz, _ := body.Marshal()
+		return &at.ReadRequest{BodyBytes: bz, Signature: sign(bz)}
+	}
+	bank := c.keys["cq-bank"]
+	cases := []struct {
+		name string
+		req  *at.ReadRequest
+		want codes.Code
+	}{
+		{"signature by another key", signWith(b(), func(bz []byte) []byte { return c.keys["gx-agri"].Sign(at.ReadSignBytes(chainID, bz)) }), codes.Unauthenticated},
+		{"signed for another chain", signWith(b(), func(bz []byte) []byte { return bank.Sign(at.ReadSignBytes("other-chain", bz)) }), codes.Unauthenticated},
+		{"signed as a transaction", signWith(b(), func(bz []byte) []byte { return bank.Sign(apptypes.SignBytes(chainID, bz)) }), codes.Unauthenticated},
+		{"unknown member", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.MemberId = "no-such-bank"; return x }()), codes.Unauthenticated},
+		{"unknown key", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.KeyId = "k9"; return x }()), codes.Unauthenticated},
+		{"expired request", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.ExpiresUnixNano = c.time.Add(-time.Second).UnixNano(); return x }()), codes.InvalidArgument},
+		{"expiry too far", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.ExpiresUnixNano = c.time.Add(time.Hour).UnixNano(); return x }()), codes.InvalidArgument},
+		{"short nonce", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.Nonce = x.Nonce[:8]; return x }()), codes.InvalidArgument},
+		{"unknown record type", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.RecordType = "passport"; return x }()), codes.InvalidArgument},
+		{"no purpose", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.Purpose = 0; return x }()), codes.InvalidArgument},
+		{"missing record", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.RecordId = "LSM-NONE"; return x }()), codes.NotFound},
+		{"garbage body", &at.ReadRequest{BodyBytes: []byte{0xff, 0xff}, Signature: []byte{1}}, codes.InvalidArgument},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := e.read.Read(ctx, tc.req)
+			if status.Code(err) != tc.want || resp != nil {
+				t.Fatalf("got %v %v, want %s", resp, err, tc.want)
+			}
+			t.Logf("%v", status.Convert(err).Message())
+		})
+	}
+	if len(rec.events) != 0 {
+		t.Fatalf("refused requests left %d events", len(rec.events))
+	}
+	checkReplays(t, c, e, rec)
+	checkRecorderFailures(t, c, rec)
+}
+
+// checkReplays sends the same signed request again: to the same node (its
+// nonce book refuses it), to a restarted node whose outbox still holds the
+// event, and to a restarted node after the event is on the ledger.
+func checkReplays(t *testing.T, c *testChain, e *readEnv, rec *memRecorder) {
+	ctx := context.Background()
+	req := e.sign("cq-bank", e.body("cq-bank", at.RecordTypeBill, billA, finance, 0))
+	if _, err := e.read.Read(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.read.Read(ctx, req); status.Code(err) != codes.AlreadyExists {
+		t.Fatalf("replay to the same node: %v", err)
+	}
+	if _, err := serveAPI(t, c, rec).read.Read(ctx, req); status.Code(err) != codes.AlreadyExists {
+		t.Fatalf("replay after a restart, event pending: %v", err)
+	}
+	mustOK(t, c.block(c.tx("chongqing", recordEvents(rec.take()))))
+	if _, err := serveAPI(t, c, rec).read.Read(ctx, req); status.Code(err) != codes.AlreadyExists {
+		t.Fatalf("replay after a restart, event on the ledger: %v", err)
+	}
+}
+
+// checkRecorderFailures: a node whose outbox fails, or that has none,
+// sends nothing of another member's records; the owner still reads.
+func checkRecorderFailures(t *testing.T, c *testChain, rec *memRecorder) {
+	rec.fail = errors.New("disk full")
+	defer func() { rec.fail = nil }()
+	e := serveAPI(t, c, rec)
+	if resp, err := e.readAs("cq-bank", at.RecordTypeBill, billA, finance, 0); status.Code(err) != codes.Unavailable || resp != nil {
+		t.Fatalf("outbox failing: %v %v", resp, err)
+	}
+	e = serveAPI(t, c, nil)
+	if resp, err := e.readAs("cq-electronics", at.RecordTypeBill, billA, logistics, 0); status.Code(err) != codes.Unavailable || resp != nil {
+		t.Fatalf("no outbox: %v %v", resp, err)
+	}
+	if _, err := e.readAs("landsea-mto", at.RecordTypeBill, billA, logistics, 0); err != nil {
+		t.Fatalf("owner read on a node without outbox: %v", err)
+	}
+}
+
+// TestAccessEventsOnLedger puts served and refused reads on the ledger,
+// resubmits the batch (nothing is recorded twice), and answers auditors'
+// queries, with an ICS23 proof of one event verified against the app hash.
+func TestAccessEventsOnLedger(t *testing.T) {
+	c := accessChain(t)
+	rec := &memRecorder{}
+	e := serveAPI(t, c, rec)
+	for i := 0; i < 3; i++ {
+		if _, err := e.readAs("cq-bank", at.RecordTypeBill, billA, finance, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _ = e.readAs("gx-agri", at.RecordTypeBill, billA, logistics, 0)
+	if _, err := e.readAs("cq-customs", at.RecordTypeDeclaration, declID, control, 0); err != nil {
+		t.Fatal(err)
+	}
+	evs := rec.take()
+	fin := c.block(c.tx("chongqing", recordEvents(evs)))
+	mustOK(t, fin)
+	mustOK(t, c.block(c.tx("chongqing", recordEvents(evs)))) // after a crash: all duplicates
+	c.refused("guangxi", at.Codespace, at.ErrWrongProvince.Code, recordEvents(evs))
+	c.refused("cq-customs", "corridor", 11, recordEvents(evs))
+	ctx := context.Background()
+	byRecord, err := e.query.Events(ctx, &at.EventsRequest{RecordType: at.RecordTypeBill, RecordId: billA})
+	if err != nil || len(byRecord.Events) != 4 {
+		t.Fatalf("events of bill A: %d %v; want 4", len(byRecord.GetEvents()), err)
+	}
+	byOwner, _ := e.query.Events(ctx, &at.EventsRequest{Owner: "cq-electronics"})
+	byReader, _ := e.query.Events(ctx, &at.EventsRequest{Reader: "cq-bank"})
+	byProvince, _ := e.query.Events(ctx, &at.EventsRequest{ServingProvince: "chongqing"})
+	if len(byOwner.Events) != 1 || len(byReader.Events) != 3 || len(byProvince.Events) != 5 {
+		t.Fatalf("by owner %d, reader %d, province %d; want 1, 3, 5", len(byOwner.Events), len(byReader.Events), len(byProvince.Events))
+	}
+	counts, err := e.query.EventCounts(ctx, &at.EventCountsRequest{Member: "landsea-mto"})
+	if err != nil || len(counts.Counts) != 2 {
+		t.Fatalf("counts of landsea-mto: %v %v; want served/finance and denied/logistics", counts, err)
+	}
+	one, err := e.query.Event(ctx, &at.EventRequest{Id: evs[0].Id, Prove: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Event.Height != c.height-3 || !bytes.Equal(one.Event.ContentHash, evs[0].ContentHash) {
+		t.Fatalf("event on the ledger: %v", one.Event)
+	}
+	verifyProof(t, one.Proof, at.EventKey(evs[0].Id), c.st.LastCommit().Root)
+	stored, _ := one.Event.Marshal()
+	if !bytes.Equal(stored, one.Proof.Value) {
+		t.Fatal("the event returned is not the value proven")
+	}
+}
+
+// verifyProof checks an ICS23 existence proof of key against appHash with
+// the store's verifier and the stock ics23 one.
+func verifyProof(t *testing.T, p *storepb.Proof, key, appHash []byte) {
+	t.Helper()
+	if p == nil || !bytes.Equal(p.Key, key) || !bytes.Equal(p.Root, appHash) {
+		t.Fatalf("proof %v is not for key %x under app hash %x", p, key, appHash)
+	}
+	cp := &ics23.CommitmentProof{}
+	if err := cp.Unmarshal(p.CommitmentProof); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.VerifyMembership(appHash, cp, key, p.Value); err != nil {
+		t.Fatalf("proof does not verify: %v", err)
+	}
+	if !ics23.VerifyMembership(store.ProofSpec(), appHash, cp, key, p.Value) {
+		t.Fatal("stock ics23 verifier refuses the proof")
+	}
+}

@@ -50,6 +50,13 @@ func bad(field, format string, args ...any) error {
 // checkText checks a free-text field: valid UTF-8, no control characters,
 // at most max bytes, and not blank when required.
 func checkText(field, s string, required bool, max int) error {
+	return checkTextLines(field, s, required, max, false)
+}
+
+// checkTextLines is checkText that may allow line breaks ("\n"), as
+// shipping marks printed on several lines need.
+func checkTextLines(field, s string, required bool, max int, lines bool) error {
+	control := func(r rune) bool { return unicode.IsControl(r) && !(lines && r == '\n') }
 	switch {
 	case required && strings.TrimSpace(s) == "":
 		return bad(field, "is required")
@@ -57,8 +64,8 @@ func checkText(field, s string, required bool, max int) error {
 		return bad(field, "is %d bytes; at most %d are allowed", len(s), max)
 	case !utf8.ValidString(s):
 		return bad(field, "is not valid UTF-8")
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
-		return bad(field, "contains a control character (tab, newline, ...)")
+	case strings.IndexFunc(s, control) >= 0:
+		return bad(field, "contains a control character (tab, carriage return, ...)")
 	}
 	return nil
 }
@@ -321,7 +328,7 @@ func validatePackagesAndWeights(d *Declaration) error {
 	case !packageTypePattern.MatchString(p.TypeCode):
 		return bad("packages.type_code", "%q is not a UN/ECE Recommendation 21 package code like CT or PX", p.TypeCode)
 	}
-	if err := checkText("packages.marks", p.Marks, true, MarksBytesMax); err != nil {
+	if err := checkTextLines("packages.marks", p.Marks, true, MarksBytesMax, true); err != nil {
 		return err
 	}
 	gross, err := positive("gross_weight_kg", d.GrossWeightKg, WeightScale, WeightScale)

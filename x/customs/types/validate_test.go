@@ -90,6 +90,7 @@ var badCases = []badCase{
 	{"zero packages", "packages.count", func(d *types.Declaration) { d.Packages = &types.Packages{TypeCode: "CT", Marks: "N/M"} }},
 	{"package type", "packages.type_code", func(d *types.Declaration) { d.Packages = &types.Packages{Count: 1, TypeCode: "box", Marks: "N/M"} }},
 	{"no marks", "packages.marks", func(d *types.Declaration) { d.Packages = &types.Packages{Count: 1, TypeCode: "CT"} }},
+	{"marks with tab", "packages.marks", func(d *types.Declaration) { d.Packages = &types.Packages{Count: 1, TypeCode: "CT", Marks: "A\tB"} }},
 	{"gross weight float syntax", "gross_weight_kg", func(d *types.Declaration) { d.GrossWeightKg = "8.15e3" }},
 	{"gross weight zero", "gross_weight_kg", func(d *types.Declaration) { d.GrossWeightKg = "0" }},
 	{"net weight 4 decimals", "net_weight_kg", func(d *types.Declaration) { d.NetWeightKg = "7280.0001" }},
@@ -160,6 +161,14 @@ func TestVietnamTaxIDRule(t *testing.T) {
 	d.Importer.TaxId = "0101234567-001"
 	if err := types.ValidateDeclaration(d); err != nil {
 		t.Fatalf("branch tax code refused: %v", err)
+	}
+}
+
+func TestMarksMayHaveLines(t *testing.T) {
+	d := examples.ElectronicsToThailand()
+	d.Packages = &types.Packages{Count: 420, TypeCode: "CT", Marks: "SIAM ELEC\nBANGKOK\nC/NO. 1-420"}
+	if err := types.ValidateDeclaration(d); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -109,20 +109,7 @@ func TestRestartResumes(t *testing.T) {
 	if out, err := run(t, "init", "--home", home, "--chain-id", "corridor-resume"); err != nil {
 		t.Fatalf("init: %v\n%s", err, out)
 	}
-	// init uses the standard ports; move them so tests can run beside a dev node.
-	base := freeBasePort(t, 1)
-	confPath := filepath.Join(home, "config", "config.toml")
-	conf, err := os.ReadFile(confPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(conf)
-	for old, nw := range map[string]int{"26656": base, "26657": base + 1, "9090": base + 2, "26660": base + 3} {
-		s = strings.ReplaceAll(s, "127.0.0.1:"+old, "127.0.0.1:"+itoa(nw))
-	}
-	if err := os.WriteFile(confPath, []byte(s), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	base := moveStandardPorts(t, home) // tests run beside a dev node
 	p := startNode(t, home)
 	waitFor(t, 60*time.Second, "height 3", func() bool { h, _, err := abciInfo(base + 1); return err == nil && h >= 3 })
 	p.stop(t)

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	mt "github.com/landsea/corridor/x/membership/types"
+)
+
+// TestE2EDemoNode is `make run` seen by a user: a development chain with
+// demo data starts, loads its declarations and bill through the gRPC API,
+// and the CLI queries them (with proofs), refuses a wrong-role decision,
+// exports the bill in DCSA form and writes a proof bundle that verifies
+// offline.
+func TestE2EDemoNode(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "dev")
+	if out, err := run(t, "init", "--home", home, "--chain-id", "corridor-demo", "--demo"); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	base := moveStandardPorts(t, home)
+	node := "127.0.0.1:" + itoa(base+2)
+	p := startNode(t, home)
+	waitFor(t, 3*time.Minute, "the demo data to load", func() bool {
+		bz, _ := os.ReadFile(filepath.Join(home, "node.log"))
+		if strings.Contains(string(bz), "demo: step") { // the loader's error line
+			t.Fatalf("demo failed:\n%s", tailLog(home))
+		}
+		return strings.Contains(string(bz), "transactions loaded")
+	})
+	cli := func(args ...string) string {
+		t.Helper()
+		out, err := run(t, append(args, "--home", home, "--node", node)...)
+		if err != nil {
+			t.Fatalf("corridord %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	list := cli("query", "customs", "list", "--declarant", "cq-electronics")
+	if !strings.Contains(list, "cq-electronics") {
+		t.Fatalf("no demo declarations of cq-electronics:\n%s", list)
+	}
+	bill := cli("query", "bill", "bill", "LSM-CQ-2026-000001", "--prove")
+	if !strings.Contains(bill, "LSM-CQ-2026-000001") || !strings.Contains(bill, "cq-bank") {
+		t.Fatalf("demo bill:\n%s", bill)
+	}
+	dcsa := cli("query", "bill", "export-dcsa", "LSM-CQ-2026-000001")
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(dcsa[strings.Index(dcsa, "{"):]), &doc); err != nil || doc["transportDocumentReference"] != "LSM-CQ-2026-000001" {
+		t.Fatalf("DCSA export: %v\n%s", err, dcsa)
+	}
+	// An enterprise may not decide on a declaration.
+	out, err := run(t, "tx", "customs", "decide", "x", "CN_EXPORT", "--decision", "release", "--from", "cq-electronics", "--home", home, "--node", node)
+	if err == nil {
+		t.Fatalf("an enterprise decided on a declaration:\n%s", out)
+	}
+	// A proof bundle for a member record verifies offline, after the node stops.
+	bundle := filepath.Join(t.TempDir(), "cq-bank.bundle")
+	cli("query", "bundle", "--key", hex.EncodeToString(mt.MemberKey("cq-bank")), "--bundle", bundle, "--rpc", "127.0.0.1:"+itoa(base+1))
+	p.stop(t)
+	out, err = run(t, "verify", bundle, "--genesis", filepath.Join(home, "config", "genesis.json"))
+	if err != nil {
+		t.Fatalf("verify: %v\n%s", err, out)
+	}
+}
+
+// moveStandardPorts rewrites a single node's standard ports (26656, 26657,
+// 9090, 26660) to free ones and returns the new base: p2p base, RPC base+1,
+// gRPC base+2, Prometheus base+3.
+func moveStandardPorts(t *testing.T, home string) int {
+	t.Helper()
+	base := freeBasePort(t, 1)
+	confPath := filepath.Join(home, "config", "config.toml")
+	conf, err := os.ReadFile(confPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(conf)
+	for old, nw := range map[string]int{"26656": base, "26657": base + 1, "9090": base + 2, "26660": base + 3} {
+		s = strings.ReplaceAll(s, "127.0.0.1:"+old, "127.0.0.1:"+itoa(nw))
+	}
+	if err := os.WriteFile(confPath, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return base
+}

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/landsea/corridor/app/api/nodepb"
+	"github.com/landsea/corridor/app/node"
+	"github.com/landsea/corridor/client"
+	at "github.com/landsea/corridor/x/access/types"
+	"github.com/landsea/corridor/x/customs/examples"
+	ct "github.com/landsea/corridor/x/customs/types"
+)
+
+// singleNode creates a one-validator testnet (node0 is chongqing, with
+// every genesis member's key in <dir>/keys) and returns its home and ports.
+func singleNode(t *testing.T, chainID string) (home string, rpcPort, grpcPort int) {
+	t.Helper()
+	dir, base := t.TempDir(), freeBasePort(t, 1)
+	out, err := exec.Command(corridordBin(t), "testnet", "--validators", "1", "--output", dir, "--base-port", fmt.Sprint(base),
+		"--timeout-commit", "300ms", "--chain-id", chainID).CombinedOutput()
+	if err != nil {
+		t.Fatalf("testnet: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "node0"), base + 1, base + 2
+}
+
+func waitHeight(t *testing.T, rpcPort int, h int64) {
+	t.Helper()
+	waitFor(t, 60*time.Second, fmt.Sprintf("height %d", h), func() bool {
+		got, _, err := abciInfo(rpcPort)
+		return err == nil && got >= h
+	})
+}
+
+// TestE2EAccessEventsSurviveKill serves reads of a province's declaration
+// from a real corridord and kills it with SIGKILL right after the last read
+// is answered (the events are only in the outbox), then 0.5 s after (a
+// batch is in flight) and 1.2 s after (the batch is committed, its removal
+// from the outbox not yet on disk), restarts it each time, and checks that
+// every read that was answered, served or refused, has its access event on
+// the ledger exactly once.
+func TestE2EAccessEventsSurviveKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a corridord process")
+	}
+	home, rpcPort, grpcPort := singleNode(t, "corridor-access-e2e")
+	p := startNode(t, home)
+	waitHeight(t, rpcPort, 1)
+	c := dial(t, grpcPort)
+	ring := client.Keyring{Dir: filepath.Join(home, "keys")}
+	declID := setupDeclaration(t, c, ring)
+	ids := map[string]bool{}
+	for _, delay := range []time.Duration{0, 500 * time.Millisecond, 1200 * time.Millisecond} {
+		st, err := nodepb.NewTxServiceClient(c.Conn()).Status(ctxTimeout(t, 5*time.Second), &nodepb.StatusRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		burst := readBurst(t, c, ring, st, declID)
+		time.Sleep(delay)
+		onLedger := countEvents(t, c, declID)
+		p.kill()
+		t.Logf("SIGKILL %s after %d reads: %d events of the record on the ledger (all rounds), %d in the outbox", delay, len(burst), onLedger, pendingAfterKill(t, home))
+		for id := range burst {
+			ids[id] = true
+		}
+		p = startNode(t, home)
+		c = dial(t, grpcPort)
+		waitFor(t, 30*time.Second, "the restarted node's API", func() bool {
+			_, err := c.Height(ctxTimeout(t, time.Second))
+			return err == nil
+		})
+	}
+	checkExactlyOnce(t, at.NewQueryServiceClient(c.Conn()), declID, ids)
+	time.Sleep(time.Second) // let the submitter clear its outbox before the clean stop
+	p.stop(t)
+	if n := pendingAfterKill(t, home); n != 0 {
+		t.Errorf("%d events still pending after they were committed", n)
+	}
+}
+
+func countEvents(t *testing.T, c *client.Client, declID string) int {
+	got, err := at.NewQueryServiceClient(c.Conn()).Events(ctxTimeout(t, 5*time.Second),
+		&at.EventsRequest{RecordType: at.RecordTypeDeclaration, RecordId: declID, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(got.Events)
+}
+
+// checkExactlyOnce waits until the ledger holds as many events of the
+// record as reads were answered, and checks each answered read's event is
+// there exactly once.
+func checkExactlyOnce(t *testing.T, q at.QueryServiceClient, declID string, ids map[string]bool) {
+	t.Helper()
+	var got *at.EventsResponse
+	var err error
+	waitFor(t, 60*time.Second, "every answered read's event on the ledger", func() bool {
+		got, err = q.Events(ctxTimeout(t, 5*time.Second), &at.EventsRequest{RecordType: at.RecordTypeDeclaration, RecordId: declID, Limit: 1000})
+		return err == nil && len(got.Events) >= len(ids)
+	})
+	seen := map[string]int{}
+	for _, e := range got.Events {
+		seen[string(e.Id)]++
+	}
+	for id := range ids {
+		if seen[id] != 1 {
+			t.Errorf("event %x is on the ledger %d times, want once", id, seen[id])
+		}
+	}
+	if len(got.Events) != len(ids) {
+		t.Errorf("%d events on the ledger, %d reads answered", len(got.Events), len(ids))
+	}
+}
+
+// setupDeclaration has chongqing lodge a declaration and grant guangxi
+// access to its declarations for statistics.
+func setupDeclaration(t *testing.T, c *client.Client, ring client.Keyring) string {
+	t.Helper()
+	cq, err := ring.Load("chongqing", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := examples.ElectronicsToThailand()
+	submit := client.CustomsMsg(&ct.Msg{Sum: &ct.Msg_SubmitDeclaration{SubmitDeclaration: &ct.MsgSubmitDeclaration{Declaration: d}}})
+	grant := client.AccessMsg(&at.Msg{Sum: &at.Msg_Grant{Grant: &at.MsgGrantAccess{Grantee: "guangxi", Scope: at.GrantScope_GRANT_SCOPE_CLASS,
+		RecordType: at.RecordTypeDeclaration, Purpose: at.Purpose_PURPOSE_STATISTICS, PurposeText: "corridor trade statistics",
+		LegalBasis: "WLSC data sharing agreement 2026, art. 7", ExpiresUnixNano: time.Now().Add(24 * time.Hour).UnixNano()}}})
+	if _, err := c.Submit(ctxTimeout(t, 60*time.Second), cq, submit, grant); err != nil {
+		t.Fatalf("declaration and grant: %v", err)
+	}
+	return ct.DeclarationID("chongqing", d.TraderReference)
+}
+
+// readBurst sends 30 reads by guangxi (served on the grant) and 10 by
+// guizhou (refused) at once and returns the event id of every answer.
+func readBurst(t *testing.T, c *client.Client, ring client.Keyring, st *nodepb.StatusResponse, declID string) map[string]bool {
+	t.Helper()
+	rs := at.NewReadServiceClient(c.Conn())
+	var mu sync.Mutex
+	ids := map[string]bool{}
+	var wg sync.WaitGroup
+	for i := 0; i < 40; i++ {
+		reader := "guangxi"
+		if i%4 == 3 {
+			reader = "guizhou"
+		}
+		key, err := ring.Load(reader, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := signedRead(t, st.ChainId, key, declID)
+			resp, err := rs.Read(ctxTimeout(t, 20*time.Second), req)
+			want := at.EventID(st.NodeId, req.Signature)
+			switch {
+			case err == nil && bytes.Equal(resp.EventId, want):
+			case reader == "guizhou" && status.Code(err) == codes.PermissionDenied && strings.Contains(err.Error(), fmt.Sprintf("%x", want)):
+			default:
+				t.Errorf("read by %s: %v %v", reader, resp, err)
+				return
+			}
+			mu.Lock()
+			ids[string(want)] = true
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return ids
+}
+
+func signedRead(t *testing.T, chainID string, key *client.Key, declID string) *at.ReadRequest {
+	nonce := make([]byte, 16)
+	_, _ = rand.Read(nonce)
+	req, err := at.SignRead(chainID, &at.ReadBody{MemberId: key.MemberID, KeyId: key.KeyID, RecordType: at.RecordTypeDeclaration,
+		RecordId: declID, Purpose: at.Purpose_PURPOSE_STATISTICS, PurposeText: "monthly corridor trade statistics",
+		Nonce: nonce, ExpiresUnixNano: time.Now().Add(time.Minute).UnixNano()}, key.Sign)
+	if err != nil {
+		t.Error(err)
+	}
+	return req
+}
+
+// pendingAfterKill counts the events in a stopped node's outbox.
+func pendingAfterKill(t *testing.T, home string) int {
+	t.Helper()
+	o, err := node.OpenOutbox(filepath.Join(home, "data", "outbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	n, err := o.Len()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestE2EAccessMutualTLS runs corridord with mutual TLS on its gRPC API
+// (certificates made in the test) and checks that a client with a
+// certificate from the configured CA is served, and that a client without
+// one, with one from another CA, or without TLS is refused with an error
+// that says so.
+func TestE2EAccessMutualTLS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a corridord process")
+	}
+	home, rpcPort, grpcPort := singleNode(t, "corridor-mtls-e2e")
+	pki := newTestPKI(t, filepath.Join(home, "tls"))
+	setTLSConfig(t, home, pki)
+	startNode(t, home)
+	waitHeight(t, rpcPort, 1)
+	addr := fmt.Sprintf("127.0.0.1:%d", grpcPort)
+	call := func(o client.DialOptions) error {
+		c, err := client.Dial(addr, o)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		_, err = c.Height(ctxTimeout(t, 5*time.Second))
+		return err
+	}
+	if err := call(client.DialOptions{CAFile: pki.caFile, CertFile: pki.clientCert, KeyFile: pki.clientKey}); err != nil {
+		t.Fatalf("client with a certificate from the node's client CA: %v", err)
+	}
+	cases := []struct {
+		name string
+		opts client.DialOptions
+		want []string
+	}{
+		{"no client certificate", client.DialOptions{CAFile: pki.caFile}, []string{"certificate required"}},
+		{"certificate from another CA", client.DialOptions{CAFile: pki.caFile, CertFile: pki.rogueCert, KeyFile: pki.rogueKey},
+			[]string{"certificate required", "unknown certificate authority", "bad certificate"}},
+		{"no TLS", client.DialOptions{}, []string{"connection closed", "EOF", "error reading server preface"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := call(tc.opts)
+			if err == nil {
+				t.Fatal("served")
+			}
+			t.Logf("refused: %v", err)
+			for _, w := range tc.want {
+				if strings.Contains(err.Error(), w) {
+					return
+				}
+			}
+			t.Fatalf("error %q says none of %q", err, tc.want)
+		})
+	}
+}
+
+// testPKI is a CA with a server and a client certificate, plus a client
+// certificate from another CA, as PEM files.
+type testPKI struct {
+	caFile, serverCert, serverKey, clientCert, clientKey, rogueCert, rogueKey string
+}
+
+type certAuthority struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+}
+
+func newTestPKI(t *testing.T, dir string) testPKI {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ca, rogue := newCA(t, "Corridor test CA"), newCA(t, "Someone else's CA")
+	p := testPKI{caFile: filepath.Join(dir, "ca.pem")}
+	writePEM(t, p.caFile, "CERTIFICATE", ca.cert.Raw)
+	server := &x509.Certificate{Subject: pkix.Name{CommonName: "chongqing node"}, DNSNames: []string{"localhost"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	p.serverCert, p.serverKey = issue(t, ca, server, dir, "server")
+	clientTmpl := &x509.Certificate{Subject: pkix.Name{CommonName: "corridor-audit"}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+	p.clientCert, p.clientKey = issue(t, ca, clientTmpl, dir, "client")
+	p.rogueCert, p.rogueKey = issue(t, rogue, clientTmpl, dir, "rogue")
+	return p
+}
+
+func newCA(t *testing.T, name string) certAuthority {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return certAuthority{cert: cert, key: key}
+}
+
+// issue signs tmpl with ca and writes <name>.pem and <name>-key.pem.
+func issue(t *testing.T, ca certAuthority, tmpl *x509.Certificate, dir, name string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := *tmpl
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	c.SerialNumber, c.NotBefore, c.NotAfter = serial, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour)
+	c.KeyUsage = x509.KeyUsageDigitalSignature
+	der, err := x509.CreateCertificate(rand.Reader, &c, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, name+".pem"), filepath.Join(dir, name+"-key.pem")
+	writePEM(t, certFile, "CERTIFICATE", der)
+	writePEM(t, keyFile, "PRIVATE KEY", keyDER)
+	return certFile, keyFile
+}
+
+func writePEM(t *testing.T, path, typ string, der []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// setTLSConfig turns on mutual TLS in a node's config.toml.
+func setTLSConfig(t *testing.T, home string, p testPKI) {
+	t.Helper()
+	path := filepath.Join(home, "config", "config.toml")
+	bz, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(bz)
+	for k, v := range map[string]string{"grpc_tls_cert": p.serverCert, "grpc_tls_key": p.serverKey, "grpc_client_ca": p.caFile} {
+		old := k + ` = ""`
+		if !strings.Contains(s, old) {
+			t.Fatalf("config.toml has no %s", old)
+		}
+		s = strings.Replace(s, old, k+` = "`+v+`"`, 1)
+	}
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -452,3 +452,65 @@ func verifyProof(t *testing.T, p *storepb.Proof, key, appHash []byte) {
 		t.Fatal("stock ics23 verifier refuses the proof")
 	}
 }
+
+// TestAccessEventStreamResumes streams events from height 1, breaks the
+// stream, commits more events, and resumes from the last height seen + 1:
+// every event arrives exactly once, each height whole and in order.
+func TestAccessEventStreamResumes(t *testing.T) {
+	c := accessChain(t)
+	rec := &memRecorder{}
+	e := serveAPI(t, c, rec)
+	commitReads := func(n int) int {
+		for i := 0; i < n; i++ {
+			if _, err := e.readAs("cq-bank", at.RecordTypeBill, billA, finance, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustOK(t, c.block(c.tx("chongqing", recordEvents(rec.take()))))
+		return n
+	}
+	want := commitReads(3) + commitReads(2)
+	seen := map[string]int{}
+	ctx, cancel := context.WithCancel(context.Background())
+	last := streamUntil(ctx, t, e.query, 1, seen, want)
+	cancel()
+	want += commitReads(4)
+	c.block()
+	want += commitReads(1)
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	streamUntil(ctx, t, e.query, last+1, seen, want)
+	for id, n := range seen {
+		if n != 1 {
+			t.Fatalf("event %x streamed %d times", id, n)
+		}
+	}
+}
+
+// streamUntil reads a stream from height from until seen holds want events
+// and returns the last height received.
+func streamUntil(ctx context.Context, t *testing.T, q at.QueryServiceClient, from int64, seen map[string]int, want int) int64 {
+	t.Helper()
+	s, err := q.StreamEvents(ctx, &at.StreamEventsRequest{FromHeight: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := from - 1
+	for len(seen) < want {
+		r, err := s.Recv()
+		if err != nil {
+			t.Fatalf("stream from %d: %v", from, err)
+		}
+		if r.Height <= last {
+			t.Fatalf("height %d after %d", r.Height, last)
+		}
+		last = r.Height
+		for _, ev := range r.Events {
+			if ev.Height != r.Height {
+				t.Fatalf("event of height %d in the message of height %d", ev.Height, r.Height)
+			}
+			seen[string(ev.Id)]++
+		}
+	}
+	return last
+}

@@ -25,7 +25,9 @@ const (
 // makes the kernel reset the connection, and the reset destroys the alert
 // on its way. Reading them first (for at most 250 ms and 64 KiB) lets the
 // connection close normally.
-type clearRefusals struct{ credentials.TransportCredentials }
+type clearRefusals struct {
+	credentials.TransportCredentials
+}
 
 func (c clearRefusals) ServerHandshake(raw net.Conn) (net.Conn, credentials.AuthInfo, error) {
 	held := &closeHeld{Conn: raw}

@@ -90,6 +90,8 @@ func TestE2EAccessEventsSurviveKill(t *testing.T) {
 		})
 	}
 	checkExactlyOnce(t, at.NewQueryServiceClient(c.Conn()), declID, ids)
+	time.Sleep(time.Second) // let the submitter clear its outbox before the CLI signs as chongqing
+	checkAccessCLI(t, home, grpcPort, declID)
 	time.Sleep(time.Second) // let the submitter clear its outbox before the clean stop
 	p.stop(t)
 	if n := pendingAfterKill(t, home); n != 0 {
@@ -128,6 +130,49 @@ func checkExactlyOnce(t *testing.T, q at.QueryServiceClient, declID string, ids 
 	}
 	if len(got.Events) != len(ids) {
 		t.Errorf("%d events on the ledger, %d reads answered", len(got.Events), len(ids))
+	}
+}
+
+// checkAccessCLI grants, reads and audits through the command line.
+func checkAccessCLI(t *testing.T, home string, grpcPort int, declID string) {
+	t.Helper()
+	node := fmt.Sprintf("127.0.0.1:%d", grpcPort)
+	cli := func(args ...string) string {
+		t.Helper()
+		out, err := run(t, append(args, "--node", node, "--home", home)...)
+		if err != nil {
+			t.Fatalf("corridord %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	cli("tx", "access", "grant", "guizhou", "--type", at.RecordTypeDeclaration, "--record", declID, "--purpose", "statistics",
+		"--purpose-text", "provincial trade report", "--legal-basis", "WLSC data sharing agreement 2026, art. 7", "--expires", "1h", "--from", "chongqing")
+	out := cli("query", "access", "read", at.RecordTypeDeclaration, declID, "--from", "guizhou", "--purpose", "statistics")
+	if !strings.Contains(out, "ACCESS_BASIS_GRANT") || !strings.Contains(out, `"declarant_member": "chongqing"`) {
+		t.Fatalf("read: %s", out)
+	}
+	eventHex := out[strings.Index(out, "access event ")+len("access event "):][:64]
+	var h int64
+	waitFor(t, 30*time.Second, "the CLI read's event on the ledger", func() bool {
+		out, err := run(t, "query", "access", "event", eventHex, "--prove", "--node", node)
+		if err == nil && strings.Contains(out, "proof verifies against root") {
+			_, err = fmt.Sscanf(out[strings.Index(out, `"height": "`)+len(`"height": "`):], "%d", &h)
+			return err == nil
+		}
+		return false
+	})
+	out = cli("query", "access", "events", "--owner", "chongqing", "--from", time.Now().Add(-time.Minute).UTC().Format(time.RFC3339))
+	if strings.Count(out, `"reader": "guizhou"`) < 1 {
+		t.Fatalf("events by owner: %s", out)
+	}
+	out = cli("query", "access", "counts", "guizhou")
+	if !strings.Contains(out, "PARTY_ROLE_READER") {
+		t.Fatalf("counts: %s", out)
+	}
+	out = cli("query", "access", "stream", "--from-height", fmt.Sprint(h), "--until-height", fmt.Sprint(h))
+	t.Logf("stream: %.300s", out)
+	if !strings.Contains(out, `{"height":"`+fmt.Sprint(h)+`","events":[{`) {
+		t.Fatalf("stream from height %d: %s", h, out)
 	}
 }
 

@@ -8,7 +8,7 @@ KEYS      ?= 1000000
 VALIDATORS ?= 4
 LDFLAGS   := -X github.com/landsea/corridor/app.Version=$(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build run test test-unit test-e2e fuzz proto proto-check fmt-check vet localnet bench bench-store e2e-long clean
+.PHONY: build run test test-unit test-e2e fuzz proto proto-check fmt-check vet localnet bench bench-store bench-e2e e2e-long clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/corridord
@@ -48,7 +48,13 @@ localnet: build
 bench-store:
 	cd bench/storebench && $(GO) run . -keys $(KEYS)
 
-bench: bench-store
+## bench-e2e: the application in-process (no consensus, no network) against
+## a real single-validator node over gRPC, in one run: one small message
+## per tx, and customs declarations in bulk. Figures in docs/benchmarks.md.
+bench-e2e:
+	$(GO) run ./bench/e2ebench -txs 20000 -records 60000
+
+bench: bench-store bench-e2e
 
 e2e-long: build
 	CORRIDOR_E2E_LONG=1 $(GO) test -tags invariants -timeout 90m -run 'E2E' -v ./cmd/corridord/

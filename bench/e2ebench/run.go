@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/landsea/corridor/client"
+)
+
+const chainID = "corridor-bench"
+
+// Run measures every workload in-process and then against a node, and
+// returns one RESULT line per workload.
+func Run(ctx context.Context, c Config) ([]string, error) {
+	tmp, err := os.MkdirTemp("", "e2ebench-")
+	if err != nil {
+		return nil, err
+	}
+	if c.Keep {
+		progress("keeping %s", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+	progress("machine: %s; ed25519 verify %.1f µs", machine(), verifyMicros())
+	signers := signerIDs(c.Signers)
+	ws := []workload{planRegister(c.RegisterTxs, signers)}
+	blockRecords := []int{c.AppBlockTxs}
+	if c.BulkRecords > 0 {
+		ws = append(ws, planBulk(c.BulkRecords, c.BulkBatch, signers))
+		blockRecords = append(blockRecords, c.AppBlockRecords)
+	}
+	apps, err := runBaseline(ctx, filepath.Join(tmp, "app"), ws, blockRecords)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	nodes, tc, err := runAgainstNode(ctx, c, tmp, ws)
+	if err != nil {
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	var lines []string
+	for i, w := range ws {
+		lines = append(lines, resultLine(w, apps[i], nodes[i], tc, c.BulkBatch))
+	}
+	return lines, nil
+}
+
+// runBaseline runs the workloads one after the other on one in-process
+// chain, then removes its store.
+func runBaseline(ctx context.Context, dir string, ws []workload, blockRecords []int) ([]appResult, error) {
+	progress("baseline: in-process app, store in %s", dir)
+	chain, err := openAppChain(dir, chainID)
+	if err != nil {
+		return nil, err
+	}
+	var out []appResult
+	for i, w := range ws {
+		r, err := chain.runApp(ctx, w, blockRecords[i])
+		if err != nil {
+			chain.close()
+			return nil, fmt.Errorf("%s: %w", w.name, err)
+		}
+		p := r.phases
+		progress("  %s: %d txs, %d records in %d blocks, %.2fs: %.0f tx/s, %.0f records/s", w.name, r.txs, r.records, r.blocks,
+			r.elapsed.Seconds(), r.tps(), r.rps())
+		progress("  %s: Prepare+ProcessProposal %.2fs, FinalizeBlock %.2fs, Commit %.2fs; CheckTx (not counted) %.2fs", w.name,
+			p.propose.Seconds(), p.finalize.Seconds(), p.commit.Seconds(), p.check.Seconds())
+		out = append(out, r)
+	}
+	if err := chain.close(); err != nil {
+		return nil, err
+	}
+	return out, os.RemoveAll(dir)
+}
+
+// runAgainstNode builds and starts a one-validator node, runs the
+// workloads against it in order and stops it with SIGTERM.
+func runAgainstNode(ctx context.Context, c Config, tmp string, ws []workload) (_ []nodeResult, tc time.Duration, err error) {
+	bin := c.Bin
+	if bin == "" {
+		progress("node: go build ./cmd/corridord")
+		if bin, err = buildCorridord(tmp); err != nil {
+			return nil, 0, err
+		}
+	}
+	n, err := startChildNode(bin, filepath.Join(tmp, "net"), chainID, c.TimeoutCommit)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer func() {
+		if serr := n.stop(); serr != nil && err == nil {
+			err = serr
+		}
+		progress("node: stopped")
+	}()
+	cl, err := client.Dial(n.grpcAddr, client.DialOptions{})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer cl.Close()
+	if err := n.waitReady(ctx, cl); err != nil {
+		return nil, 0, err
+	}
+	progress("node: running at %s, timeout_commit %s, mempool max_tx_bytes %d", n.grpcAddr, n.timeoutCommit, n.mempoolTxMax)
+	var out []nodeResult
+	for _, w := range ws {
+		r, err := runNodeWorkload(ctx, n, cl, w)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", w.name, err)
+		}
+		out = append(out, r)
+	}
+	return out, n.timeoutCommit, nil
+}
+
+// runNodeWorkload signs w with the node's keys from the signers' current
+// sequences, checks the txs fit the node's mempool and runs it.
+func runNodeWorkload(ctx context.Context, n *childNode, cl *client.Client, w workload) (nodeResult, error) {
+	var ids []string
+	next := map[string]uint64{}
+	for _, tx := range w.txs {
+		if _, ok := next[tx.signer]; !ok {
+			seq, err := cl.NextSequence(ctx, tx.signer)
+			if err != nil {
+				return nodeResult{}, err
+			}
+			next[tx.signer] = seq
+			ids = append(ids, tx.signer)
+		}
+	}
+	keys, err := n.keys(ids)
+	if err != nil {
+		return nodeResult{}, err
+	}
+	signed, err := sign(w, keys, chainID, next)
+	if err != nil {
+		return nodeResult{}, err
+	}
+	size := 0
+	for i, tx := range signed {
+		size += len(tx)
+		if len(tx) > n.mempoolTxMax {
+			return nodeResult{}, fmt.Errorf("tx %d is %d bytes, over the node's mempool max_tx_bytes %d; use a smaller -batch", i, len(tx), n.mempoolTxMax)
+		}
+	}
+	progress("  %s: %d signed txs, %d bytes on average", w.name, len(signed), size/len(signed))
+	before, err := scrapeMetrics(n.promAddr)
+	if err != nil {
+		return nodeResult{}, err
+	}
+	r, err := runNode(ctx, cl, w, signed)
+	if err != nil {
+		return r, err
+	}
+	after, err := scrapeMetrics(n.promAddr)
+	if err != nil {
+		return r, err
+	}
+	progress("  %s: %d txs, %d records in %d blocks, %.2fs: %.0f tx/s, %.0f records/s; latency p50 %s p99 %s; %d resubmissions (mempool full)",
+		w.name, r.txs, r.records, r.blocks, r.elapsed.Seconds(), r.tps(), r.rps(),
+		percentile(r.latencies, 50).Round(time.Millisecond), percentile(r.latencies, 99).Round(time.Millisecond), r.submitRetry)
+	progress("  %s: %s", w.name, after.sub(before).describe(r.txs, r.elapsed))
+	return r, nil
+}
+
+// resultLine is the stdout summary of one workload; ratio is the node's
+// throughput as a fraction of the in-process app's.
+func resultLine(w workload, a appResult, n nodeResult, tc time.Duration, batch int) string {
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.0f", float64(d)/float64(time.Millisecond)) }
+	p50, p99 := ms(percentile(n.latencies, 50)), ms(percentile(n.latencies, 99))
+	withCheck := (a.elapsed + a.phases.check).Seconds()
+	if w.name == "bulk" {
+		return fmt.Sprintf("RESULT workload=bulk records=%d batch=%d txs=%d app_rps=%.0f node_rps=%.0f ratio=%.2f p50_ms=%s p99_ms=%s app_rps_with_checktx=%.0f app_blocks=%d node_blocks=%d timeout_commit_ms=%d",
+			n.records, batch, n.txs, a.rps(), n.rps(), n.rps()/a.rps(), p50, p99, float64(a.records)/withCheck, a.blocks, n.blocks, tc.Milliseconds())
+	}
+	return fmt.Sprintf("RESULT workload=%s txs=%d app_tps=%.0f node_tps=%.0f ratio=%.2f p50_ms=%s p99_ms=%s app_tps_with_checktx=%.0f app_blocks=%d node_blocks=%d timeout_commit_ms=%d",
+		w.name, n.txs, a.tps(), n.tps(), n.tps()/a.tps(), p50, p99, float64(a.txs)/withCheck, a.blocks, n.blocks, tc.Milliseconds())
+}
+
+// verifyMicros times Ed25519 signature checks on this machine, the floor
+// of what each transaction costs (the app checks every signature in
+// CheckTx and again in FinalizeBlock).
+func verifyMicros() float64 {
+	const n = 2000
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	msg := make([]byte, 200)
+	sig := ed25519.Sign(priv, msg)
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		ed25519.Verify(pub, msg, sig)
+	}
+	return float64(time.Since(start).Microseconds()) / n
+}

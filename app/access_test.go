@@ -514,3 +514,29 @@ func streamUntil(ctx context.Context, t *testing.T, q at.QueryServiceClient, fro
 	}
 	return last
 }
+
+// TestAccessDemoSteps runs the whole demo (customs, bills, then grants)
+// through the ABCI app: every step is accepted and the grants are there.
+func TestAccessDemoSteps(t *testing.T) {
+	c := newChain(t)
+	c.block()
+	for _, s := range demo.Steps() {
+		fin := c.block(c.tx(s.Signer, s.Msgs...))
+		for _, r := range fin.TxResults {
+			if r.Code != 0 {
+				t.Fatalf("demo step %q: code %s/%d: %s", s.Note, r.Codespace, r.Code, r.Log)
+			}
+		}
+	}
+	e := serveAPI(t, c, &memRecorder{})
+	resp, err := e.query.Grants(context.Background(), &at.GrantsRequest{Grantee: "cq-bank"})
+	if err != nil || len(resp.Grants) != 2 || resp.Grants[1].Status != at.GrantStatus_GRANT_STATUS_REVOKED {
+		t.Fatalf("cq-bank's grants after the demo: %v %v", resp, err)
+	}
+	if _, err := e.readAs("cq-bank", at.RecordTypeBill, demo.DemoBillNumber, finance, 0); err != nil {
+		t.Fatalf("cq-bank reads the demo bill: %v", err)
+	}
+	if _, err := e.readAs("nn-customs", at.RecordTypeDeclaration, "cq-electronics/CQE-2026-0001", control, 0); err != nil {
+		t.Fatalf("nn-customs reads the Thailand declaration: %v", err)
+	}
+}

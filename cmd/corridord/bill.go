@@ -329,33 +329,22 @@ func runBillList(cmd *cobra.Command, _ []string) error {
 	switch {
 	case str("holder") != "":
 		r, err := q.BillsByHolder(cc.Ctx, &bt.BillsByHolderRequest{Holder: str("holder"), Title: title, PageToken: tok, Limit: limit})
-		return printOr(cc, r, err)
+		return cc.PrintResult(r, err)
 	case str("issuer") != "":
 		r, err := q.BillsByIssuer(cc.Ctx, &bt.BillsByIssuerRequest{Issuer: str("issuer"), PageToken: tok, Limit: limit})
-		return printOr(cc, r, err)
+		return cc.PrintResult(r, err)
 	case str("pledgee") != "":
 		r, err := q.BillsByPledgee(cc.Ctx, &bt.BillsByPledgeeRequest{Bank: str("pledgee"), PageToken: tok, Limit: limit})
-		return printOr(cc, r, err)
+		return cc.PrintResult(r, err)
 	case str("status") != "":
 		s, ok := bt.BillStatus_value["BILL_STATUS_"+strings.TrimPrefix(str("status"), "BILL_STATUS_")]
 		if !ok {
 			return fmt.Errorf("--status %q is not a bill status (DRAFT, ISSUED, PLEDGED, …)", str("status"))
 		}
 		r, err := q.BillsByStatus(cc.Ctx, &bt.BillsByStatusRequest{Status: bt.BillStatus(s), PageToken: tok, Limit: limit})
-		return printOr(cc, r, err)
+		return cc.PrintResult(r, err)
 	}
 	return fmt.Errorf("say which bills: --holder, --issuer, --pledgee or --status")
-}
-
-func printOr[T interface {
-	Reset()
-	String() string
-	ProtoMessage()
-}](cc *cliCtx, r T, err error) error {
-	if err != nil {
-		return err
-	}
-	return cc.Print(r)
 }
 
 func billLocationCmd() *cobra.Command {
@@ -370,7 +359,7 @@ func billLocationCmd() *cobra.Command {
 			}
 			defer cc.Close()
 			r, err := bt.NewQueryServiceClient(cc.Client.Conn()).Location(cc.Ctx, &bt.LocationRequest{Number: args[0]})
-			return printOr(cc, r, err)
+			return cc.PrintResult(r, err)
 		},
 	}
 }

@@ -90,6 +90,14 @@ func (c *cliCtx) Submit(msgs ...*types.Message) (*nodepb.TxResult, error) {
 // protobuf JSON form, which keeps field names stable for scripts).
 func (c *cliCtx) Print(msg gogoproto.Message) error { return printJSON(c.Out, msg) }
 
+// PrintResult prints a query's answer, or returns its error.
+func (c *cliCtx) PrintResult(msg gogoproto.Message, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.Print(msg)
+}
+
 func printJSON(w io.Writer, msg gogoproto.Message) error {
 	m := jsonpb.Marshaler{OrigName: true, Indent: "  "}
 	s, err := m.MarshalToString(msg)

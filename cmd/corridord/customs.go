@@ -241,15 +241,15 @@ func customsListCmd() *cobra.Command {
 			case flag("transport-document") != "":
 				r, err := q.DeclarationsByTransportDocument(cc.Ctx, &ct.DeclarationsByTransportDocumentRequest{
 					TransportDocumentNumber: flag("transport-document"), PageToken: flag("page-token"), Limit: limit})
-				return printOrErr(cc, r, err)
+				return cc.PrintResult(r, err)
 			case flag("declarant") != "":
 				r, err := q.DeclarationsByDeclarant(cc.Ctx, &ct.DeclarationsByDeclarantRequest{
 					Declarant: flag("declarant"), Status: status, PageToken: flag("page-token"), Limit: limit})
-				return printOrErr(cc, r, err)
+				return cc.PrintResult(r, err)
 			case status != ct.DocumentStatus_DOCUMENT_STATUS_UNSPECIFIED:
 				r, err := q.DeclarationsByStatus(cc.Ctx, &ct.DeclarationsByStatusRequest{
 					Status: status, Jurisdiction: flag("jurisdiction"), PageToken: flag("page-token"), Limit: limit})
-				return printOrErr(cc, r, err)
+				return cc.PrintResult(r, err)
 			case flag("jurisdiction") != "":
 				from, to, err := timeRange(flag("from"), flag("to"))
 				if err != nil {
@@ -257,7 +257,7 @@ func customsListCmd() *cobra.Command {
 				}
 				r, err := q.DeclarationsByJurisdiction(cc.Ctx, &ct.DeclarationsByJurisdictionRequest{
 					Jurisdiction: flag("jurisdiction"), FromUnixNano: from, ToUnixNano: to, PageToken: flag("page-token"), Limit: limit})
-				return printOrErr(cc, r, err)
+				return cc.PrintResult(r, err)
 			}
 			return fmt.Errorf("give --declarant, --status, --jurisdiction or --transport-document")
 		},
@@ -274,16 +274,6 @@ func customsListCmd() *cobra.Command {
 	return cmd
 }
 
-func printOrErr(cc *cliCtx, r interface {
-	Reset()
-	String() string
-	ProtoMessage()
-}, err error) error {
-	if err != nil {
-		return err
-	}
-	return cc.Print(r)
-}
 
 func parseStatus(s string) (ct.DocumentStatus, error) {
 	if s == "" {

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/cosmos/gogoproto/jsonpb"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cobra"
 
 	"github.com/landsea/corridor/client"
@@ -90,21 +91,13 @@ func membershipQueryCmd() *cobra.Command {
 }
 
 // readProtoJSON reads a protobuf JSON file into msg, naming the file in errors.
-func readProtoJSON(path string, msg interface{ Reset() }) error {
+func readProtoJSON(path string, msg gogoproto.Message) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	pm, ok := msg.(interface {
-		Reset()
-		String() string
-		ProtoMessage()
-	})
-	if !ok {
-		return fmt.Errorf("internal: %T is not a protobuf message", msg)
-	}
-	if err := jsonpb.Unmarshal(f, pm); err != nil {
+	if err := jsonpb.Unmarshal(f, msg); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil

@@ -274,7 +274,6 @@ func customsListCmd() *cobra.Command {
 	return cmd
 }
 
-
 func parseStatus(s string) (ct.DocumentStatus, error) {
 	if s == "" {
 		return ct.DocumentStatus_DOCUMENT_STATUS_UNSPECIFIED, nil

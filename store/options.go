@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"runtime"
+	"strings"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/bloom"
@@ -131,16 +132,49 @@ func (l pebbleLogger) Infof(format string, args ...any) { l.logf(format, args...
 func (l pebbleLogger) Fatalf(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	l.logf("pebble fatal: %s", msg)
-	panic(pebbleFatal{msg})
+	if onStoreCall() {
+		panic(pebbleFatal{msg}) // recovered by the store call, which fails the store
+	}
+	fatalInBackground(msg)
 }
 
-// recoverFatal converts a pebbleFatal panic into an error in *err.
-func recoverFatal(err *error) {
-	if r := recover(); r != nil {
-		f, ok := r.(pebbleFatal)
-		if !ok {
-			panic(r)
+// fatalInBackground handles a fatal Pebble error on one of Pebble's own
+// goroutines (flush, compaction), where nothing can recover it: the process
+// dies, as with Pebble's default logger, and restarts at the last commit.
+// Tests replace it to end only that goroutine.
+var fatalInBackground = func(msg string) { panic(pebbleFatal{msg}) }
+
+const pkgPath = "github.com/landsea/corridor/store."
+
+// onStoreCall reports whether the caller runs inside a call into the store's
+// API (whose recoverFatal will catch a panic), not on a Pebble goroutine.
+func onStoreCall() bool {
+	pcs := make([]uintptr, 256)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		f, more := frames.Next()
+		if strings.HasPrefix(f.Function, pkgPath) && !strings.HasPrefix(f.Function, pkgPath+"pebbleLogger") {
+			return true
 		}
-		*err = errors.New("pebble: " + f.msg)
+		if !more {
+			return false
+		}
+	}
+}
+
+// recoverFatal converts a panic raised inside Pebble on this goroutine into an
+// error in *err: Pebble's fatal log lines (see pebbleLogger) and its direct
+// panics on unrecoverable fsync errors. Pebble's own state may be broken after
+// one, so the caller must fail the store, not retry.
+func recoverFatal(err *error) {
+	r := recover()
+	switch r := r.(type) {
+	case nil:
+	case pebbleFatal:
+		*err = errors.New("pebble: " + r.msg)
+	case error:
+		*err = fmt.Errorf("pebble panic: %w", r)
+	default:
+		*err = fmt.Errorf("pebble panic: %v", r)
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/cockroachdb/pebble"
+	"github.com/cockroachdb/pebble/vfs"
 )
 
 // CommitInfo names a committed version and its root.
@@ -40,6 +42,7 @@ type Stats struct {
 type Store struct {
 	opts  Options
 	db    *pebble.DB
+	fs    *failStopFS
 	depth int
 
 	mu      sync.RWMutex // guards everything below; Commit holds it to swap versions
@@ -64,18 +67,40 @@ func Open(dir string, opts Options) (s *Store, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := createDir(opts.FS, dir); err != nil {
+		return nil, err
+	}
+	fsys := newFailStopFS(opts.FS)
 	cache := pebble.NewCache(opts.CacheBytes)
 	defer cache.Unref()
-	db, err := pebble.Open(dir, pebbleOptions(opts, cache))
+	po := pebbleOptions(opts, cache)
+	po.FS = fsys
+	db, err := pebble.Open(dir, po)
 	if err != nil {
 		return nil, fmt.Errorf("store: open pebble: %w", err)
 	}
-	s = &Store{opts: opts, db: db, blobs: newBlobCache(64 << 20)}
+	s = &Store{opts: opts, db: db, fs: fsys, blobs: newBlobCache(64 << 20)}
 	if err := s.load(); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// createDir creates dir if needed and syncs its parent, so that a new store's
+// directory itself survives a crash (Pebble syncs only inside it).
+func createDir(fs vfs.FS, dir string) error {
+	if _, err := fs.Stat(dir); err == nil || !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := fs.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("store: create %s: %w", dir, err)
+	}
+	d, err := fs.OpenDir(fs.PathDir(dir))
+	if err != nil {
+		return fmt.Errorf("store: open parent of %s: %w", dir, err)
+	}
+	return errors.Join(d.Sync(), d.Close())
 }
 
 func (s *Store) load() error {
@@ -169,13 +194,15 @@ func (s *Store) loadTree() error {
 	return nil
 }
 
-// Close closes the store. A failed store releases Pebble without flushing.
+// Close closes the store. Closing a failed store returns its error and closes
+// Pebble in the background, as Pebble may be wedged after the failure.
 func (s *Store) Close() (err error) {
 	defer recoverFatal(&err)
 	s.ioMu.Lock()
 	defer s.ioMu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	failErr := s.state()
 	if s.closed {
 		return ErrClosed
 	}
@@ -184,7 +211,47 @@ func (s *Store) Close() (err error) {
 		s.staged.close()
 		s.staged = nil
 	}
-	return s.db.Close()
+	if failErr != nil {
+		go closeQuietly(s.db, nil)
+		return failErr
+	}
+	return s.closeWatching()
+}
+
+// closeWatching closes Pebble, but stops waiting if an I/O error fails the
+// store meanwhile (a flush or compaction that Pebble cannot finish).
+func (s *Store) closeWatching() error {
+	done := make(chan error, 1)
+	go closeQuietly(s.db, done)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			if err := s.fs.failure(); err != nil {
+				return fmt.Errorf("%w: %v", ErrFailed, err)
+			}
+		}
+	}
+}
+
+// closeQuietly tries to close the Pebble DB of a failed store, which stops its
+// background work (compactions retry forever once the filesystem refuses
+// writes). Pebble may be wedged after the failure, so this runs on its own
+// goroutine and may never return.
+func closeQuietly(db *pebble.DB, done chan<- error) {
+	var err error
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("pebble panic on close: %v", r)
+		}
+		if done != nil {
+			done <- err
+		}
+	}()
+	err = db.Close()
 }
 
 // state returns the error every call must return in a closed or failed store.
@@ -193,8 +260,12 @@ func (s *Store) state() error {
 	if s.closed {
 		return ErrClosed
 	}
-	if s.failed != nil {
-		return fmt.Errorf("%w: %v", ErrFailed, s.failed)
+	failed := s.failed
+	if failed == nil {
+		failed = s.fs.failure() // an I/O error anywhere, even in the background
+	}
+	if failed != nil {
+		return fmt.Errorf("%w: %v", ErrFailed, failed)
 	}
 	return nil
 }

@@ -56,6 +56,15 @@ bench-e2e:
 
 bench: bench-store bench-e2e
 
+## bench-access: access events — events/s into the node's outbox against
+## raw Pebble synced writes (same run), events/s committed through the
+## application, and a real node serving signed reads. docs/benchmarks.md.
+.PHONY: bench-access
+bench-access:
+	$(GO) test -run '^$$' -bench 'BenchmarkOutboxRecord|BenchmarkPebbleSyncedSet' -benchtime 3s ./app/node/
+	$(GO) test -run '^$$' -bench 'BenchmarkAccessEventsLedger' -benchtime 20x ./app/
+	CORRIDOR_BENCH_ACCESS=1 $(GO) test -count=1 -run 'TestAccessReadThroughput' -v -timeout 15m ./cmd/corridord/
+
 e2e-long: build
 	CORRIDOR_E2E_LONG=1 $(GO) test -tags invariants -timeout 90m -run 'E2E' -v ./cmd/corridord/
 

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"testing"
@@ -16,8 +17,10 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/landsea/corridor/app"
 	"github.com/landsea/corridor/app/api"
 	"github.com/landsea/corridor/app/demo"
+	"github.com/landsea/corridor/app/genesis"
 	apptypes "github.com/landsea/corridor/app/types"
 	"github.com/landsea/corridor/client"
 	"github.com/landsea/corridor/store"
@@ -538,5 +541,89 @@ func TestAccessDemoSteps(t *testing.T) {
 	}
 	if _, err := e.readAs("nn-customs", at.RecordTypeDeclaration, "cq-electronics/CQE-2026-0001", control, 0); err != nil {
 		t.Fatalf("nn-customs reads the Thailand declaration: %v", err)
+	}
+}
+
+// BenchmarkAccessEventsLedger measures access events/s committed through
+// the application (FinalizeBlock and Commit, no consensus): each block
+// carries one transaction of 5,000 events in five messages, as the node's
+// submitter sends them.
+func BenchmarkAccessEventsLedger(b *testing.B) {
+	const perTx = 5000
+	a, key := benchApp(b)
+	tmpl := benchEvent()
+	ctx := context.Background()
+	blockTime := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		var msgs []*apptypes.Message
+		for m := 0; m < perTx/at.EventsPerMsgMax; m++ {
+			evs := make([]*at.AccessEvent, at.EventsPerMsgMax)
+			for j := range evs {
+				e := *tmpl
+				id := sha256.Sum256([]byte(fmt.Sprintf("bench-%d-%d-%d", i, m, j)))
+				e.Id, e.RequestTimeUnixNano = id[:], tmpl.RequestTimeUnixNano+int64(i*perTx+m*at.EventsPerMsgMax+j)
+				evs[j] = &e
+			}
+			msgs = append(msgs, recordEvents(evs))
+		}
+		tx, err := client.BuildTx(key, client.TxParams{ChainID: chainID, Sequence: uint64(i)}, msgs...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		fin, err := a.FinalizeBlock(ctx, &abci.FinalizeBlockRequest{Txs: [][]byte{tx}, Height: int64(i + 2), Time: blockTime.Add(time.Duration(i) * time.Second)})
+		if err != nil || fin.TxResults[0].Code != 0 {
+			b.Fatalf("block %d: %v %v", i+2, err, fin.GetTxResults())
+		}
+		if _, err := a.Commit(ctx, &abci.CommitRequest{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*perTx)/b.Elapsed().Seconds(), "events/s")
+}
+
+// benchApp is an application after genesis and an empty block 1, and the
+// chongqing province's key.
+func benchApp(b *testing.B) (*app.App, *client.Key) {
+	st, err := store.Open(b.TempDir(), store.Options{BucketDepth: 16})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = st.Close() })
+	a, err := app.New(st, chainID, app.DefaultConfig(), nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	gs, err := genesis.Build(genesis.Specs(true), func(s genesis.Spec) (*client.Key, error) { return seedKey(s.ID), nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+	bz, err := genesis.MarshalJSON(gs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, t0 := context.Background(), time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
+	if _, err := a.InitChain(ctx, &abci.InitChainRequest{ChainId: chainID, AppStateBytes: bz, InitialHeight: 1, Time: t0}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := a.FinalizeBlock(ctx, &abci.FinalizeBlockRequest{Height: 1, Time: t0}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := a.Commit(ctx, &abci.CommitRequest{}); err != nil {
+		b.Fatal(err)
+	}
+	return a, seedKey("chongqing")
+}
+
+func benchEvent() *at.AccessEvent {
+	h := sha256.Sum256([]byte("content"))
+	return &at.AccessEvent{
+		Reader: "cq-bank", ReaderProvince: "chongqing", NodeId: "0123456789abcdef0123456789abcdef01234567",
+		Province: "chongqing", Owner: "landsea-mto", RecordType: at.RecordTypeBill, RecordId: "LSM-CQ-2026-000123",
+		RecordVersion: 3, ContentHash: h[:], Purpose: finance, PurposeText: "pre-shipment finance, contract CQRCB-TF-2026-0917",
+		Basis: at.AccessBasis_ACCESS_BASIS_GRANT, GrantId: 17, Result: at.AccessResult_ACCESS_RESULT_SERVED,
+		RequestTimeUnixNano: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC).UnixNano(),
 	}
 }

@@ -226,12 +226,14 @@ func (s *readService) record(ev *accesstypes.AccessEvent) error {
 }
 
 func (s *readService) response(rc *readCtx, ev *accesstypes.AccessEvent) *accesstypes.ReadResponse {
-	h := sha256.Sum256(rc.rec.Content)
 	resp := &accesstypes.ReadResponse{RecordType: rc.body.RecordType, RecordId: rc.body.RecordId, Owner: rc.rec.Owner,
-		Version: rc.rec.Version, Content: rc.rec.Content, ContentHash: h[:], Height: rc.height}
-	if ev != nil {
-		resp.Basis, resp.GrantId, resp.EventId = ev.Basis, ev.GrantId, ev.Id
+		Version: rc.rec.Version, Content: rc.rec.Content, Height: rc.height}
+	if ev == nil {
+		h := sha256.Sum256(rc.rec.Content)
+		resp.ContentHash = h[:]
+		return resp
 	}
+	resp.ContentHash, resp.Basis, resp.GrantId, resp.EventId = ev.ContentHash, ev.Basis, ev.GrantId, ev.Id
 	return resp
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/cockroachdb/pebble"
@@ -21,20 +22,31 @@ import (
 // already holds). Safe for concurrent use; concurrent Records share fsyncs
 // through Pebble's commit pipeline.
 //
-// Key layout:
+// Key layout (one key per event):
 //
-//	'e' | seq (8 bytes, big-endian)  -> AccessEvent (protobuf)
-//	'i' | event id (32 bytes)        -> seq (8 bytes)
+//	'e' | seq (8 bytes, big-endian) | event id (32 bytes)  -> AccessEvent (protobuf)
+//
+// The ids of pending events are also kept in memory (rebuilt from the keys
+// on open), so that refusing a replayed request costs no disk read.
 type Outbox struct {
 	db   *pebble.DB
 	seq  atomic.Uint64
 	wake chan struct{}
+
+	mu      sync.Mutex
+	pending map[[accesstypes.EventIDBytes]byte]struct{}
 }
 
-const (
-	outboxEventPrefix = 'e'
-	outboxIDPrefix    = 'i'
-)
+const outboxEventPrefix = 'e'
+
+// OutboxPendingMax bounds the events waiting for the ledger. When the
+// ledger stops taking them (the chain halted, the province key was
+// revoked), the node refuses further cross-party reads rather than let
+// its promise to record them grow without end.
+const OutboxPendingMax = 1_000_000
+
+// ErrOutboxFull is returned by Record when OutboxPendingMax events wait.
+var ErrOutboxFull = errors.New("outbox: too many access events wait for the ledger")
 
 // PendingEvent is an event in the outbox and its position.
 type PendingEvent struct {
@@ -50,68 +62,67 @@ func OpenOutbox(dir string) (*Outbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("outbox: open %s: %w", dir, err)
 	}
-	o := &Outbox{db: db, wake: make(chan struct{}, 1)}
-	last, err := o.lastSeq()
-	if err != nil {
+	o := &Outbox{db: db, wake: make(chan struct{}, 1), pending: map[[accesstypes.EventIDBytes]byte]struct{}{}}
+	if err := o.load(); err != nil {
 		db.Close()
 		return nil, err
 	}
-	o.seq.Store(last)
 	return o, nil
 }
 
-func (o *Outbox) lastSeq() (uint64, error) {
-	it, err := o.db.NewIter(&pebble.IterOptions{LowerBound: []byte{outboxEventPrefix}, UpperBound: []byte{outboxEventPrefix + 1}})
+// load rebuilds the pending ids and the last sequence from the keys.
+func (o *Outbox) load() error {
+	it, err := o.db.NewIter(eventBounds())
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer it.Close()
-	if !it.Last() {
-		return 0, it.Error()
+	for ok := it.First(); ok; ok = it.Next() {
+		seq, id, err := parseEventKey(it.Key())
+		if err != nil {
+			return err
+		}
+		o.pending[id] = struct{}{}
+		o.seq.Store(seq)
 	}
-	return seqFromKey(it.Key())
+	return it.Error()
 }
 
-func eventKey(seq uint64) []byte {
-	return binary.BigEndian.AppendUint64([]byte{outboxEventPrefix}, seq)
+func eventBounds() *pebble.IterOptions {
+	return &pebble.IterOptions{LowerBound: []byte{outboxEventPrefix}, UpperBound: []byte{outboxEventPrefix + 1}}
 }
-func idKey(id []byte) []byte { return append([]byte{outboxIDPrefix}, id...) }
 
-func seqFromKey(k []byte) (uint64, error) {
-	if len(k) != 9 || k[0] != outboxEventPrefix {
-		return 0, fmt.Errorf("outbox: malformed key %x", k)
+func eventKey(seq uint64, id []byte) []byte {
+	k := binary.BigEndian.AppendUint64([]byte{outboxEventPrefix}, seq)
+	return append(k, id...)
+}
+
+func parseEventKey(k []byte) (uint64, [accesstypes.EventIDBytes]byte, error) {
+	var id [accesstypes.EventIDBytes]byte
+	if len(k) != 9+len(id) || k[0] != outboxEventPrefix {
+		return 0, id, fmt.Errorf("outbox: malformed key %x", k)
 	}
-	return binary.BigEndian.Uint64(k[1:]), nil
+	copy(id[:], k[9:])
+	return binary.BigEndian.Uint64(k[1:9]), id, nil
 }
 
 // Record stores ev, synced to disk, and wakes the submitter. An event id
 // already pending is refused with api.ErrEventPending.
 func (o *Outbox) Record(ev *accesstypes.AccessEvent) error {
-	if len(ev.Id) != accesstypes.EventIDBytes {
+	var id [accesstypes.EventIDBytes]byte
+	if len(ev.Id) != len(id) {
 		return fmt.Errorf("outbox: event id of %d bytes", len(ev.Id))
 	}
-	_, closer, err := o.db.Get(idKey(ev.Id))
-	if err == nil {
-		closer.Close()
-		return fmt.Errorf("outbox: event %x: %w", ev.Id, api.ErrEventPending)
-	}
-	if !errors.Is(err, pebble.ErrNotFound) {
-		return fmt.Errorf("outbox: %w", err)
-	}
+	copy(id[:], ev.Id)
 	bz, err := ev.Marshal()
 	if err != nil {
 		return err
 	}
-	seq := o.seq.Add(1)
-	b := o.db.NewBatch()
-	defer b.Close()
-	if err := b.Set(eventKey(seq), bz, nil); err != nil {
+	if err := o.reserve(id); err != nil {
 		return err
 	}
-	if err := b.Set(idKey(ev.Id), binary.BigEndian.AppendUint64(nil, seq), nil); err != nil {
-		return err
-	}
-	if err := b.Commit(pebble.Sync); err != nil {
+	if err := o.db.Set(eventKey(o.seq.Add(1), ev.Id), bz, pebble.Sync); err != nil {
+		o.release(id)
 		return fmt.Errorf("outbox: write event: %w", err)
 	}
 	select {
@@ -121,16 +132,37 @@ func (o *Outbox) Record(ev *accesstypes.AccessEvent) error {
 	return nil
 }
 
+func (o *Outbox) reserve(id [accesstypes.EventIDBytes]byte) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, dup := o.pending[id]; dup {
+		return fmt.Errorf("outbox: event %x: %w", id, api.ErrEventPending)
+	}
+	if len(o.pending) >= OutboxPendingMax {
+		return fmt.Errorf("%w (%d); the node serves no more reads until they are on the ledger", ErrOutboxFull, len(o.pending))
+	}
+	o.pending[id] = struct{}{}
+	return nil
+}
+
+func (o *Outbox) release(ids ...[accesstypes.EventIDBytes]byte) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, id := range ids {
+		delete(o.pending, id)
+	}
+}
+
 // Pending returns up to max events in arrival order.
 func (o *Outbox) Pending(max int) ([]PendingEvent, error) {
-	it, err := o.db.NewIter(&pebble.IterOptions{LowerBound: []byte{outboxEventPrefix}, UpperBound: []byte{outboxEventPrefix + 1}})
+	it, err := o.db.NewIter(eventBounds())
 	if err != nil {
 		return nil, err
 	}
 	defer it.Close()
 	var out []PendingEvent
 	for ok := it.First(); ok && len(out) < max; ok = it.Next() {
-		seq, err := seqFromKey(it.Key())
+		seq, _, err := parseEventKey(it.Key())
 		if err != nil {
 			return nil, err
 		}
@@ -149,21 +181,25 @@ func (o *Outbox) Pending(max int) ([]PendingEvent, error) {
 func (o *Outbox) Remove(evs []PendingEvent) error {
 	b := o.db.NewBatch()
 	defer b.Close()
-	for _, p := range evs {
-		if err := b.Delete(eventKey(p.Seq), nil); err != nil {
-			return err
-		}
-		if err := b.Delete(idKey(p.Event.Id), nil); err != nil {
+	ids := make([][accesstypes.EventIDBytes]byte, len(evs))
+	for i, p := range evs {
+		copy(ids[i][:], p.Event.Id)
+		if err := b.Delete(eventKey(p.Seq, p.Event.Id), nil); err != nil {
 			return err
 		}
 	}
-	return b.Commit(pebble.NoSync)
+	if err := b.Commit(pebble.NoSync); err != nil {
+		return err
+	}
+	o.release(ids...)
+	return nil
 }
 
-// Len counts the pending events (a full scan; for tests and status).
-func (o *Outbox) Len() (int, error) {
-	evs, err := o.Pending(1 << 30)
-	return len(evs), err
+// Len is the number of pending events.
+func (o *Outbox) Len() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.pending)
 }
 
 // Wake is signalled after every Record.

@@ -146,7 +146,7 @@ func TestEventSubmitterBatchesAndRetries(t *testing.T) {
 	if len(led.events) != 1400 || twice != 1100 {
 		t.Fatalf("ledger saw %d events, %d of them twice; want 1400 and 1100 resubmitted", len(led.events), twice)
 	}
-	if n, _ := o.Len(); n != 0 {
+	if n := o.Len(); n != 0 {
 		t.Fatalf("%d events left in the outbox", n)
 	}
 }
@@ -165,7 +165,7 @@ func TestEventSubmitterRunWakesOnRecord(t *testing.T) {
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		if n, _ := o.Len(); n == 0 {
+		if o.Len() == 0 {
 			break
 		}
 		if time.Now().After(deadline) {

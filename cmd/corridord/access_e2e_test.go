@@ -215,7 +215,7 @@ func readBurst(t *testing.T, c *client.Client, ring client.Keyring, st *nodepb.S
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req := signedRead(t, st.ChainId, key, declID)
+			req := signedRead(t, st.ChainId, key, declID, time.Minute)
 			resp, err := rs.Read(ctxTimeout(t, 20*time.Second), req)
 			want := at.EventID(st.NodeId, req.Signature)
 			switch {
@@ -234,12 +234,12 @@ func readBurst(t *testing.T, c *client.Client, ring client.Keyring, st *nodepb.S
 	return ids
 }
 
-func signedRead(t *testing.T, chainID string, key *client.Key, declID string) *at.ReadRequest {
+func signedRead(t *testing.T, chainID string, key *client.Key, declID string, validity time.Duration) *at.ReadRequest {
 	nonce := make([]byte, 16)
 	_, _ = rand.Read(nonce)
 	req, err := at.SignRead(chainID, &at.ReadBody{MemberId: key.MemberID, KeyId: key.KeyID, RecordType: at.RecordTypeDeclaration,
 		RecordId: declID, Purpose: at.Purpose_PURPOSE_STATISTICS, PurposeText: "monthly corridor trade statistics",
-		Nonce: nonce, ExpiresUnixNano: time.Now().Add(time.Minute).UnixNano()}, key.Sign)
+		Nonce: nonce, ExpiresUnixNano: time.Now().Add(validity).UnixNano()}, key.Sign)
 	if err != nil {
 		t.Error(err)
 	}
@@ -254,11 +254,7 @@ func pendingAfterKill(t *testing.T, home string) int {
 		t.Fatal(err)
 	}
 	defer o.Close()
-	n, err := o.Len()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return o.Len()
 }
 
 // TestE2EAccessMutualTLS runs corridord with mutual TLS on its gRPC API
@@ -414,4 +410,72 @@ func setTLSConfig(t *testing.T, home string, p testPKI) {
 	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestAccessReadThroughput is the node-level access benchmark (make
+// bench-access; it is skipped unless CORRIDOR_BENCH_ACCESS is set): a real
+// corridord serves CORRIDOR_BENCH_READS (default 20,000) signed reads of a
+// declaration from 64 concurrent clients, each read written to the outbox
+// before it is answered, and the node's submitter puts the events on the
+// ledger. It reports reads served per second and events committed per
+// second (from the first read until the last event is on the ledger).
+func TestAccessReadThroughput(t *testing.T) {
+	if os.Getenv("CORRIDOR_BENCH_ACCESS") == "" {
+		t.Skip("benchmark: set CORRIDOR_BENCH_ACCESS=1 (make bench-access)")
+	}
+	reads := 20000
+	if s := os.Getenv("CORRIDOR_BENCH_READS"); s != "" {
+		fmt.Sscanf(s, "%d", &reads)
+	}
+	home, rpcPort, grpcPort := singleNode(t, "corridor-access-bench")
+	startNode(t, home)
+	waitHeight(t, rpcPort, 1)
+	c := dial(t, grpcPort)
+	ring := client.Keyring{Dir: filepath.Join(home, "keys")}
+	declID := setupDeclaration(t, c, ring)
+	st, err := nodepb.NewTxServiceClient(c.Conn()).Status(ctxTimeout(t, 5*time.Second), &nodepb.StatusRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _ := ring.Load("guangxi", "")
+	reqs := make([]*at.ReadRequest, reads)
+	for i := range reqs {
+		reqs[i] = signedRead(t, st.ChainId, key, declID, at.ReadValidityMax-time.Minute)
+	}
+	h0, _ := c.Height(ctxTimeout(t, 5*time.Second))
+	start := time.Now()
+	serveAll(t, c, reqs, 64)
+	served := time.Since(start)
+	q := at.NewQueryServiceClient(c.Conn())
+	waitFor(t, 10*time.Minute, "every event on the ledger", func() bool {
+		r, err := q.EventCounts(ctxTimeout(t, 5*time.Second), &at.EventCountsRequest{Member: "guangxi"})
+		return err == nil && len(r.Counts) == 1 && r.Counts[0].Count == uint64(reads)
+	})
+	committed := time.Since(start)
+	h1, _ := c.Height(ctxTimeout(t, 5*time.Second))
+	t.Logf("RESULT access reads: %d served in %.2fs = %.0f reads/s; all %d events committed after %.2fs = %.0f events/s (%d blocks)",
+		reads, served.Seconds(), float64(reads)/served.Seconds(), reads, committed.Seconds(), float64(reads)/committed.Seconds(), h1-h0)
+}
+
+// serveAll sends reqs from workers goroutines and fails on any refusal.
+func serveAll(t *testing.T, c *client.Client, reqs []*at.ReadRequest, workers int) {
+	rs := at.NewReadServiceClient(c.Conn())
+	next := make(chan *at.ReadRequest)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for req := range next {
+				if _, err := rs.Read(ctxTimeout(t, time.Minute), req); err != nil {
+					t.Errorf("read: %v", err)
+				}
+			}
+		}()
+	}
+	for _, r := range reqs {
+		next <- r
+	}
+	close(next)
+	wg.Wait()
 }

@@ -101,7 +101,7 @@ func runNode(ctx context.Context, c *client.Client, w workload, signed [][]byte)
 	if err := submitAll(ctx, c, order, bySigner, signed, subs, &res.submitRetry); err != nil {
 		return res, err
 	}
-	progress("  %s: %d txs submitted in %.1fs; waiting for commits", w.name, len(signed), time.Since(t0).Seconds())
+	progress("node %s: %d txs submitted in %.1fs; waiting for commits", w.name, len(signed), time.Since(t0).Seconds())
 	var lasts []sent
 	for _, s := range order {
 		lasts = append(lasts, subs[bySigner[s][len(bySigner[s])-1]])

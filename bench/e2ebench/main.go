@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -79,5 +80,15 @@ func progress(format string, args ...any) {
 
 // machine describes where the figures come from.
 func machine() string {
-	return fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	return fmt.Sprintf("%s/%s, %d CPUs, %s, load average %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), loadAverage())
+}
+
+// loadAverage is the 1, 5 and 15-minute load average on Linux: on a shared
+// machine it tells how much else was running.
+func loadAverage() string {
+	bz, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(bz)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }

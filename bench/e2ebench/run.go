@@ -13,9 +13,11 @@ import (
 
 const chainID = "corridor-bench"
 
-// Run measures every workload in-process and then against a node, and
-// returns one RESULT line per workload.
-func Run(ctx context.Context, c Config) ([]string, error) {
+// Run measures each workload in-process and then against a node, one
+// workload after the other (so that the two figures compared are taken
+// close together on a shared machine), and returns one RESULT line per
+// workload.
+func Run(ctx context.Context, c Config) (lines []string, err error) {
 	tmp, err := os.MkdirTemp("", "e2ebench-")
 	if err != nil {
 		return nil, err
@@ -26,94 +28,91 @@ func Run(ctx context.Context, c Config) ([]string, error) {
 		defer os.RemoveAll(tmp)
 	}
 	progress("machine: %s; ed25519 verify %.1f µs", machine(), verifyMicros())
-	signers := signerIDs(c.Signers)
-	ws := []workload{planRegister(c.RegisterTxs, signers)}
-	blockRecords := []int{c.AppBlockTxs}
-	if c.BulkRecords > 0 {
-		ws = append(ws, planBulk(c.BulkRecords, c.BulkBatch, signers))
-		blockRecords = append(blockRecords, c.AppBlockRecords)
+	bin := c.Bin
+	if bin == "" {
+		progress("go build ./cmd/corridord")
+		if bin, err = buildCorridord(tmp); err != nil {
+			return nil, err
+		}
 	}
-	apps, err := runBaseline(ctx, filepath.Join(tmp, "app"), ws, blockRecords)
+	chain, err := openAppChain(filepath.Join(tmp, "app"), chainID)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
-	nodes, tc, err := runAgainstNode(ctx, c, tmp, ws)
-	if err != nil {
-		return nil, fmt.Errorf("node: %w", err)
-	}
-	var lines []string
-	for i, w := range ws {
-		lines = append(lines, resultLine(w, apps[i], nodes[i], tc, c.BulkBatch))
-	}
-	return lines, nil
-}
-
-// runBaseline runs the workloads one after the other on one in-process
-// chain, then removes its store.
-func runBaseline(ctx context.Context, dir string, ws []workload, blockRecords []int) ([]appResult, error) {
-	progress("baseline: in-process app, store in %s", dir)
-	chain, err := openAppChain(dir, chainID)
+	defer chain.close()
+	n, cl, err := startNode(ctx, bin, filepath.Join(tmp, "net"), c.TimeoutCommit)
 	if err != nil {
 		return nil, err
-	}
-	var out []appResult
-	for i, w := range ws {
-		r, err := chain.runApp(ctx, w, blockRecords[i])
-		if err != nil {
-			chain.close()
-			return nil, fmt.Errorf("%s: %w", w.name, err)
-		}
-		p := r.phases
-		progress("  %s: %d txs, %d records in %d blocks, %.2fs: %.0f tx/s, %.0f records/s", w.name, r.txs, r.records, r.blocks,
-			r.elapsed.Seconds(), r.tps(), r.rps())
-		progress("  %s: Prepare+ProcessProposal %.2fs, FinalizeBlock %.2fs, Commit %.2fs; CheckTx (not counted) %.2fs", w.name,
-			p.propose.Seconds(), p.finalize.Seconds(), p.commit.Seconds(), p.check.Seconds())
-		out = append(out, r)
-	}
-	if err := chain.close(); err != nil {
-		return nil, err
-	}
-	return out, os.RemoveAll(dir)
-}
-
-// runAgainstNode builds and starts a one-validator node, runs the
-// workloads against it in order and stops it with SIGTERM.
-func runAgainstNode(ctx context.Context, c Config, tmp string, ws []workload) (_ []nodeResult, tc time.Duration, err error) {
-	bin := c.Bin
-	if bin == "" {
-		progress("node: go build ./cmd/corridord")
-		if bin, err = buildCorridord(tmp); err != nil {
-			return nil, 0, err
-		}
-	}
-	n, err := startChildNode(bin, filepath.Join(tmp, "net"), chainID, c.TimeoutCommit)
-	if err != nil {
-		return nil, 0, err
 	}
 	defer func() {
+		cl.Close()
 		if serr := n.stop(); serr != nil && err == nil {
 			err = serr
 		}
 		progress("node: stopped")
 	}()
-	cl, err := client.Dial(n.grpcAddr, client.DialOptions{})
-	if err != nil {
-		return nil, 0, err
+	for _, w := range plan(c) {
+		a, err := runAppWorkload(ctx, chain, w.workload, w.appBlockRecords)
+		if err != nil {
+			return nil, fmt.Errorf("baseline, %s: %w", w.name, err)
+		}
+		r, err := runNodeWorkload(ctx, n, cl, w.workload)
+		if err != nil {
+			return nil, fmt.Errorf("node, %s: %w", w.name, err)
+		}
+		lines = append(lines, resultLine(w.workload, a, r, n.timeoutCommit, c.BulkBatch))
 	}
-	defer cl.Close()
-	if err := n.waitReady(ctx, cl); err != nil {
-		return nil, 0, err
+	progress("done; load average %s", loadAverage())
+	return lines, nil
+}
+
+// plannedWorkload is a workload and the baseline's block size for it.
+type plannedWorkload struct {
+	workload
+	appBlockRecords int
+}
+
+func plan(c Config) []plannedWorkload {
+	signers := signerIDs(c.Signers)
+	ws := []plannedWorkload{{planRegister(c.RegisterTxs, signers), c.AppBlockTxs}}
+	if c.BulkRecords > 0 {
+		ws = append(ws, plannedWorkload{planBulk(c.BulkRecords, c.BulkBatch, signers), c.AppBlockRecords})
+	}
+	return ws
+}
+
+// runAppWorkload runs w on the in-process chain.
+func runAppWorkload(ctx context.Context, chain *appChain, w workload, blockRecords int) (appResult, error) {
+	r, err := chain.runApp(ctx, w, blockRecords)
+	if err != nil {
+		return r, err
+	}
+	p := r.phases
+	progress("app  %s: %d txs, %d records in %d blocks, %.2fs: %.0f tx/s, %.0f records/s", w.name, r.txs, r.records, r.blocks,
+		r.elapsed.Seconds(), r.tps(), r.rps())
+	progress("app  %s: Prepare+ProcessProposal %.2fs, FinalizeBlock %.2fs, Commit %.2fs; CheckTx (not counted) %.2fs", w.name,
+		p.propose.Seconds(), p.finalize.Seconds(), p.commit.Seconds(), p.check.Seconds())
+	return r, nil
+}
+
+// startNode writes and starts a one-validator node and connects to it.
+func startNode(ctx context.Context, bin, dir string, timeoutCommit time.Duration) (*childNode, *client.Client, error) {
+	n, err := startChildNode(bin, dir, chainID, timeoutCommit)
+	if err != nil {
+		return nil, nil, err
+	}
+	cl, err := client.Dial(n.grpcAddr, client.DialOptions{})
+	if err == nil {
+		err = n.waitReady(ctx, cl)
+	}
+	if err != nil {
+		if serr := n.stop(); serr != nil {
+			progress("node: %v", serr)
+		}
+		return nil, nil, err
 	}
 	progress("node: running at %s, timeout_commit %s, mempool max_tx_bytes %d", n.grpcAddr, n.timeoutCommit, n.mempoolTxMax)
-	var out []nodeResult
-	for _, w := range ws {
-		r, err := runNodeWorkload(ctx, n, cl, w)
-		if err != nil {
-			return nil, 0, fmt.Errorf("%s: %w", w.name, err)
-		}
-		out = append(out, r)
-	}
-	return out, n.timeoutCommit, nil
+	return n, cl, nil
 }
 
 // runNodeWorkload signs w with the node's keys from the signers' current
@@ -146,7 +145,7 @@ func runNodeWorkload(ctx context.Context, n *childNode, cl *client.Client, w wor
 			return nodeResult{}, fmt.Errorf("tx %d is %d bytes, over the node's mempool max_tx_bytes %d; use a smaller -batch", i, len(tx), n.mempoolTxMax)
 		}
 	}
-	progress("  %s: %d signed txs, %d bytes on average", w.name, len(signed), size/len(signed))
+	progress("node %s: %d signed txs, %d bytes on average", w.name, len(signed), size/len(signed))
 	before, err := scrapeMetrics(n.promAddr)
 	if err != nil {
 		return nodeResult{}, err
@@ -159,10 +158,10 @@ func runNodeWorkload(ctx context.Context, n *childNode, cl *client.Client, w wor
 	if err != nil {
 		return r, err
 	}
-	progress("  %s: %d txs, %d records in %d blocks, %.2fs: %.0f tx/s, %.0f records/s; latency p50 %s p99 %s; %d resubmissions (mempool full)",
+	progress("node %s: %d txs, %d records in %d blocks, %.2fs: %.0f tx/s, %.0f records/s; latency p50 %s p99 %s; %d resubmissions (mempool full)",
 		w.name, r.txs, r.records, r.blocks, r.elapsed.Seconds(), r.tps(), r.rps(),
 		percentile(r.latencies, 50).Round(time.Millisecond), percentile(r.latencies, 99).Round(time.Millisecond), r.submitRetry)
-	progress("  %s: %s", w.name, after.sub(before).describe(r.txs, r.elapsed))
+	progress("node %s: %s", w.name, after.sub(before).describe(r.txs, r.elapsed))
 	return r, nil
 }
 

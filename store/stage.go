@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -72,6 +73,9 @@ func (s *Store) Stage(changes []Change, aux []Change) (root []byte, err error) {
 	}
 	s.mu.RLock()
 	err, version, count := s.state(), s.version, s.count
+	if err == nil && s.importing {
+		err = errors.New("store: a snapshot import is running")
+	}
 	s.mu.RUnlock()
 	if err != nil {
 		return nil, err

@@ -45,15 +45,16 @@ type Store struct {
 	fs    *failStopFS
 	depth int
 
-	mu      sync.RWMutex // guards everything below; Commit holds it to swap versions
-	tree    *resident
-	version int64
-	root    [32]byte
-	oldest  int64
-	count   int64
-	failed  error
-	closed  bool
-	stats   Stats
+	mu        sync.RWMutex // guards everything below; Commit holds it to swap versions
+	tree      *resident
+	version   int64
+	root      [32]byte
+	oldest    int64
+	count     int64
+	failed    error
+	closed    bool
+	importing bool // an Importer is running: Stage and Commit are refused
+	stats     Stats
 
 	staged *staged    // owned by the ABCI goroutine
 	blobs  *blobCache // decoded node history, for old versions

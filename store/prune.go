@@ -1,0 +1,61 @@
+package store
+
+import (
+	"fmt"
+
+	"github.com/cockroachdb/pebble"
+)
+
+// Prune drops the history of versions below `below`, keeping versions >=
+// below readable (below is clamped to the latest version). It deletes key
+// ranges, never entries one by one: the undo log of versions <= below and the
+// roots of versions < below, in one synced batch. The space comes back as
+// Pebble compacts those ranges; CompactHistory forces that.
+func (s *Store) Prune(below int64) (err error) {
+	defer recoverFatal(&err)
+	s.ioMu.Lock()
+	defer s.ioMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.state(); err != nil {
+		return err
+	}
+	below = min(below, s.version)
+	if below <= s.oldest {
+		return nil
+	}
+	b := s.db.NewBatch()
+	defer b.Close()
+	// Reading version v needs the undo records of versions v+1..latest.
+	if err := b.DeleteRange(undoPrefix(0), undoPrefix(below+1), nil); err != nil {
+		return err
+	}
+	if err := b.DeleteRange(versionKey(0), versionKey(below), nil); err != nil {
+		return err
+	}
+	if err := b.Set(metaOldest, u64(uint64(below)), nil); err != nil {
+		return err
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		s.failed = fmt.Errorf("prune: %w", err)
+		return fmt.Errorf("%w: %v", ErrFailed, s.failed)
+	}
+	s.oldest = below
+	return nil
+}
+
+// CompactHistory compacts the key ranges Prune dropped, so that their disk
+// space is freed now rather than when Pebble gets to them. It may take a
+// while on a large store; readers and commits continue meanwhile.
+func (s *Store) CompactHistory() error {
+	s.mu.RLock()
+	err, oldest := s.state(), s.oldest
+	s.mu.RUnlock()
+	if err != nil || oldest == 0 {
+		return err
+	}
+	if err := s.db.Compact(undoPrefix(0), undoPrefix(oldest+1), true); err != nil {
+		return err
+	}
+	return s.db.Compact(versionKey(0), versionKey(oldest), false)
+}

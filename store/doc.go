@@ -12,7 +12,7 @@
 // of the tree are kept in memory; below them a "bucket" holds a handful of
 // leaves whose subtree is recomputed from a single range scan of the leaf index.
 // Each Commit writes the flat index (key -> value), the leaf index
-// (sha256(key) -> sha256(value) || key), the changed bucket summaries, an undo
+// (sha256(key) -> leaf hash || key), the changed bucket summaries, an undo
 // log of the previous values and the version's root as one synced Pebble batch.
 // Older versions are read by applying the undo log backwards; Prune drops it by
 // key range.

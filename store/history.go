@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -41,21 +42,28 @@ func decodeUndo(b []byte) (present bool, key, value []byte, err error) {
 
 // scanLeaves reads the leaf-index entries of bucket b, sorted by kh.
 func scanLeaves(r reader, b uint64, depth int) ([]leaf, error) {
-	lo, hi := bucketBounds(b, depth, []byte{prefixLeaf})
-	it, err := r.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixLeaf}, UpperBound: []byte{prefixLeaf + 1}})
 	if err != nil {
 		return nil, err
 	}
-	var out []leaf
-	for it.First(); it.Valid(); it.Next() {
+	out, err := seekLeaves(it, b, depth, nil)
+	return out, errors.Join(err, it.Close())
+}
+
+// seekLeaves reads bucket b's leaves with an iterator over the leaf index,
+// appending to out. Reusing one iterator for ascending buckets is much
+// cheaper than opening one per bucket: Pebble continues forward seeks from
+// the current position.
+func seekLeaves(it *pebble.Iterator, b uint64, depth int, out []leaf) ([]leaf, error) {
+	lo, hi := bucketBounds(b, depth, []byte{prefixLeaf})
+	for it.SeekGE(lo); it.Valid() && bytes.Compare(it.Key(), hi) < 0; it.Next() {
 		l, err := decodeLeaf(it.Key(), it.Value())
 		if err != nil {
-			_ = it.Close()
 			return nil, err
 		}
 		out = append(out, l)
 	}
-	return out, it.Close()
+	return out, it.Error()
 }
 
 func decodeLeaf(k, v []byte) (leaf, error) {
@@ -64,7 +72,7 @@ func decodeLeaf(k, v []byte) (leaf, error) {
 		return l, fmt.Errorf("store: corrupt leaf entry %x", k)
 	}
 	copy(l.kh[:], k[1:])
-	copy(l.vh[:], v)
+	copy(l.lh[:], v)
 	l.key = append([]byte(nil), v[32:]...)
 	if sha256.Sum256(l.key) != l.kh {
 		return l, fmt.Errorf("store: corrupt leaf entry %x: key does not hash to it", k)
@@ -153,7 +161,7 @@ func (v *view) undoBucket(w int64, b uint64, m map[[32]byte]leaf) error {
 			delete(m, kh)
 			continue
 		}
-		m[kh] = leaf{kh: kh, vh: sha256.Sum256(val), key: append([]byte(nil), key...)}
+		m[kh] = newLeaf(kh, sha256.Sum256(val), append([]byte(nil), key...))
 	}
 	return it.Close()
 }

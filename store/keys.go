@@ -5,7 +5,7 @@ import "encoding/binary"
 // Pebble key layout. Every key starts with a one-byte prefix:
 //
 //	L | key                          -> value                 flat index, latest version
-//	K | kh(32)                       -> sha256(value) || key  leaf index, latest version, kh = sha256(key)
+//	K | kh(32)                       -> leafhash(32) || key   leaf index, latest version, kh = sha256(key)
 //	B | bucket(4, BE)                -> hash(32) || flag(1)   bucket summaries (tree level BucketDepth), latest
 //	U | version(8, BE) | K | kh(32)  -> undo record of a leaf (previous value or absent), see encodeUndo
 //	U | version(8, BE) | N | level(1) -> packed previous nodes of that tree level, see encodeNodeBlob

@@ -302,7 +302,7 @@ func (im *Importer) addEntry(b *pebble.Batch, kind byte, key, val []byte) error 
 	if im.kind == entryAux || len(val) == 0 {
 		return fmt.Errorf("leaf %x after aux entries or with an empty value", key)
 	}
-	l := leaf{kh: sha256.Sum256(key), vh: sha256.Sum256(val), key: append([]byte(nil), key...)}
+	l := newLeaf(sha256.Sum256(key), sha256.Sum256(val), append([]byte(nil), key...))
 	if im.lastKh != nil && bytes.Compare(l.kh[:], im.lastKh) <= 0 {
 		return fmt.Errorf("leaf %x out of hash order", key)
 	}
@@ -315,7 +315,7 @@ func (im *Importer) addEntry(b *pebble.Batch, kind byte, key, val []byte) error 
 	if err := b.Set(flatKey(key), val, nil); err != nil {
 		return err
 	}
-	return b.Set(leafKey(l.kh[:]), append(l.vh[:], key...), nil)
+	return b.Set(leafKey(l.kh[:]), append(l.lh[:], key...), nil)
 }
 
 // endBucketBefore hashes the bucket being filled once leaves move past it.

@@ -43,7 +43,7 @@ type keyChange struct {
 // leafOp is a change that alters the tree, with the state it replaces.
 type leafOp struct {
 	keyChange
-	vh         [32]byte
+	lh         [32]byte // leaf hash of the new value
 	wasPresent bool
 	oldValue   []byte
 }
@@ -177,9 +177,8 @@ func (s *Store) restageBuckets(kcs []keyChange) ([]bucketResult, error) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for g := w * len(groups) / workers; g < (w+1)*len(groups)/workers && errs[w] == nil; g++ {
-				results[g], errs[w] = s.restageBucket(groups[g])
-			}
+			lo, hi := w*len(groups)/workers, (w+1)*len(groups)/workers
+			errs[w] = s.restageRange(groups[lo:hi], results[lo:hi])
 		}(w)
 	}
 	wg.Wait()
@@ -191,12 +190,27 @@ func (s *Store) restageBuckets(kcs []keyChange) ([]bucketResult, error) {
 	return results, nil
 }
 
-// restageBucket rescans one bucket's leaves, applies its changes and rehashes it.
-func (s *Store) restageBucket(kcs []keyChange) (bucketResult, error) {
-	b := prefixIndex(&kcs[0].kh, s.depth)
-	cur, err := scanLeaves(s.db, b, s.depth)
+// restageRange restages consecutive buckets with one leaf-index iterator.
+func (s *Store) restageRange(groups [][]keyChange, results []bucketResult) error {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixLeaf}, UpperBound: []byte{prefixLeaf + 1}})
 	if err != nil {
-		return bucketResult{}, err
+		return err
+	}
+	var buf []leaf
+	for g := range groups {
+		if results[g], buf, err = s.restageBucket(it, groups[g], buf); err != nil {
+			break
+		}
+	}
+	return errors.Join(err, it.Close())
+}
+
+// restageBucket rescans one bucket's leaves, applies its changes and rehashes it.
+func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, buf []leaf) (bucketResult, []leaf, error) {
+	b := prefixIndex(&kcs[0].kh, s.depth)
+	cur, err := seekLeaves(it, b, s.depth, buf[:0])
+	if err != nil {
+		return bucketResult{}, buf, err
 	}
 	res := bucketResult{idx: b, old: s.tree.node(s.depth, b)}
 	next := make([]leaf, 0, len(cur)+len(kcs))
@@ -213,7 +227,7 @@ func (s *Store) restageBucket(kcs []keyChange) (bucketResult, error) {
 		}
 		op, keep, err := s.leafChange(kc, old)
 		if err != nil {
-			return bucketResult{}, err
+			return bucketResult{}, cur, err
 		}
 		if keep != nil {
 			next = append(next, *keep)
@@ -224,7 +238,7 @@ func (s *Store) restageBucket(kcs []keyChange) (bucketResult, error) {
 	}
 	next = append(next, cur[i:]...)
 	res.new = subtree(next, s.depth)
-	return res, nil
+	return res, cur, nil
 }
 
 // leafChange decides what kc does to the leaf old (nil if absent): the op to
@@ -235,12 +249,12 @@ func (s *Store) leafChange(kc keyChange, old *leaf) (*leafOp, *leaf, error) {
 	}
 	op := &leafOp{keyChange: kc, wasPresent: old != nil}
 	if !kc.del {
-		op.vh = sha256.Sum256(kc.value)
+		op.lh = leafHash(&kc.kh, ptr(sha256.Sum256(kc.value)))
 	}
 	switch {
 	case kc.del && old == nil:
 		return nil, nil, nil
-	case !kc.del && old != nil && old.vh == op.vh:
+	case !kc.del && old != nil && old.lh == op.lh:
 		return nil, old, nil
 	}
 	if old != nil {
@@ -253,7 +267,7 @@ func (s *Store) leafChange(kc keyChange, old *leaf) (*leafOp, *leaf, error) {
 	if kc.del {
 		return op, nil, nil
 	}
-	return op, &leaf{kh: kc.kh, vh: op.vh, key: kc.key}, nil
+	return op, &leaf{kh: kc.kh, lh: op.lh, key: kc.key}, nil
 }
 
 // fill writes the whole version into the batch.
@@ -301,7 +315,7 @@ func (st *staged) putLeafOp(op *leafOp) error {
 	if err := putOrDelete(b, flatKey(op.key), op.value, op.del); err != nil {
 		return err
 	}
-	lv := append(append(make([]byte, 0, 32+len(op.key)), op.vh[:]...), op.key...)
+	lv := append(append(make([]byte, 0, 32+len(op.key)), op.lh[:]...), op.key...)
 	return putOrDelete(b, leafKey(op.kh[:]), lv, op.del)
 }
 

@@ -18,10 +18,12 @@ type node struct {
 
 func (n node) empty() bool { return !n.single && n.h == [32]byte{} }
 
-// leaf is one entry of the leaf index: kh = sha256(key), vh = sha256(value).
+// leaf is one entry of the leaf index: kh = sha256(key) and the leaf hash
+// lh = sha256(0x00 || kh || sha256(value)), stored so that rehashing a bucket
+// costs only its inner nodes.
 type leaf struct {
 	kh  [32]byte
-	vh  [32]byte
+	lh  [32]byte
 	key []byte
 }
 
@@ -33,7 +35,11 @@ func leafHash(kh, vh *[32]byte) [32]byte {
 	return sha256.Sum256(buf[:])
 }
 
-func leafNode(l *leaf) node { return node{h: leafHash(&l.kh, &l.vh), single: true} }
+func leafNode(l *leaf) node { return node{h: l.lh, single: true} }
+
+func newLeaf(kh, vh [32]byte, key []byte) leaf {
+	return leaf{kh: kh, lh: leafHash(&kh, &vh), key: key}
+}
 
 // combine returns the parent of two sibling subtrees.
 func combine(l, r node) node {

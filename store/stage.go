@@ -286,7 +286,7 @@ func (st *staged) fill(results []bucketResult, aux []Change, depth int) error {
 		}
 	}
 	for d, ld := range st.deltas {
-		if len(ld) > 0 {
+		if len(ld) > 0 && historyLevel(d, depth) {
 			if err := b.Set(undoNodeKey(st.version, d), encodeNodeBlob(ld), nil); err != nil {
 				return err
 			}

@@ -1,0 +1,9 @@
+// Command storebench measures Corridor's store against raw Pebble writes and
+// IAVL v1.2.0 on the same workload: N random 32-byte keys with 100-byte
+// values, a commit every 10,000 writes, then random reads of the latest
+// version and proof generation for random existing keys.
+//
+// It is a separate module so that the product never depends on IAVL. Run it
+// with `make bench-store KEYS=N`. Progress goes to stderr; stdout ends with
+// one RESULT line.
+package main

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+)
+
+func main() {
+	cfg := Config{CommitEvery: 10_000, ValueBytes: 100}
+	flag.Int64Var(&cfg.Keys, "keys", 1_000_000, "keys to write")
+	flag.IntVar(&cfg.Reads, "reads", 1_000_000, "random latest reads to measure")
+	flag.IntVar(&cfg.Proofs, "proofs", 200_000, "proofs to generate")
+	flag.IntVar(&cfg.Readers, "readers", runtime.GOMAXPROCS(0), "goroutines for reads and proofs")
+	flag.StringVar(&cfg.Dir, "dir", "", "scratch directory (default: a new temporary directory)")
+	flag.BoolVar(&cfg.SkipIAVL, "skip-iavl", false, "skip IAVL (always skipped above 10M keys)")
+	flag.BoolVar(&cfg.Proto, "proto", false, "run only the design prototype comparison")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase to this file")
+	flag.Parse()
+	cfg.CPUProfile = *cpuProfile
+	if err := run(cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "storebench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(cfg Config) error {
+	if cfg.Dir == "" {
+		d, err := os.MkdirTemp("", "storebench-")
+		if err != nil {
+			return err
+		}
+		cfg.Dir = d
+	}
+	defer os.RemoveAll(cfg.Dir)
+	if cfg.Proto {
+		return RunProto(cfg)
+	}
+	logf("storebench: %d keys, %d-byte values, commit every %d, in %s, GOMAXPROCS %d",
+		cfg.Keys, cfg.ValueBytes, cfg.CommitEvery, cfg.Dir, runtime.GOMAXPROCS(0))
+	var res Result
+	steps := []func(Config, *Result) error{RunStore, RunPebble}
+	res.IAVLSkipped = cfg.SkipIAVL || cfg.Keys > 10_000_000
+	if !res.IAVLSkipped {
+		steps = append(steps, RunIAVL)
+	}
+	for _, step := range steps {
+		if err := step(cfg, &res); err != nil {
+			return err
+		}
+	}
+	logf("store disk: %.1f bytes/key with all history, %.1f after pruning it; prune freed %d bytes",
+		res.DiskBytesPerKeyBeforePrune, res.DiskBytesPerKey, res.PruneFreedBytes)
+	iavlWPS := fmt.Sprintf("%.0f", res.IAVLWPS)
+	if res.IAVLSkipped {
+		iavlWPS = "skipped"
+	}
+	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f\n",
+		cfg.Keys, res.StoreWPS, res.PebbleWPS, iavlWPS, res.StoreRPS, res.ProofsPS, res.ProofBytes, res.RSSMiB, res.DiskBytesPerKey)
+	return nil
+}

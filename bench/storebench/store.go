@@ -1,0 +1,155 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"runtime/pprof"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/landsea/corridor/store"
+)
+
+// RunStore writes, reads and proves with the corridor store.
+func RunStore(cfg Config, res *Result) error {
+	dir := filepath.Join(cfg.Dir, "store")
+	depth := store.DepthFor(cfg.Keys)
+	s, err := store.Open(dir, store.Options{BucketDepth: depth, Logger: logf})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	logf("store: bucket depth %d", depth)
+	if cfg.CPUProfile != "" {
+		f, err := os.Create(cfg.CPUProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	p := newProgress("store write")
+	var busy time.Duration
+	err = batches(cfg, func(lo, hi int64) error {
+		cs := make([]store.Change, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			cs = append(cs, store.Change{Key: key(i), Value: value(i, cfg.ValueBytes)})
+		}
+		start := time.Now()
+		if _, err := s.Stage(cs, nil); err != nil {
+			return err
+		}
+		if _, err := s.Commit(); err != nil {
+			return err
+		}
+		busy += time.Since(start)
+		p.tick(hi, cfg.Keys)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	res.StoreWPS = float64(cfg.Keys) / busy.Seconds()
+	st := s.Stats()
+	logf("store write: %.0f writes/s; last commit: stage %v, write %v, %d bytes", res.StoreWPS, st.LastStageTime, st.LastCommitTime, st.LastBatchBytes)
+	if err := storeReads(cfg, s, res); err != nil {
+		return err
+	}
+	if err := storeProofs(cfg, s, res); err != nil {
+		return err
+	}
+	res.RSSMiB = rssMiB()
+	return storePrune(cfg, s, dir, res)
+}
+
+// parallel runs fn over idx split between cfg.Readers goroutines and returns
+// the wall time.
+func parallel(cfg Config, idx []int64, fn func(i int64) error) (time.Duration, error) {
+	var wg sync.WaitGroup
+	errs := make([]error, cfg.Readers)
+	start := time.Now()
+	for r := 0; r < cfg.Readers; r++ {
+		wg.Add(1)
+		go func(r int) {
+			defer wg.Done()
+			for j := r; j < len(idx) && errs[r] == nil; j += cfg.Readers {
+				errs[r] = fn(idx[j])
+			}
+		}(r)
+	}
+	wg.Wait()
+	return time.Since(start), errors.Join(errs...)
+}
+
+func storeReads(cfg Config, s *store.Store, res *Result) error {
+	idx := randomIndexes(cfg.Reads, cfg.Keys, 1)
+	keys := make([][]byte, len(idx))
+	for j, i := range idx {
+		keys[j] = key(i)
+	}
+	pos := make([]int64, len(idx))
+	for j := range pos {
+		pos[j] = int64(j)
+	}
+	d, err := parallel(cfg, pos, func(j int64) error {
+		v, err := s.Get(keys[j])
+		if err == nil && len(v) != cfg.ValueBytes {
+			err = errors.New("read: wrong value")
+		}
+		return err
+	})
+	res.StoreRPS = float64(len(idx)) / d.Seconds()
+	logf("store read: %.0f reads/s with %d readers", res.StoreRPS, cfg.Readers)
+	return err
+}
+
+func storeProofs(cfg Config, s *store.Store, res *Result) error {
+	idx := randomIndexes(cfg.Proofs, cfg.Keys, 2)
+	ci := s.LastCommit()
+	sizes := make([]int, len(idx))
+	pos := make([]int64, len(idx))
+	for j := range pos {
+		pos[j] = int64(j)
+	}
+	d, err := parallel(cfg, pos, func(j int64) error {
+		p, err := s.Proof(ci.Version, key(idx[j]))
+		if err != nil {
+			return err
+		}
+		sizes[j] = p.Size()
+		if j%1000 == 0 { // check a sample with the stock verifier
+			return store.VerifyMembership(ci.Root, p, key(idx[j]), value(idx[j], cfg.ValueBytes))
+		}
+		return nil
+	})
+	total := 0
+	for _, n := range sizes {
+		total += n
+	}
+	res.ProofsPS = float64(len(idx)) / d.Seconds()
+	res.ProofBytes = float64(total) / float64(len(idx))
+	logf("store proofs: %.0f proofs/s with %d goroutines, %.0f bytes each", res.ProofsPS, cfg.Readers, res.ProofBytes)
+	return err
+}
+
+func storePrune(cfg Config, s *store.Store, dir string, res *Result) error {
+	before := dirBytes(dir)
+	res.DiskBytesPerKeyBeforePrune = float64(before) / float64(cfg.Keys)
+	start := time.Now()
+	if err := s.Prune(s.LastCommit().Version); err != nil {
+		return err
+	}
+	pruned := time.Since(start)
+	if err := s.CompactHistory(); err != nil {
+		return err
+	}
+	after := dirBytes(dir)
+	res.PruneFreedBytes = before - after
+	res.DiskBytesPerKey = float64(after) / float64(cfg.Keys)
+	logf("store prune: %v to drop all history, compaction %v; disk %d -> %d bytes, freed %d",
+		pruned, time.Since(start), before, after, res.PruneFreedBytes)
+	return nil
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"io/fs"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is one benchmark run.
+type Config struct {
+	Keys        int64  // keys written
+	CommitEvery int    // writes per commit
+	ValueBytes  int    // value size
+	Reads       int    // random latest reads measured
+	Proofs      int    // proofs generated
+	Readers     int    // goroutines for reads and proofs
+	Dir         string // scratch directory, removed afterwards
+	SkipIAVL    bool
+	Proto       bool // compare the bucketed design with persisting every inner node
+	CPUProfile  string
+}
+
+// Result is what a run measured.
+type Result struct {
+	StoreWPS, PebbleWPS, IAVLWPS float64
+	StoreRPS, ProofsPS           float64
+	ProofBytes                   float64
+	RSSMiB                       float64
+	DiskBytesPerKey              float64
+	DiskBytesPerKeyBeforePrune   float64
+	PruneFreedBytes              int64
+	IAVLSkipped                  bool
+}
+
+// key returns the i-th key: 32 hashed bytes, so writes land all over the key space.
+func key(i int64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(i))
+	h := sha256.Sum256(b[:])
+	return h[:]
+}
+
+// value returns the i-th value: n bytes of cheap pseudo-random data.
+func value(i int64, n int) []byte {
+	v := make([]byte, n+8)
+	x := uint64(i)*0x9E3779B97F4A7C15 + 1
+	for j := 0; j < n; j += 8 {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		binary.LittleEndian.PutUint64(v[j:], x)
+	}
+	return v[:n]
+}
+
+// batches calls fn with consecutive batches of key indexes [lo, hi).
+func batches(cfg Config, fn func(lo, hi int64) error) error {
+	for lo := int64(0); lo < cfg.Keys; lo += int64(cfg.CommitEvery) {
+		if err := fn(lo, min(lo+int64(cfg.CommitEvery), cfg.Keys)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// progress logs at most every 10 seconds.
+type progress struct {
+	name  string
+	start time.Time
+	last  time.Time
+}
+
+func newProgress(name string) *progress {
+	now := time.Now()
+	return &progress{name: name, start: now, last: now}
+}
+
+func (p *progress) tick(done, total int64) {
+	if time.Since(p.last) < 10*time.Second {
+		return
+	}
+	p.last = time.Now()
+	el := time.Since(p.start).Seconds()
+	logf("%s: %d/%d (%.0f%%), %.0f/s, rss %.0f MiB", p.name, done, total, 100*float64(done)/float64(total), float64(done)/el, rssMiB())
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+format+"\n", args...)
+}
+
+// rssMiB returns the peak resident set size of the process so far.
+func rssMiB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(line[6:]), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func dirBytes(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// randomIndexes returns n random key indexes below keys.
+func randomIndexes(n int, keys int64, seed int64) []int64 {
+	rng := rand.New(rand.NewSource(seed))
+	out := make([]int64, n)
+	for i := range out {
+		out[i] = rng.Int63n(keys)
+	}
+	return out
+}

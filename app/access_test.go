@@ -169,45 +169,13 @@ func TestAccessReadMatrix(t *testing.T) {
 	c := accessChain(t)
 	rec := &memRecorder{}
 	e := serveAPI(t, c, rec)
-	const (
-		owner  = at.AccessBasis_ACCESS_BASIS_UNSPECIFIED
-		party  = at.AccessBasis_ACCESS_BASIS_PARTY
-		grant  = at.AccessBasis_ACCESS_BASIS_GRANT
-		denied = at.AccessBasis_ACCESS_BASIS_NONE
-	)
-	cases := []struct {
-		name, reader, recType, id string
-		purpose                   at.Purpose
-		grantID                   uint64
-		want                      at.AccessBasis
-		wantGrant                 uint64
-	}{
-		{"bill issuer (owner)", "landsea-mto", at.RecordTypeBill, billA, logistics, 0, owner, 0},
-		{"shipper and holder", "cq-electronics", at.RecordTypeBill, billA, logistics, 0, party, 0},
-		{"consignee", "th-importer", at.RecordTypeBill, billA, logistics, 0, party, 0},
-		{"leg carrier", "cr-rail", at.RecordTypeBill, billA, logistics, 0, party, 0},
-		{"bank with class grant", "cq-bank", at.RecordTypeBill, billA, finance, 0, grant, 1},
-		{"bank, other purpose", "cq-bank", at.RecordTypeBill, billA, at.Purpose_PURPOSE_INSURANCE, 0, denied, 0},
-		{"record grant on another bill", "gx-agri", at.RecordTypeBill, billA, logistics, 0, denied, 0},
-		{"record grant", "gx-agri", at.RecordTypeBill, billB, logistics, 0, grant, 2},
-		{"auditor, revoked grant", "corridor-audit", at.RecordTypeBill, billA, audit, 0, denied, 0},
-		{"province authority", "chongqing", at.RecordTypeBill, billA, at.Purpose_PURPOSE_STATISTICS, 0, denied, 0},
-		{"customs office, not a party to bills", "cq-customs", at.RecordTypeBill, billA, control, 0, denied, 0},
-		{"someone else's grant named", "cq-bank", at.RecordTypeBill, billB, logistics, 2, denied, 0},
-		{"declarant (owner)", "cq-electronics", at.RecordTypeDeclaration, declID, control, 0, owner, 0},
-		{"export customs office", "cq-customs", at.RecordTypeDeclaration, declID, control, 0, party, 0},
-		{"import customs office", "th-customs", at.RecordTypeDeclaration, declID, control, 0, party, 0},
-		{"other customs office with grant", "nn-customs", at.RecordTypeDeclaration, declID, control, 0, grant, 3},
-		{"other customs office", "vn-customs", at.RecordTypeDeclaration, declID, control, 0, denied, 0},
-		{"carrier", "landsea-mto", at.RecordTypeDeclaration, declID, logistics, 0, denied, 0},
-		{"bank with a bill grant", "cq-bank", at.RecordTypeDeclaration, declID, finance, 0, denied, 0},
-	}
+	cases := readMatrix()
 	wantEvents := 0
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(rec.events)
 			resp, err := e.readAs(tc.reader, tc.recType, tc.id, tc.purpose, tc.grantID)
-			if tc.want == denied {
+			if tc.want == basisDenied {
 				if status.Code(err) != codes.PermissionDenied || resp != nil {
 					t.Fatalf("want PermissionDenied, got %v %v", resp, err)
 				}
@@ -223,7 +191,7 @@ func TestAccessReadMatrix(t *testing.T) {
 					t.Fatal("content hash does not match the content")
 				}
 			}
-			if tc.want == owner {
+			if tc.want == basisOwner {
 				if len(rec.events) != before {
 					t.Fatal("an owner's own read left an access event")
 				}
@@ -246,6 +214,47 @@ func TestAccessReadMatrix(t *testing.T) {
 		t.Fatalf("%d events, want %d", len(rec.events), wantEvents)
 	}
 	checkBillContent(t, e)
+}
+
+// readCase is one read of the matrix and the basis it is served on (NONE:
+// refused; UNSPECIFIED: the owner's own read).
+type readCase struct {
+	name, reader, recType, id string
+	purpose                   at.Purpose
+	grantID                   uint64
+	want                      at.AccessBasis
+	wantGrant                 uint64
+}
+
+const (
+	basisOwner  = at.AccessBasis_ACCESS_BASIS_UNSPECIFIED
+	basisParty  = at.AccessBasis_ACCESS_BASIS_PARTY
+	basisGrant  = at.AccessBasis_ACCESS_BASIS_GRANT
+	basisDenied = at.AccessBasis_ACCESS_BASIS_NONE
+)
+
+func readMatrix() []readCase {
+	return []readCase{
+		{"bill issuer (owner)", "landsea-mto", at.RecordTypeBill, billA, logistics, 0, basisOwner, 0},
+		{"shipper and holder", "cq-electronics", at.RecordTypeBill, billA, logistics, 0, basisParty, 0},
+		{"consignee", "th-importer", at.RecordTypeBill, billA, logistics, 0, basisParty, 0},
+		{"leg carrier", "cr-rail", at.RecordTypeBill, billA, logistics, 0, basisParty, 0},
+		{"bank with class grant", "cq-bank", at.RecordTypeBill, billA, finance, 0, basisGrant, 1},
+		{"bank, other purpose", "cq-bank", at.RecordTypeBill, billA, at.Purpose_PURPOSE_INSURANCE, 0, basisDenied, 0},
+		{"record grant on another bill", "gx-agri", at.RecordTypeBill, billA, logistics, 0, basisDenied, 0},
+		{"record grant", "gx-agri", at.RecordTypeBill, billB, logistics, 0, basisGrant, 2},
+		{"auditor, revoked grant", "corridor-audit", at.RecordTypeBill, billA, audit, 0, basisDenied, 0},
+		{"province authority", "chongqing", at.RecordTypeBill, billA, at.Purpose_PURPOSE_STATISTICS, 0, basisDenied, 0},
+		{"customs office, not a party to bills", "cq-customs", at.RecordTypeBill, billA, control, 0, basisDenied, 0},
+		{"someone else's grant named", "cq-bank", at.RecordTypeBill, billB, logistics, 2, basisDenied, 0},
+		{"declarant (owner)", "cq-electronics", at.RecordTypeDeclaration, declID, control, 0, basisOwner, 0},
+		{"export customs office", "cq-customs", at.RecordTypeDeclaration, declID, control, 0, basisParty, 0},
+		{"import customs office", "th-customs", at.RecordTypeDeclaration, declID, control, 0, basisParty, 0},
+		{"other customs office with grant", "nn-customs", at.RecordTypeDeclaration, declID, control, 0, basisGrant, 3},
+		{"other customs office", "vn-customs", at.RecordTypeDeclaration, declID, control, 0, basisDenied, 0},
+		{"carrier", "landsea-mto", at.RecordTypeDeclaration, declID, logistics, 0, basisDenied, 0},
+		{"bank with a bill grant", "cq-bank", at.RecordTypeDeclaration, declID, finance, 0, basisDenied, 0},
+	}
 }
 
 // checkBillContent decodes a served bill: parties and goods are there.

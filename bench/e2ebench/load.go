@@ -30,6 +30,7 @@ type nodeResult struct {
 	blocks       int           // blocks that held the workload's txs
 	latencies    []time.Duration
 	submitRetry  int // resubmissions after "mempool is full"
+	extraRounds  int // consensus rounds lost to timeout_propose
 }
 
 func (r nodeResult) tps() float64 { return float64(r.txs) / r.elapsed.Seconds() }

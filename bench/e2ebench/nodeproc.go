@@ -165,3 +165,25 @@ func (n *childNode) keys(ids []string) (map[string]*client.Key, error) {
 	}
 	return out, nil
 }
+
+// logSize is the node log's current length; what a workload adds to the
+// log starts there.
+func (n *childNode) logSize() int64 {
+	fi, err := n.log.Stat()
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// extraRounds counts the consensus rounds beyond the first at any height
+// logged since offset from. CometBFT logs "Resetting proposal info" when a
+// height goes to another round: with one validator that happens only when
+// its own proposal was not complete within timeout_propose.
+func (n *childNode) extraRounds(from int64) int {
+	bz, err := os.ReadFile(n.log.Name())
+	if err != nil || int64(len(bz)) < from {
+		return 0
+	}
+	return strings.Count(string(bz[from:]), "Resetting proposal info")
+}

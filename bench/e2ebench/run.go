@@ -150,17 +150,19 @@ func runNodeWorkload(ctx context.Context, n *childNode, cl *client.Client, w wor
 	if err != nil {
 		return nodeResult{}, err
 	}
+	logFrom := n.logSize()
 	r, err := runNode(ctx, cl, w, signed)
 	if err != nil {
 		return r, err
 	}
+	r.extraRounds = n.extraRounds(logFrom)
 	after, err := scrapeMetrics(n.promAddr)
 	if err != nil {
 		return r, err
 	}
-	progress("node %s: %d txs, %d records in %d blocks, %.2fs: %.0f tx/s, %.0f records/s; latency p50 %s p99 %s; %d resubmissions (mempool full)",
+	progress("node %s: %d txs, %d records in %d blocks, %.2fs: %.0f tx/s, %.0f records/s; latency p50 %s p99 %s; %d resubmissions (mempool full); %d extra consensus rounds",
 		w.name, r.txs, r.records, r.blocks, r.elapsed.Seconds(), r.tps(), r.rps(),
-		percentile(r.latencies, 50).Round(time.Millisecond), percentile(r.latencies, 99).Round(time.Millisecond), r.submitRetry)
+		percentile(r.latencies, 50).Round(time.Millisecond), percentile(r.latencies, 99).Round(time.Millisecond), r.submitRetry, r.extraRounds)
 	progress("node %s: %s", w.name, after.sub(before).describe(r.txs, r.elapsed))
 	return r, nil
 }
@@ -172,11 +174,11 @@ func resultLine(w workload, a appResult, n nodeResult, tc time.Duration, batch i
 	p50, p99 := ms(percentile(n.latencies, 50)), ms(percentile(n.latencies, 99))
 	withCheck := (a.elapsed + a.phases.check).Seconds()
 	if w.name == "bulk" {
-		return fmt.Sprintf("RESULT workload=bulk records=%d batch=%d txs=%d app_rps=%.0f node_rps=%.0f ratio=%.2f p50_ms=%s p99_ms=%s app_rps_with_checktx=%.0f app_blocks=%d node_blocks=%d timeout_commit_ms=%d",
-			n.records, batch, n.txs, a.rps(), n.rps(), n.rps()/a.rps(), p50, p99, float64(a.records)/withCheck, a.blocks, n.blocks, tc.Milliseconds())
+		return fmt.Sprintf("RESULT workload=bulk records=%d batch=%d txs=%d app_rps=%.0f node_rps=%.0f ratio=%.2f p50_ms=%s p99_ms=%s app_rps_with_checktx=%.0f app_blocks=%d node_blocks=%d extra_rounds=%d timeout_commit_ms=%d",
+			n.records, batch, n.txs, a.rps(), n.rps(), n.rps()/a.rps(), p50, p99, float64(a.records)/withCheck, a.blocks, n.blocks, n.extraRounds, tc.Milliseconds())
 	}
-	return fmt.Sprintf("RESULT workload=%s txs=%d app_tps=%.0f node_tps=%.0f ratio=%.2f p50_ms=%s p99_ms=%s app_tps_with_checktx=%.0f app_blocks=%d node_blocks=%d timeout_commit_ms=%d",
-		w.name, n.txs, a.tps(), n.tps(), n.tps()/a.tps(), p50, p99, float64(a.txs)/withCheck, a.blocks, n.blocks, tc.Milliseconds())
+	return fmt.Sprintf("RESULT workload=%s txs=%d app_tps=%.0f node_tps=%.0f ratio=%.2f p50_ms=%s p99_ms=%s app_tps_with_checktx=%.0f app_blocks=%d node_blocks=%d extra_rounds=%d timeout_commit_ms=%d",
+		w.name, n.txs, a.tps(), n.tps(), n.tps()/a.tps(), p50, p99, float64(a.txs)/withCheck, a.blocks, n.blocks, n.extraRounds, tc.Milliseconds())
 }
 
 // verifyMicros times Ed25519 signature checks on this machine, the floor

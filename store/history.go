@@ -85,6 +85,15 @@ func decodeLeaf(k, v []byte) (leaf, error) {
 type view struct {
 	s       *Store
 	version int64
+	it      *pebble.Iterator // leaf-index iterator from s.iters, see close
+}
+
+// close returns the view's iterator to the pool.
+func (v *view) close() {
+	if v.it != nil {
+		v.s.iters.put(v.it, v.s.version)
+		v.it = nil
+	}
 }
 
 // viewAt checks version against the retained range. Caller holds s.mu.
@@ -155,7 +164,13 @@ func (v *view) historyNode(d int, i uint64) (node, error) {
 
 // leaves returns bucket b's leaves at the view's version.
 func (v *view) leaves(b uint64) ([]leaf, error) {
-	cur, err := scanLeaves(v.s.db, b, v.s.depth)
+	if v.it == nil {
+		var err error
+		if v.it, err = v.s.iters.get(v.s.db, v.s.version); err != nil {
+			return nil, err
+		}
+	}
+	cur, err := seekLeaves(v.it, b, v.s.depth, nil)
 	if err != nil || v.latest() {
 		return cur, err
 	}

@@ -58,6 +58,7 @@ type Store struct {
 
 	staged *staged    // owned by the ABCI goroutine
 	blobs  *blobCache // decoded node history, for old versions
+	iters  iterPool   // leaf-index iterators of the latest version
 	ioMu   sync.Mutex // serialises Prune, import and Commit writes
 }
 
@@ -208,6 +209,7 @@ func (s *Store) Close() (err error) {
 		return ErrClosed
 	}
 	s.closed = true
+	s.iters.reset(-1)
 	if s.staged != nil {
 		s.staged.close()
 		s.staged = nil

@@ -3,8 +3,8 @@ package main
 import (
 	"errors"
 	"os"
-	"runtime/pprof"
 	"path/filepath"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -135,8 +135,21 @@ func storeProofs(cfg Config, s *store.Store, res *Result) error {
 	return err
 }
 
+// settledBytes flushes the store and waits for Pebble to delete obsolete
+// files, then returns the size of the store's directory.
+func settledBytes(s *store.Store, dir string) (int64, error) {
+	if err := s.Flush(); err != nil {
+		return 0, err
+	}
+	time.Sleep(3 * time.Second)
+	return dirBytes(dir), nil
+}
+
 func storePrune(cfg Config, s *store.Store, dir string, res *Result) error {
-	before := dirBytes(dir)
+	before, err := settledBytes(s, dir)
+	if err != nil {
+		return err
+	}
 	res.DiskBytesPerKeyBeforePrune = float64(before) / float64(cfg.Keys)
 	start := time.Now()
 	if err := s.Prune(s.LastCommit().Version); err != nil {
@@ -146,10 +159,14 @@ func storePrune(cfg Config, s *store.Store, dir string, res *Result) error {
 	if err := s.CompactHistory(); err != nil {
 		return err
 	}
-	after := dirBytes(dir)
+	compacted := time.Since(start)
+	after, err := settledBytes(s, dir)
+	if err != nil {
+		return err
+	}
 	res.PruneFreedBytes = before - after
 	res.DiskBytesPerKey = float64(after) / float64(cfg.Keys)
-	logf("store prune: %v to drop all history, compaction %v; disk %d -> %d bytes, freed %d",
-		pruned, time.Since(start), before, after, res.PruneFreedBytes)
+	logf("store prune: %v to drop all history, %v to compact it; disk %d -> %d bytes (Pebble counts %d), freed %d",
+		pruned, compacted, before, after, s.DiskBytes(), res.PruneFreedBytes)
 	return nil
 }

@@ -120,7 +120,7 @@ func (a *App) Commit(context.Context, *abci.CommitRequest) (*abci.CommitResponse
 	resp := &abci.CommitResponse{}
 	if r := a.cfg.RetainVersions; r > 0 && ci.Version > r {
 		resp.RetainHeight = ci.Version - r + 1
-		if err := a.prune(resp.RetainHeight); err != nil {
+		if err := a.store.Prune(resp.RetainHeight); err != nil {
 			return nil, fmt.Errorf("app: prune below %d: %w", resp.RetainHeight, err)
 		}
 	}

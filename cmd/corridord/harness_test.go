@@ -89,6 +89,11 @@ func startNode(t *testing.T, home string) *proc {
 	}
 	p := &proc{home: home, cmd: cmd, log: logf}
 	t.Cleanup(func() { p.kill() })
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("last lines of %s/node.log:\n%s", home, tailLog(home))
+		}
+	})
 	return p
 }
 

@@ -9,13 +9,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cometbft/cometbft/p2p"
 	"github.com/spf13/cobra"
 
 	"github.com/landsea/corridor/app/node"
 )
 
 func addNodeCommands(root *cobra.Command) {
-	root.AddCommand(initCmd(), startCmd(), testnetCmd())
+	root.AddCommand(initCmd(), startCmd(), testnetCmd(), nodeIDCmd())
 }
 
 func initCmd() *cobra.Command {
@@ -83,4 +84,21 @@ func testnetCmd() *cobra.Command {
 	cmd.Flags().Bool("demo", false, "add the demo members and load the demo data through node0")
 	cmd.Flags().Duration("timeout-commit", 500*time.Millisecond, "pause after each block")
 	return cmd
+}
+
+func nodeIDCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "node-id",
+		Short: "Print the node's p2p id (for other nodes' persistent_peers)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home, _ := cmd.Flags().GetString("home")
+			nk, err := p2p.LoadNodeKey(filepath.Join(home, "config", "node_key.json"))
+			if err != nil {
+				return fmt.Errorf("no node key in %s: %w", home, err)
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), nk.ID())
+			return nil
+		},
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +29,7 @@ import (
 	at "github.com/landsea/corridor/x/access/types"
 	billtypes "github.com/landsea/corridor/x/bill/types"
 	"github.com/landsea/corridor/x/customs/examples"
+	ct "github.com/landsea/corridor/x/customs/types"
 )
 
 // memRecorder is an in-memory outbox for the read service.
@@ -66,6 +68,7 @@ type readEnv struct {
 	c     *testChain
 	read  at.ReadServiceClient
 	query at.QueryServiceClient
+	cl    *client.Client
 }
 
 // serveAPI starts the API on a loopback port; the node's wall clock is the
@@ -89,7 +92,7 @@ func serveAPI(t *testing.T, c *testChain, rec api.AccessRecorder) *readEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cl.Close() })
-	return &readEnv{t: t, c: c, read: at.NewReadServiceClient(cl.Conn()), query: at.NewQueryServiceClient(cl.Conn())}
+	return &readEnv{t: t, c: c, read: at.NewReadServiceClient(cl.Conn()), query: at.NewQueryServiceClient(cl.Conn()), cl: cl}
 }
 
 // body is a fresh read request body of member.
@@ -111,6 +114,93 @@ func (e *readEnv) sign(member string, b *at.ReadBody) *at.ReadRequest {
 
 func (e *readEnv) readAs(member, recType, id string, p at.Purpose, grantID uint64) (*at.ReadResponse, error) {
 	return e.read.Read(context.Background(), e.sign(member, e.body(member, recType, id, p, grantID)))
+}
+
+// readProven reads a record with proofs asked for, as member, and checks
+// every proof against appHash with store.VerifyMembership and the stock
+// ics23 verifier, and that the content is exactly the proven values.
+func (e *readEnv) readProven(member, recType, id string, p at.Purpose, version uint64, appHash []byte) *at.ReadResponse {
+	e.t.Helper()
+	b := e.body(member, recType, id, p, 0)
+	b.Version, b.Prove = version, true
+	resp, err := e.read.Read(context.Background(), e.sign(member, b))
+	if err != nil {
+		e.t.Fatalf("%s reads %s %q with proofs: %v", member, recType, id, err)
+	}
+	proven := map[string][]byte{}
+	for _, pr := range resp.Proofs {
+		verifyProof(e.t, pr, pr.Key, appHash)
+		if pr.Height != resp.Height {
+			e.t.Fatalf("proof of %x at height %d, answer at %d", pr.Key, pr.Height, resp.Height)
+		}
+		proven[string(pr.Key)] = pr.Value
+	}
+	for key, value := range contentParts(e.t, resp) {
+		if v, ok := proven[key]; !ok || !bytes.Equal(v, value) {
+			e.t.Fatalf("the content's part under %x is not a proven value", key)
+		}
+	}
+	return resp
+}
+
+// contentParts are the state keys and values a read's content consists of.
+func contentParts(t *testing.T, resp *at.ReadResponse) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	put := func(key []byte, m interface{ Marshal() ([]byte, error) }) {
+		bz, err := m.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[string(key)] = bz
+	}
+	switch resp.RecordType {
+	case at.RecordTypeBill:
+		br := &billtypes.BillResponse{}
+		if err := br.Unmarshal(resp.Content); err != nil || br.Bill.GetContent() == nil {
+			t.Fatalf("bill content: %v", err)
+		}
+		rec := *br.Bill
+		rec.Content = nil
+		put(billtypes.BillKey(rec.Number), &rec)
+		put(billtypes.ContentKey(rec.Number), br.Bill.Content)
+	case at.RecordTypeDeclaration:
+		d := &ct.DeclarationResponse{}
+		if err := d.Unmarshal(resp.Content); err != nil || d.Version == nil {
+			t.Fatalf("declaration content: %v", err)
+		}
+		put(ct.RecordKey(d.Record.Id), d.Record)
+		put(ct.VersionKey(d.Record.Id, d.Version.Version), d.Version)
+		for _, doc := range d.Documents {
+			put(ct.DocumentKey(d.Record.Id, d.Version.Version, doc.Code), doc)
+		}
+	}
+	return out
+}
+
+// readDeclaration is a proven signed read of a declaration for customs
+// control, decoded.
+func (e *readEnv) readDeclaration(member, id string, version uint64, appHash []byte) *ct.DeclarationResponse {
+	e.t.Helper()
+	d := &ct.DeclarationResponse{}
+	if err := d.Unmarshal(e.readProven(member, at.RecordTypeDeclaration, id, control, version, appHash).Content); err != nil {
+		e.t.Fatal(err)
+	}
+	return d
+}
+
+// readBill is a proven signed read of a bill, decoded, with its history
+// checked against the record.
+func (e *readEnv) readBill(member, number string, p at.Purpose, appHash []byte) *billtypes.BillResponse {
+	e.t.Helper()
+	br := &billtypes.BillResponse{}
+	if err := br.Unmarshal(e.readProven(member, at.RecordTypeBill, number, p, 0, appHash).Content); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := billtypes.VerifyHistory(br.Bill, br.History, nil); err != nil {
+		e.t.Fatalf("bill %s read by %s: %v", number, member, err)
+	}
+	return br
 }
 
 func accessMsg(m *at.Msg) *apptypes.Message { return client.AccessMsg(m) }
@@ -270,6 +360,103 @@ func checkBillContent(t *testing.T, e *readEnv) {
 	if br.Bill.Content.Shipper.MemberId != "cq-electronics" || len(br.Bill.Content.Goods) == 0 || len(br.History) != 1 {
 		t.Fatalf("served bill %v", br.Bill)
 	}
+}
+
+// TestAccessProtectedRecords: an anonymous gRPC caller gets no protected
+// field of a declaration or a bill from the query services, and the store
+// service refuses the protected keys (and non-existence proofs that would
+// show one); the owner, a party and a grantee read the full content through
+// the read service, with proofs that verify against the app hash.
+func TestAccessProtectedRecords(t *testing.T) {
+	c := accessChain(t)
+	e := serveAPI(t, c, &memRecorder{})
+	ctx, conn, appHash := context.Background(), e.cl.Conn(), c.st.LastCommit().Root
+	decl, err := ct.NewQueryServiceClient(conn).Declaration(ctx, &ct.DeclarationRequest{Id: declID, Prove: true})
+	if err != nil || decl.Version != nil || len(decl.Documents) != 0 || decl.Withheld == "" || len(decl.Proofs) != 1 {
+		t.Fatalf("public declaration: %v %v", decl, err)
+	}
+	listed, err := ct.NewQueryServiceClient(conn).DeclarationsByDeclarant(ctx, &ct.DeclarationsByDeclarantRequest{Declarant: "cq-electronics"})
+	if err != nil || len(listed.Records) != 1 || len(listed.Records[0].Documents) != 2 {
+		t.Fatalf("public listing: %v %v", listed, err)
+	}
+	bq := billtypes.NewQueryServiceClient(conn)
+	bill, err := bq.Bill(ctx, &billtypes.BillRequest{Number: billA, Prove: true})
+	if err != nil || bill.Bill.Content != nil || len(bill.Bill.ContentHash) != 32 || bill.Withheld == "" || bill.Proof == nil {
+		t.Fatalf("public bill: %v %v", bill, err)
+	}
+	verifyBillProof(t, bill, appHash)
+	byIssuer, err := bq.BillsByIssuer(ctx, &billtypes.BillsByIssuerRequest{Issuer: "landsea-mto"})
+	if err != nil || len(byIssuer.Bills) != 2 || byIssuer.Bills[0].Content != nil || byIssuer.Bills[1].Content != nil {
+		t.Fatalf("public bill listing: %v %v", byIssuer, err)
+	}
+	checkStoreRefusals(t, e)
+
+	owner := e.readDeclaration("cq-electronics", declID, 0, appHash)
+	party := e.readDeclaration("cq-customs", declID, 0, appHash)
+	grantee := e.readDeclaration("nn-customs", declID, 0, appHash)
+	for _, d := range []*ct.DeclarationResponse{owner, party, grantee} {
+		if d.Version.Declaration.GetConsignee().GetName() == "" || len(d.Documents) != 2 || d.Documents[0].Content == nil {
+			t.Fatalf("full declaration: %v", d.Version)
+		}
+	}
+	for reader, p := range map[string]at.Purpose{"landsea-mto": logistics, "cr-rail": logistics, "cq-bank": finance} {
+		br := e.readBill(reader, billA, p, appHash)
+		if br.Bill.Content.Shipper.GetMemberId() != "cq-electronics" || len(br.Bill.Content.Goods) == 0 || !bytes.Equal(br.Bill.ContentHash, bill.Bill.ContentHash) {
+			t.Fatalf("full bill read by %s: %v", reader, br.Bill.Content)
+		}
+	}
+	if _, err := e.readAs("gx-agri", at.RecordTypeBill, billA, logistics, 0); status.Code(err) != codes.PermissionDenied {
+		t.Fatalf("outsider's signed read: %v", err)
+	}
+}
+
+// checkStoreRefusals: the store service refuses every protected key with
+// PermissionDenied pointing at the read service, serves public keys, and
+// refuses exactly the non-existence proofs that would show a protected
+// neighbour.
+func checkStoreRefusals(t *testing.T, e *readEnv) {
+	t.Helper()
+	ctx := context.Background()
+	protected := [][]byte{ct.VersionKey(declID, 1), ct.DocumentKey(declID, 1, "CN-EXPORT"), ct.DocumentKey(declID, 1, "TH-IMPORT"),
+		billtypes.ContentKey(billA), billtypes.ContentKey(billB), ct.VersionKey(declID, 7)}
+	for _, key := range protected {
+		for _, prove := range []bool{false, true} {
+			r, err := e.cl.Get(ctx, key, 0, prove)
+			if status.Code(err) != codes.PermissionDenied || r != nil || !strings.Contains(err.Error(), "ReadService") {
+				t.Fatalf("store get of protected key %x (prove %v): %v %v", key, prove, r, err)
+			}
+		}
+	}
+	for _, key := range [][]byte{ct.RecordKey(declID), billtypes.BillKey(billA), billtypes.HistoryKey(billA, 0)} {
+		if r, err := e.cl.Get(ctx, key, 0, true); err != nil || !r.Found || r.Proof == nil {
+			t.Fatalf("store get of public key %x: %v %v", key, r, err)
+		}
+	}
+	refused := 0
+	for i := 0; i < 300; i++ {
+		key := []byte(fmt.Sprintf("\xffprobe-%d", i))
+		r, err := e.cl.Get(ctx, key, 0, true)
+		if status.Code(err) == codes.PermissionDenied {
+			refused++
+			continue
+		}
+		if err != nil || r.Found {
+			t.Fatalf("absent key %x: %v %v", key, r, err)
+		}
+		cp := &ics23.CommitmentProof{}
+		if err := cp.Unmarshal(r.Proof.CommitmentProof); err != nil {
+			t.Fatal(err)
+		}
+		for _, side := range []*ics23.ExistenceProof{cp.GetNonexist().GetLeft(), cp.GetNonexist().GetRight()} {
+			if side != nil && api.IsProtectedKey(side.Key) {
+				t.Fatalf("the non-existence proof of %x shows protected key %x", key, side.Key)
+			}
+		}
+	}
+	if refused == 0 {
+		t.Fatal("no non-existence proof of 300 absent keys had a protected neighbour; the check went untested")
+	}
+	t.Logf("%d of 300 non-existence proofs refused for a protected neighbour", refused)
 }
 
 // TestAccessGrantExpiryDeniesReads: a read on a grant works until the

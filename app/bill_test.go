@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/landsea/corridor/app/demo"
 	"github.com/landsea/corridor/client"
 	"github.com/landsea/corridor/store"
+	at "github.com/landsea/corridor/x/access/types"
 	billkeeper "github.com/landsea/corridor/x/bill/keeper"
 	billtypes "github.com/landsea/corridor/x/bill/types"
 )
@@ -17,7 +19,9 @@ import (
 // TestBillPledgeLifecycle issues a rail–sea bill, pledges it to a bank,
 // has the pledgor try to transfer it (refused with PLEDGED, nothing
 // written), releases it, and reads it back through the query service with
-// an ICS23 proof verified against the block's app hash.
+// an ICS23 proof verified against the block's app hash (the public record,
+// without content), then with its content through a signed read by the
+// holder, with proofs of the record and the content.
 func TestBillPledgeLifecycle(t *testing.T) {
 	c := newChain(t)
 	c.block()
@@ -59,6 +63,13 @@ func TestBillPledgeLifecycle(t *testing.T) {
 	if err := billtypes.VerifyHistory(b, resp.History, nil); err != nil {
 		t.Fatalf("history does not verify against the proven record: %v", err)
 	}
+	if b.Content != nil || resp.Withheld == "" {
+		t.Fatalf("the public answer carries the content (%v) or does not say it is withheld (%q)", b.Content, resp.Withheld)
+	}
+	full := serveAPI(t, c, &memRecorder{}).readBill("cq-electronics", n, at.Purpose_PURPOSE_LOGISTICS, fin.AppHash)
+	if full.Bill.Content.GetNumber() != n || len(full.Bill.Content.Legs) == 0 || len(full.History) != 3 || !bytes.Equal(full.Bill.ContentHash, b.ContentHash) {
+		t.Fatalf("signed read of the bill: %v, %d history entries", full.Bill.Content, len(full.History))
+	}
 	pledged, err := q.BillsByPledgee(context.Background(), &billtypes.BillsByPledgeeRequest{Bank: "cq-bank"})
 	if err != nil || len(pledged.Bills) != 0 {
 		t.Fatalf("released bill still listed under the bank: %v %v", pledged, err)
@@ -74,7 +85,7 @@ func verifyBillProof(t *testing.T, resp *billtypes.BillResponse, appHash []byte)
 	if p == nil || len(p.Value) == 0 {
 		t.Fatal("no proof in the answer")
 	}
-	key := billtypes.BillKey(resp.Bill.Content.Number)
+	key := billtypes.BillKey(resp.Bill.Number)
 	if string(p.Key) != string(key) || string(p.Root) != string(appHash) {
 		t.Fatalf("proof is for key %x root %x; want %x under app hash %x", p.Key, p.Root, key, appHash)
 	}

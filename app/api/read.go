@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/landsea/corridor/store/storepb"
 	accesskeeper "github.com/landsea/corridor/x/access/keeper"
 	accesstypes "github.com/landsea/corridor/x/access/types"
 	"github.com/landsea/corridor/x/base"
@@ -63,6 +64,7 @@ type readCtx struct {
 	body   *accesstypes.ReadBody
 	reader *mt.Member
 	rec    *Record
+	proofs []*storepb.Proof
 	height int64
 	now    time.Time
 }
@@ -82,18 +84,85 @@ func (s *readService) Read(_ context.Context, req *accesstypes.ReadRequest) (*ac
 	if !ok {
 		return nil, status.Errorf(codes.InvalidArgument, "record_type: this node does not serve %q records", rc.body.RecordType)
 	}
-	rec, err := src.Read(s.committed.State(), rc.body.RecordId)
-	if err != nil {
-		return nil, status.Errorf(codes.Internal, "read %s %q: %v", rc.body.RecordType, rc.body.RecordId, err)
+	if err := s.load(rc, src); err != nil {
+		return nil, err
 	}
-	if rec == nil {
-		return nil, status.Errorf(codes.NotFound, "%s %q is not on the ledger at height %d", rc.body.RecordType, rc.body.RecordId, rc.height)
-	}
-	rc.rec = rec
-	if rec.Owner == rc.body.MemberId {
+	if rc.rec.Owner == rc.body.MemberId {
 		return s.response(rc, nil), nil
 	}
 	return s.crossParty(rc)
+}
+
+// load reads the record at the latest committed height. With prove, it
+// reads every state key through its ICS23 proof, so the content sent is
+// exactly what the proofs prove, all at one height (it reads again, at
+// most proveAttemptsMax times, if a block commits in between).
+func (s *readService) load(rc *readCtx, src RecordSource) error {
+	b := rc.body
+	for attempt := 1; ; attempt++ {
+		var r base.Reader = s.committed.State()
+		pr := &provingReader{c: s.committed}
+		if b.Prove {
+			r = pr
+		}
+		rec, err := src.Read(r, b.RecordId, b.Version)
+		if err != nil {
+			return status.Errorf(codes.Internal, "read %s %q: %v", b.RecordType, b.RecordId, err)
+		}
+		if rec == nil {
+			if b.Version != 0 {
+				return status.Errorf(codes.NotFound, "%s %q version %d is not on the ledger at height %d (version 0 reads the current one)", b.RecordType, b.RecordId, b.Version, rc.height)
+			}
+			return status.Errorf(codes.NotFound, "%s %q is not on the ledger at height %d", b.RecordType, b.RecordId, rc.height)
+		}
+		rc.rec, rc.proofs = rec, pr.proofs
+		if !b.Prove || len(pr.proofs) == 0 {
+			return nil
+		}
+		if pr.sameHeight() {
+			rc.height = pr.proofs[0].Height
+			return nil
+		}
+		if attempt == proveAttemptsMax {
+			return status.Errorf(codes.Unavailable, "blocks committed while %s %q was being proven; retry", b.RecordType, b.RecordId)
+		}
+	}
+}
+
+// proveAttemptsMax bounds how often a proven read starts again because a
+// block committed between its proofs.
+const proveAttemptsMax = 3
+
+// provingReader reads committed state through ICS23 proofs at the latest
+// committed height and keeps the proof of every key it finds. Absent keys
+// give no proof (a non-existence proof shows neighbouring keys' values).
+// Iterate reads unproven: the records fix what is iterated (a bill's
+// history chains to its proven record).
+type provingReader struct {
+	c      base.Committed
+	proofs []*storepb.Proof
+}
+
+func (p *provingReader) Get(key []byte) ([]byte, error) {
+	pr, err := p.c.Prove(key)
+	if err != nil || pr.Value == nil {
+		return nil, err
+	}
+	p.proofs = append(p.proofs, pr)
+	return pr.Value, nil
+}
+
+func (p *provingReader) Iterate(start, end []byte, fn func(key, value []byte) bool) error {
+	return p.c.State().Iterate(start, end, fn)
+}
+
+func (p *provingReader) sameHeight() bool {
+	for _, pr := range p.proofs {
+		if pr.Height != p.proofs[0].Height {
+			return false
+		}
+	}
+	return true
 }
 
 // crossParty decides a read by someone other than the owner, records its
@@ -227,7 +296,7 @@ func (s *readService) record(ev *accesstypes.AccessEvent) error {
 
 func (s *readService) response(rc *readCtx, ev *accesstypes.AccessEvent) *accesstypes.ReadResponse {
 	resp := &accesstypes.ReadResponse{RecordType: rc.body.RecordType, RecordId: rc.body.RecordId, Owner: rc.rec.Owner,
-		Version: rc.rec.Version, Content: rc.rec.Content, Height: rc.height}
+		Version: rc.rec.Version, Content: rc.rec.Content, Height: rc.height, Proofs: rc.proofs}
 	if ev == nil {
 		h := sha256.Sum256(rc.rec.Content)
 		resp.ContentHash = h[:]

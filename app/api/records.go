@@ -2,11 +2,13 @@ package api
 
 import (
 	"fmt"
+	"math"
 
 	accesstypes "github.com/landsea/corridor/x/access/types"
 	"github.com/landsea/corridor/x/base"
 	billkeeper "github.com/landsea/corridor/x/bill/keeper"
 	billtypes "github.com/landsea/corridor/x/bill/types"
+	customskeeper "github.com/landsea/corridor/x/customs/keeper"
 	customstypes "github.com/landsea/corridor/x/customs/types"
 )
 
@@ -28,9 +30,10 @@ type Record struct {
 }
 
 // RecordSource reads one type of protected record from committed state.
-// Read returns (nil, nil) when there is no record with id.
+// Read returns (nil, nil) when there is no record with id, or not at that
+// version (0 means the current one).
 type RecordSource interface {
-	Read(r base.Reader, id string) (*Record, error)
+	Read(r base.Reader, id string, version uint64) (*Record, error)
 }
 
 // DefaultRecordSources are the record types the read service serves.
@@ -41,33 +44,30 @@ func DefaultRecordSources() map[string]RecordSource {
 	}
 }
 
-// declarationSource serves a customs declaration: its head record, the
-// current version as entered and the documents generated from it, encoded
-// as a corridor.customs.v1.DeclarationResponse (without proofs). The owner
-// is the declarant; the customs offices of the documents' jurisdictions are
-// parties.
+// IsProtectedKey reports whether a state key holds protected record data,
+// which only the read service serves (customs versions and documents, bill
+// content). Each module defines its own protected keys.
+func IsProtectedKey(key []byte) bool {
+	return customstypes.IsProtectedKey(key) || billtypes.IsProtectedKey(key)
+}
+
+// declarationSource serves a customs declaration: its head record, one
+// version as entered (any version the declaration has) and the documents
+// generated from it, encoded as a corridor.customs.v1.DeclarationResponse
+// (without proofs). The owner is the declarant; the customs offices of that
+// version's documents' jurisdictions are parties.
 type declarationSource struct{}
 
-func (declarationSource) Read(r base.Reader, id string) (*Record, error) {
-	if customstypes.ValidateDeclarationID("record_id", id) != nil {
+func (declarationSource) Read(r base.Reader, id string, version uint64) (*Record, error) {
+	if customstypes.ValidateDeclarationID("record_id", id) != nil || version > math.MaxUint32 {
 		return nil, nil
 	}
-	resp := &customstypes.DeclarationResponse{Record: &customstypes.DeclarationRecord{}, Version: &customstypes.DeclarationVersion{}}
-	found, err := getProto(r, customstypes.RecordKey(id), resp.Record)
-	if err != nil || !found {
+	resp, err := customskeeper.FullDeclaration(r, id, uint32(version))
+	if err != nil || resp == nil {
 		return nil, err
 	}
-	v := resp.Record.Version
-	if found, err = getProto(r, customstypes.VersionKey(id, v), resp.Version); err != nil || !found {
-		return nil, orMissing(err, "declaration %q version %d", id, v)
-	}
-	rec := &Record{Owner: resp.Record.DeclarantMember, Version: uint64(v)}
+	rec := &Record{Owner: resp.Record.DeclarantMember, Version: uint64(resp.Version.Version)}
 	for _, ref := range resp.Version.Documents {
-		doc := &customstypes.GeneratedDocument{}
-		if found, err = getProto(r, customstypes.DocumentKey(id, v, ref.Code), doc); err != nil || !found {
-			return nil, orMissing(err, "declaration %q document %s", id, ref.Code)
-		}
-		resp.Documents = append(resp.Documents, doc)
 		rec.Jurisdictions = append(rec.Jurisdictions, ref.Jurisdiction)
 	}
 	if rec.Content, err = resp.Marshal(); err != nil {
@@ -76,17 +76,21 @@ func (declarationSource) Read(r base.Reader, id string) (*Record, error) {
 	return rec, nil
 }
 
-// billSource serves a single bill with its history, encoded as a
-// corridor.bill.v1.BillResponse (without proof). The owner is the issuer;
-// every member the bill names (shipper, consignee, notify parties, title
-// holder, possessor, pledgee bank, leg carriers) is a party.
+// billSource serves a single bill, content included, with its history,
+// encoded as a corridor.bill.v1.BillResponse (without proof). The owner is
+// the issuer; every member the bill names (shipper, consignee, notify
+// parties, title holder, possessor, pledgee bank, leg carriers) is a party.
+// A bill is served at its current version (its history length) only.
 type billSource struct{}
 
-func (billSource) Read(r base.Reader, number string) (*Record, error) {
+func (billSource) Read(r base.Reader, number string, version uint64) (*Record, error) {
 	k := billkeeper.Keeper{}
 	b, err := k.Get(r, number)
 	if err != nil || b == nil {
 		return nil, err
+	}
+	if version != 0 && version != b.HistoryLength {
+		return nil, nil
 	}
 	h, err := k.History(r, number)
 	if err != nil {
@@ -113,26 +117,4 @@ func billParties(b *billtypes.Bill) []string {
 		out = append(out, l.GetCarrier())
 	}
 	return out
-}
-
-type unmarshaler interface{ Unmarshal([]byte) error }
-
-func getProto(r base.Reader, key []byte, m unmarshaler) (bool, error) {
-	bz, err := r.Get(key)
-	if err != nil || bz == nil {
-		return false, err
-	}
-	if err := m.Unmarshal(bz); err != nil {
-		return false, fmt.Errorf("stored value under %x does not decode: %w", key, err)
-	}
-	return true, nil
-}
-
-// orMissing turns a record part that should exist but does not into an
-// internal error.
-func orMissing(err error, format string, args ...any) error {
-	if err != nil {
-		return err
-	}
-	return fmt.Errorf("%s is missing from state", fmt.Sprintf(format, args...))
 }

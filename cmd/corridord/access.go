@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -386,53 +387,97 @@ func streamOnce(ctx context.Context, q at.QueryServiceClient, w io.Writer, from,
 func accessReadCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "read TYPE ID",
-		Short: "Read a protected record's full content with a request signed by --from (owner, party or grantee); the node records the read",
-		Args:  cobra.ExactArgs(2),
+		Short: "Read a protected record's full content (TYPE bill or customs.declaration) with a request signed by --from (owner, party or grantee); the node records the read",
+		Long: "The query services (query bill, query customs) show only public records: statuses, holders, decisions,\n" +
+			"content hashes. What a declaration declares, its generated documents and a bill's parties, goods and legs\n" +
+			"are read here: the node checks that --from is the owner, a party or holds a grant for --purpose at the\n" +
+			"latest committed height, records the read as an access event, then answers. --prove adds ICS23 proofs\n" +
+			"of the state the content was read from; they and the content are checked here.",
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			flag := func(n string) string { v, _ := cmd.Flags().GetString(n); return v }
-			purpose, err := parsePurpose(flag("purpose"))
-			if err != nil {
-				return err
-			}
-			grant, _ := cmd.Flags().GetUint64("grant")
 			cc, err := newCLICtx(cmd, true)
 			if err != nil {
 				return err
 			}
 			defer cc.Close()
-			body := &at.ReadBody{MemberId: cc.Key.MemberID, KeyId: cc.Key.KeyID, RecordType: args[0], RecordId: args[1],
-				Purpose: purpose, PurposeText: flag("purpose-text"), Nonce: make([]byte, 16), GrantId: grant,
-				ExpiresUnixNano: time.Now().Add(2 * time.Minute).UnixNano()}
-			if _, err := rand.Read(body.Nonce); err != nil {
+			body, err := readBody(cmd, cc, args[0], args[1])
+			if err != nil {
 				return err
 			}
 			return readAndPrint(cmd, cc, body)
 		},
 	}
 	addSignFlags(cmd)
+	addReadFlags(cmd)
 	f := cmd.Flags()
-	f.String("purpose", "", "purpose code: customs-control, trade-finance, logistics, insurance, audit or statistics")
-	f.String("purpose-text", "", "the purpose in words, recorded in the access event")
-	f.Uint64("grant", 0, "the grant to rely on (default: the node finds one)")
+	f.Uint64("version", 0, "version to read (customs declarations keep every version; 0 = current)")
+	f.Bool("prove", false, "ask for ICS23 proofs of the state read and check them with the content")
 	f.Bool("raw", false, "print the ReadResponse with the content as base64 instead of the decoded record")
 	return cmd
 }
 
-func readAndPrint(cmd *cobra.Command, cc *cliCtx, body *at.ReadBody) error {
+// addReadFlags adds the flags of a signed read's purpose and grant.
+func addReadFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.String("purpose", "", "purpose code: customs-control, trade-finance, logistics, insurance, audit or statistics")
+	f.String("purpose-text", "", "the purpose in words, recorded in the access event")
+	f.Uint64("grant", 0, "the grant to rely on (default: the node finds one)")
+}
+
+// readBody builds the body of a signed read by the --from key from the
+// command's flags (--purpose, --purpose-text, --grant, and --version and
+// --prove where the command has them).
+func readBody(cmd *cobra.Command, cc *cliCtx, recType, id string) (*at.ReadBody, error) {
+	flag := func(n string) string { v, _ := cmd.Flags().GetString(n); return v }
+	purpose, err := parsePurpose(flag("purpose"))
+	if err != nil {
+		return nil, err
+	}
+	grant, _ := cmd.Flags().GetUint64("grant")
+	version, _ := cmd.Flags().GetUint64("version")
+	prove, _ := cmd.Flags().GetBool("prove")
+	body := &at.ReadBody{MemberId: cc.Key.MemberID, KeyId: cc.Key.KeyID, RecordType: recType, RecordId: id,
+		Purpose: purpose, PurposeText: flag("purpose-text"), Nonce: make([]byte, 16), GrantId: grant,
+		ExpiresUnixNano: time.Now().Add(2 * time.Minute).UnixNano(), Version: version, Prove: prove}
+	if _, err := rand.Read(body.Nonce); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// sendRead signs body with the --from key, sends it to the read service
+// and, when the body asked for proofs, checks them against the content.
+// It reports the basis, grant and event id on stderr.
+func sendRead(cmd *cobra.Command, cc *cliCtx, body *at.ReadBody) (*at.ReadResponse, error) {
 	chainID, err := cc.Client.ChainID(cc.Ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req, err := at.SignRead(chainID, body, cc.Key.Sign)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r, err := at.NewReadServiceClient(cc.Client.Conn()).Read(cc.Ctx, req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "%s %s version %d (owner %s) at height %d; basis %s, grant %d, access event %x\n",
 		r.RecordType, r.RecordId, r.Version, r.Owner, r.Height, r.Basis, r.GrantId, r.EventId)
+	if body.Prove {
+		if err := checkReadProofs(r); err != nil {
+			return nil, fmt.Errorf("the answer does not check: %w", err)
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "%d proofs verify against root %X of height %d and prove the content sent (check the root against the AppHash of header %d, or use corridord verify)\n",
+			len(r.Proofs), r.Proofs[0].Root, r.Height, r.Height+1)
+	}
+	return r, nil
+}
+
+func readAndPrint(cmd *cobra.Command, cc *cliCtx, body *at.ReadBody) error {
+	r, err := sendRead(cmd, cc, body)
+	if err != nil {
+		return err
+	}
 	if raw, _ := cmd.Flags().GetBool("raw"); raw {
 		return cc.Print(r)
 	}
@@ -452,4 +497,74 @@ func readAndPrint(cmd *cobra.Command, cc *cliCtx, body *at.ReadBody) error {
 		return fmt.Errorf("content of %s %s does not decode: %w", r.RecordType, r.RecordId, err)
 	}
 	return cc.Print(rec)
+}
+
+// checkReadProofs checks a proven read: every proof verifies against one
+// root, and the content is exactly the proven values (a bill's record,
+// content and the history that chains to it; a declaration's record,
+// version and documents).
+func checkReadProofs(r *at.ReadResponse) error {
+	if len(r.Proofs) == 0 {
+		return fmt.Errorf("the node sent no proofs")
+	}
+	proven := map[string][]byte{}
+	for i, p := range r.Proofs {
+		cp := &ics23.CommitmentProof{}
+		if err := cp.Unmarshal(p.CommitmentProof); err != nil {
+			return fmt.Errorf("proof %d: %w", i, err)
+		}
+		if err := store.VerifyMembership(p.Root, cp, p.Key, p.Value); err != nil {
+			return fmt.Errorf("proof %d (key %X) does not verify: %w", i, p.Key, err)
+		}
+		if !bytes.Equal(p.Root, r.Proofs[0].Root) {
+			return fmt.Errorf("proof %d is against another root than proof 0", i)
+		}
+		proven[string(p.Key)] = p.Value
+	}
+	want, err := provenParts(r)
+	if err != nil {
+		return err
+	}
+	for _, kv := range want {
+		if v, ok := proven[string(kv.key)]; !ok || !bytes.Equal(v, kv.value) {
+			return fmt.Errorf("the content's part under key %X is not the proven value", kv.key)
+		}
+	}
+	return nil
+}
+
+type keyValue struct{ key, value []byte }
+
+// provenParts are the state keys and values a read's content consists of.
+func provenParts(r *at.ReadResponse) ([]keyValue, error) {
+	var out []keyValue
+	add := func(key []byte, m interface{ Marshal() ([]byte, error) }) error {
+		bz, err := m.Marshal()
+		out = append(out, keyValue{key, bz})
+		return err
+	}
+	switch r.RecordType {
+	case at.RecordTypeBill:
+		br := &bt.BillResponse{}
+		if err := br.Unmarshal(r.Content); err != nil || br.Bill.GetContent() == nil {
+			return nil, fmt.Errorf("content is not a bill: %v", err)
+		}
+		rec := *br.Bill
+		rec.Content = nil
+		if err := bt.VerifyHistory(br.Bill, br.History, nil); err != nil {
+			return nil, err
+		}
+		return out, errors.Join(add(bt.BillKey(rec.Number), &rec), add(bt.ContentKey(rec.Number), br.Bill.Content))
+	case at.RecordTypeDeclaration:
+		d := &ct.DeclarationResponse{}
+		if err := d.Unmarshal(r.Content); err != nil || d.Record == nil || d.Version == nil {
+			return nil, fmt.Errorf("content is not a declaration: %v", err)
+		}
+		errs := []error{add(ct.RecordKey(d.Record.Id), d.Record), add(ct.VersionKey(d.Record.Id, d.Version.Version), d.Version)}
+		for _, doc := range d.Documents {
+			errs = append(errs, add(ct.DocumentKey(d.Record.Id, d.Version.Version, doc.Code), doc))
+		}
+		return out, errors.Join(errs...)
+	}
+	return nil, fmt.Errorf("this client cannot check proofs of %q records", r.RecordType)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/landsea/corridor/client"
 	"github.com/landsea/corridor/store"
+	at "github.com/landsea/corridor/x/access/types"
 	"github.com/landsea/corridor/x/bill/dcsa"
 	bt "github.com/landsea/corridor/x/bill/types"
 )
@@ -257,7 +258,11 @@ func billAcceptCmd() *cobra.Command {
 }
 
 func billQueryCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "bill", Short: "Single bills: a bill with its history, lists by party or status, location, DCSA export"}
+	cmd := &cobra.Command{Use: "bill", Short: "Single bills: public records with their history, lists by party or status, location; DCSA export by signed read",
+		Long: "These queries show a bill's public record: status, issuer, title holder, possessor, pledge, last leg event,\n" +
+			"history and content hash. The content (parties, goods, equipment, legs, terms) is protected: the issuer,\n" +
+			"the parties and grantees read it with 'corridord query access read bill NUMBER --from MEMBER --purpose P',\n" +
+			"which the node records as an access event (see docs/access.md)."}
 	cmd.AddCommand(billShowCmd(), billListCmd(), billLocationCmd(), billExportDCSACmd())
 	return cmd
 }
@@ -265,8 +270,11 @@ func billQueryCmd() *cobra.Command {
 func billShowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bill NUMBER",
-		Short: "Show a bill with its full history; --prove adds an ICS23 proof and checks it and the history chain here",
-		Args:  cobra.ExactArgs(1),
+		Short: "Show a bill's public record (no content) with its full history; --prove adds an ICS23 proof and checks it and the history chain here",
+		Long: "Shows the bill record without its content: status, holders, pledge, last leg event, content hash and history.\n" +
+			"Read the content (parties, goods, legs) with 'corridord query access read bill NUMBER --from MEMBER --purpose P'\n" +
+			"as the issuer, a party or a grantee; the read is recorded.",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cc, err := newCLICtx(cmd, false)
 			if err != nil {
@@ -350,7 +358,7 @@ func runBillList(cmd *cobra.Command, _ []string) error {
 func billLocationCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "location NUMBER",
-		Short: "Where the goods of a bill are: its last leg event and that leg",
+		Short: "Where the goods of a bill are: its status and last leg event (the legs themselves are read with query access read)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cc, err := newCLICtx(cmd, false)
@@ -367,17 +375,25 @@ func billLocationCmd() *cobra.Command {
 func billExportDCSACmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export-dcsa NUMBER",
-		Short: "Write a bill as a DCSA eBL 3.0 transport document (JSON) to stdout or --out; ledger facts DCSA cannot hold are warned on stderr",
+		Short: "Write a bill as a DCSA eBL 3.0 transport document (JSON) to stdout or --out, read with a request signed by --from (issuer, party or grantee; the node records the read); ledger facts DCSA cannot hold are warned on stderr",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cc, err := newCLICtx(cmd, false)
+			cc, err := newCLICtx(cmd, true)
 			if err != nil {
 				return err
 			}
 			defer cc.Close()
-			r, err := bt.NewQueryServiceClient(cc.Client.Conn()).Bill(cc.Ctx, &bt.BillRequest{Number: args[0]})
+			body, err := readBody(cmd, cc, at.RecordTypeBill, args[0])
 			if err != nil {
 				return err
+			}
+			rr, err := sendRead(cmd, cc, body)
+			if err != nil {
+				return err
+			}
+			r := &bt.BillResponse{}
+			if err := r.Unmarshal(rr.Content); err != nil {
+				return fmt.Errorf("content of bill %s does not decode: %w", args[0], err)
 			}
 			doc, warns, err := dcsa.Export(r.Bill)
 			if err != nil {
@@ -394,6 +410,9 @@ func billExportDCSACmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().String("out", "", "write the document to FILE instead of stdout")
+	cmd.Flags().Bool("prove", false, "ask for ICS23 proofs of the bill read and check them with the content")
+	addSignFlags(cmd)
+	addReadFlags(cmd)
 	return cmd
 }
 
@@ -406,7 +425,7 @@ func verifyBillResponse(r *bt.BillResponse) error {
 	if p == nil || p.Value == nil {
 		return fmt.Errorf("the node sent no proof of the bill")
 	}
-	key := bt.BillKey(r.Bill.Content.GetNumber())
+	key := bt.BillKey(r.Bill.GetNumber())
 	bz, err := r.Bill.Marshal()
 	if err != nil {
 		return err

@@ -164,7 +164,12 @@ func versionFlag(cmd *cobra.Command, cc *cliCtx, id string) (uint32, error) {
 }
 
 func customsQueryCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "customs", Short: "Customs declarations, documents and decisions"}
+	cmd := &cobra.Command{Use: "customs", Short: "Customs declarations: public records (statuses, decisions, document hashes) and listings",
+		Long: "These queries show declaration records: current version, document statuses and content hashes, decisions.\n" +
+			"What was declared (every version) and the generated documents are protected: the declarant, the customs\n" +
+			"offices of the documents' jurisdictions and grantees read them with\n" +
+			"'corridord query access read customs.declaration ID --from MEMBER --purpose P [--version N]',\n" +
+			"which the node records as an access event (see docs/access.md)."}
 	cmd.AddCommand(customsDeclarationCmd(), customsListCmd())
 	return cmd
 }
@@ -172,17 +177,19 @@ func customsQueryCmd() *cobra.Command {
 func customsDeclarationCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "declaration ID",
-		Short: "Show a declaration: record, decisions, one version and its generated documents",
-		Args:  cobra.ExactArgs(1),
+		Short: "Show a declaration's public record: current version, document statuses and content hashes, decisions",
+		Long: "Shows the declaration record. The declaration as entered and its generated documents are read with\n" +
+			"'corridord query access read customs.declaration ID --from MEMBER --purpose P [--version N]' by the\n" +
+			"declarant, a customs office of the documents' jurisdictions or a grantee; the read is recorded.",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cc, err := newCLICtx(cmd, false)
 			if err != nil {
 				return err
 			}
 			defer cc.Close()
-			version, _ := cmd.Flags().GetUint32("version")
 			prove, _ := cmd.Flags().GetBool("prove")
-			r, err := ct.NewQueryServiceClient(cc.Client.Conn()).Declaration(cc.Ctx, &ct.DeclarationRequest{Id: args[0], Version: version, Prove: prove})
+			r, err := ct.NewQueryServiceClient(cc.Client.Conn()).Declaration(cc.Ctx, &ct.DeclarationRequest{Id: args[0], Prove: prove})
 			if err != nil {
 				return err
 			}
@@ -190,20 +197,25 @@ func customsDeclarationCmd() *cobra.Command {
 				if err := checkCustomsProofs(r); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "%d proofs verify against root %X of height %d (check it against the AppHash of header %d, or use corridord verify)\n",
-					len(r.Proofs), r.Proofs[0].Root, r.Height, r.Height+1)
+				fmt.Fprintf(cmd.ErrOrStderr(), "the record's proof verifies against root %X of height %d (check it against the AppHash of header %d, or use corridord verify)\n",
+					r.Proofs[0].Root, r.Height, r.Height+1)
 			}
 			return cc.Print(r)
 		},
 	}
-	cmd.Flags().Uint32("version", 0, "version to show (default: current)")
-	cmd.Flags().Bool("prove", false, "include ICS23 proofs of the record, the version and each document, and check them")
+	cmd.Flags().Bool("prove", false, "include an ICS23 proof of the record and check it")
 	return cmd
 }
 
-// checkCustomsProofs verifies each proof against the root it names and
-// that all share one root.
+// checkCustomsProofs verifies each proof against the root it names, that
+// all share one root, and that the first proves the record returned.
 func checkCustomsProofs(r *ct.DeclarationResponse) error {
+	if len(r.Proofs) == 0 {
+		return fmt.Errorf("the node sent no proof")
+	}
+	if bz, err := r.Record.Marshal(); err != nil || !bytes.Equal(r.Proofs[0].Key, ct.RecordKey(r.Record.GetId())) || !bytes.Equal(r.Proofs[0].Value, bz) {
+		return fmt.Errorf("the proof is not of the record returned")
+	}
 	for i, p := range r.Proofs {
 		cp := &ics23.CommitmentProof{}
 		if err := cp.Unmarshal(p.CommitmentProof); err != nil {

@@ -9,14 +9,16 @@ import (
 	"testing"
 	"time"
 
+	bt "github.com/landsea/corridor/x/bill/types"
 	mt "github.com/landsea/corridor/x/membership/types"
 )
 
 // TestE2EDemoNode is `make run` seen by a user: a development chain with
 // demo data starts, loads its declarations and bill through the gRPC API,
-// and the CLI queries them (with proofs), refuses a wrong-role decision,
-// exports the bill in DCSA form and writes a proof bundle that verifies
-// offline.
+// and the CLI queries their public records (with proofs), is refused the
+// protected content by the store service, reads it with signed reads (with
+// proofs), refuses a wrong-role decision, exports the bill in DCSA form and
+// writes a proof bundle that verifies offline.
 func TestE2EDemoNode(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "dev")
 	if out, err := run(t, "init", "--home", home, "--chain-id", "corridor-demo", "--demo"); err != nil {
@@ -45,16 +47,32 @@ func TestE2EDemoNode(t *testing.T) {
 		t.Fatalf("no demo declarations of cq-electronics:\n%s", list)
 	}
 	bill := cli("query", "bill", "bill", "LSM-CQ-2026-000001", "--prove")
-	if !strings.Contains(bill, "LSM-CQ-2026-000001") || !strings.Contains(bill, "cq-bank") {
-		t.Fatalf("demo bill:\n%s", bill)
+	if !strings.Contains(bill, "LSM-CQ-2026-000001") || !strings.Contains(bill, "cq-bank") || strings.Contains(bill, `"goods"`) || !strings.Contains(bill, "ReadService") {
+		t.Fatalf("demo bill, public record:\n%s", bill)
 	}
-	dcsa := cli("query", "bill", "export-dcsa", "LSM-CQ-2026-000001")
+	decl := cli("query", "customs", "declaration", "cq-electronics/CQE-2026-0001", "--prove")
+	if !strings.Contains(decl, "RELEASED") || strings.Contains(decl, `"consignee"`) || !strings.Contains(decl, "ReadService") {
+		t.Fatalf("demo declaration, public record:\n%s", decl)
+	}
+	out, err := run(t, "query", "store", "key", hex.EncodeToString(bt.ContentKey("LSM-CQ-2026-000001")), "--home", home, "--node", node)
+	if err == nil || !strings.Contains(out, "PermissionDenied") || !strings.Contains(out, "ReadService") {
+		t.Fatalf("store read of the bill's content: %v\n%s", err, out)
+	}
+	full := cli("query", "access", "read", "bill", "LSM-CQ-2026-000001", "--from", "cq-bank", "--purpose", "trade-finance", "--prove")
+	if !strings.Contains(full, `"goods"`) || !strings.Contains(full, "proofs verify") || !strings.Contains(full, "basis ACCESS_BASIS_") {
+		t.Fatalf("signed read of the demo bill:\n%s", full)
+	}
+	full = cli("query", "access", "read", "customs.declaration", "cq-electronics/CQE-2026-0001", "--from", "cq-electronics", "--purpose", "customs-control", "--prove")
+	if !strings.Contains(full, `"consignee"`) || !strings.Contains(full, "proofs verify") {
+		t.Fatalf("signed read of the demo declaration by its declarant:\n%s", full)
+	}
+	dcsa := cli("query", "bill", "export-dcsa", "LSM-CQ-2026-000001", "--from", "landsea-mto", "--purpose", "logistics")
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(dcsa[strings.Index(dcsa, "{"):]), &doc); err != nil || doc["transportDocumentReference"] != "LSM-CQ-2026-000001" {
 		t.Fatalf("DCSA export: %v\n%s", err, dcsa)
 	}
 	// An enterprise may not decide on a declaration.
-	out, err := run(t, "tx", "customs", "decide", "x", "CN_EXPORT", "--decision", "release", "--from", "cq-electronics", "--home", home, "--node", node)
+	out, err = run(t, "tx", "customs", "decide", "x", "CN_EXPORT", "--decision", "release", "--from", "cq-electronics", "--home", home, "--node", node)
 	if err == nil {
 		t.Fatalf("an enterprise decided on a declaration:\n%s", out)
 	}

@@ -55,8 +55,34 @@ func (k Keeper) Handle(ctx base.Context, msg *types.Msg) error {
 	}
 }
 
-// Get returns the bill with number, or (nil, nil) when there is none.
-func (Keeper) Get(r base.Reader, number string) (*types.Bill, error) {
+// Get returns the bill with number, its content filled in, or (nil, nil)
+// when there is none. The content is protected: public answers use
+// GetRecord.
+func (k Keeper) Get(r base.Reader, number string) (*types.Bill, error) {
+	b, err := k.GetRecord(r, number)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	bz, err := r.Get(types.ContentKey(number))
+	if err != nil {
+		return nil, err
+	}
+	if bz == nil {
+		return nil, fmt.Errorf("bill: the content of bill %q is missing from state", number)
+	}
+	b.Content = &types.BillContent{}
+	if err := b.Content.Unmarshal(bz); err != nil {
+		return nil, fmt.Errorf("bill: stored content of %q does not decode: %w", number, err)
+	}
+	if err := types.VerifyContent(b); err != nil {
+		return nil, fmt.Errorf("bill: stored content of %q: %w", number, err)
+	}
+	return b, nil
+}
+
+// GetRecord returns the public record of the bill with number (without
+// content), or (nil, nil) when there is none.
+func (Keeper) GetRecord(r base.Reader, number string) (*types.Bill, error) {
 	if types.ValidateNumber("number", number) != nil {
 		return nil, nil
 	}
@@ -68,8 +94,8 @@ func (Keeper) Get(r base.Reader, number string) (*types.Bill, error) {
 	if err := b.Unmarshal(bz); err != nil {
 		return nil, fmt.Errorf("bill: stored bill %q does not decode: %w", number, err)
 	}
-	if b.Content.GetNumber() != number {
-		return nil, fmt.Errorf("bill: record under %q names bill %q", number, b.Content.GetNumber())
+	if b.Number != number || b.Content != nil {
+		return nil, fmt.Errorf("bill: record under %q names bill %q or holds content", number, b.Number)
 	}
 	return b, nil
 }
@@ -138,7 +164,14 @@ func (k Keeper) record(ctx base.Context, old, b *types.Bill, e *types.HistoryEnt
 	if b.HistoryLength >= types.HistoryEntriesMax {
 		return base.ErrLimitExceeded.Wrapf("bill %s has %d history entries, the most a bill may have", b.Content.Number, b.HistoryLength)
 	}
-	e.Number, e.Seq, e.Actor = b.Content.Number, b.HistoryLength, ctx.Signer
+	if old == nil {
+		var err error
+		b.Number = b.Content.Number
+		if b.ContentHash, err = types.ContentHash(b.Content); err != nil {
+			return err
+		}
+	}
+	e.Number, e.Seq, e.Actor = b.Number, b.HistoryLength, ctx.Signer
 	e.TimeUnixNano, e.Height = ctx.Time.UnixNano(), ctx.Height
 	e.StatusAfter, e.TitleHolderAfter, e.PossessorAfter = b.Status, b.TitleHolder, b.Possessor
 	e.PrevHash = b.HistoryHead
@@ -167,13 +200,24 @@ func (k Keeper) record(ctx base.Context, old, b *types.Bill, e *types.HistoryEnt
 	return nil
 }
 
-// save writes the record and moves its index entries from old to b.
+// save writes the record (without content) and moves its index entries
+// from old to b. The content is written once, with a new bill (old nil):
+// it never changes.
 func (Keeper) save(ctx base.Context, old, b *types.Bill) error {
-	bz, err := b.Marshal()
+	rec := *b
+	rec.Content = nil
+	bz, err := rec.Marshal()
 	if err != nil {
 		return err
 	}
-	ctx.State.Set(types.BillKey(b.Content.Number), bz)
+	ctx.State.Set(types.BillKey(b.Number), bz)
+	if old == nil {
+		cbz, err := b.Content.Marshal()
+		if err != nil {
+			return err
+		}
+		ctx.State.Set(types.ContentKey(b.Number), cbz)
+	}
 	newKeys := types.IndexKeys(b)
 	if old != nil {
 		for _, k := range types.IndexKeys(old) {

@@ -8,7 +8,10 @@ import (
 	"github.com/landsea/corridor/x/bill/types"
 )
 
-// QueryServer answers bill queries over committed state.
+// QueryServer answers bill queries over committed state. Its answers are
+// public, so they carry bill records without their content (parties,
+// goods, equipment, legs, terms): the content is served only through
+// signed reads (corridor.access.v1.ReadService), which record every read.
 type QueryServer struct {
 	keeper Keeper
 	state  base.Committed
@@ -19,15 +22,21 @@ var _ types.QueryServiceServer = QueryServer{}
 // NewQueryServer returns the gRPC query service.
 func NewQueryServer(c base.Committed) QueryServer { return QueryServer{state: c} }
 
-// Bill returns one bill with its full history. With prove, the record comes
-// from the proof; its history_head fixes every history entry, and the
-// entries returned are exactly those the proven record counts (a block
-// committed meanwhile only appends entries, which are left out).
+// Withheld is what the public answers leave out of a bill, and where to
+// read it.
+const Withheld = "content (parties, goods, equipment, legs, terms) is protected: read it through " +
+	"corridor.access.v1.ReadService (corridord query access read bill NUMBER) as the issuer, a party or a grantee"
+
+// Bill returns one bill record (without content) with its full history.
+// With prove, the record comes from the proof; its history_head fixes every
+// history entry, and the entries returned are exactly those the proven
+// record counts (a block committed meanwhile only appends entries, which
+// are left out). Its content_hash fixes the protected content.
 func (q QueryServer) Bill(_ context.Context, req *types.BillRequest) (*types.BillResponse, error) {
 	if err := types.ValidateNumber("number", req.Number); err != nil {
 		return nil, base.GRPCError(err)
 	}
-	resp := &types.BillResponse{Height: q.state.Height()}
+	resp := &types.BillResponse{Height: q.state.Height(), Withheld: Withheld}
 	var bz []byte
 	if req.Prove {
 		p, err := q.state.Prove(types.BillKey(req.Number))
@@ -47,6 +56,9 @@ func (q QueryServer) Bill(_ context.Context, req *types.BillRequest) (*types.Bil
 	resp.Bill = &types.Bill{}
 	if err := resp.Bill.Unmarshal(bz); err != nil {
 		return nil, base.GRPCError(fmt.Errorf("bill %s: stored record does not decode: %w", req.Number, err))
+	}
+	if resp.Bill.Content != nil {
+		return nil, base.GRPCError(fmt.Errorf("bill %s: the stored record holds content", req.Number))
 	}
 	h, err := q.keeper.History(q.state.State(), req.Number)
 	if err != nil {
@@ -99,24 +111,25 @@ func (q QueryServer) BillsByStatus(_ context.Context, req *types.BillsByStatusRe
 	return &types.BillsByStatusResponse{Bills: bills, NextPageToken: next}, base.GRPCError(err)
 }
 
-// Location returns the last leg event of a bill and the leg it was on.
+// Location returns the status and last leg event of a bill: where the
+// goods are. The legs themselves are protected content.
 func (q QueryServer) Location(_ context.Context, req *types.LocationRequest) (*types.LocationResponse, error) {
 	if err := types.ValidateNumber("number", req.Number); err != nil {
 		return nil, base.GRPCError(err)
 	}
 	h := q.state.Height()
-	b, err := q.keeper.mustGet(q.state.State(), req.Number)
+	b, err := q.keeper.GetRecord(q.state.State(), req.Number)
 	if err != nil {
 		return nil, base.GRPCError(err)
 	}
-	resp := &types.LocationResponse{Number: req.Number, Status: b.Status, LastEvent: b.LastEvent, Height: h}
-	if ev := b.LastEvent; ev != nil && int(ev.LegIndex) < len(b.Content.Legs) {
-		resp.Leg = b.Content.Legs[ev.LegIndex]
+	if b == nil {
+		return nil, base.GRPCError(base.ErrNotFound.Wrapf("bill %s is not on the ledger", req.Number))
 	}
-	return resp, nil
+	return &types.LocationResponse{Number: req.Number, Status: b.Status, LastEvent: b.LastEvent, Height: h}, nil
 }
 
-// list reads one page of an index and loads the bills it names.
+// list reads one page of an index and loads the records (without content)
+// of the bills it names.
 func (q QueryServer) list(prefix []byte, token string, limit uint32) ([]*types.Bill, string, error) {
 	var bills []*types.Bill
 	next, err := base.ListPrefix(q.state.Index(), prefix, token, base.PageLimit(limit), func(k, _ []byte) error {
@@ -124,7 +137,7 @@ func (q QueryServer) list(prefix []byte, token string, limit uint32) ([]*types.B
 		if err != nil {
 			return err
 		}
-		b, err := q.keeper.Get(q.state.State(), n)
+		b, err := q.keeper.GetRecord(q.state.State(), n)
 		if err != nil {
 			return err
 		}

@@ -23,7 +23,8 @@ func (c committed) Prove([]byte) (*storepb.Proof, error) {
 }
 
 // TestQueries: by holder (possession and title), issuer, pledgee and
-// status, paginated; location; a bill with its full history.
+// status, paginated; location; a bill with its full history. Every answer
+// carries records without their protected content.
 func TestQueries(t *testing.T) {
 	e := newEnv(t)
 	for i := 0; i < 5; i++ {
@@ -44,7 +45,7 @@ func TestQueries(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, b := range resp.Bills {
-			got = append(got, b.Content.Number)
+			got = append(got, b.Number)
 		}
 		if token = resp.NextPageToken; token == "" {
 			break
@@ -74,12 +75,24 @@ func TestQueries(t *testing.T) {
 		t.Fatal("issuer listing of 5 bills by 3 gave no next page")
 	}
 	loc, err := q.Location(ctx, &types.LocationRequest{Number: "Q-2"})
-	if err != nil || loc.LastEvent.GetLocation() != "CNQZH" || loc.Leg.GetTo() != "CNQZH" || loc.LastEvent.Rec24Code != "1" {
+	if err != nil || loc.LastEvent.GetLocation() != "CNQZH" || loc.LastEvent.LegIndex != 0 || loc.LastEvent.Rec24Code != "1" {
 		t.Fatalf("location: %+v %v", loc, err)
 	}
 	one, err := q.Bill(ctx, &types.BillRequest{Number: "Q-1"})
 	if err != nil || len(one.History) != 2 || types.VerifyHistory(one.Bill, one.History, nil) != nil {
 		t.Fatalf("bill with history: %+v %v", one, err)
+	}
+	if one.Bill.Content != nil || one.Withheld == "" || one.Bill.Pledge.GetBank() != "cq-bank" {
+		t.Fatalf("public answer: content %v, withheld %q, pledge %v", one.Bill.Content, one.Withheld, one.Bill.Pledge)
+	}
+	for _, b := range append(append(title.Bills, pledged.Bills...), byIssuer.Bills...) {
+		if b.Content != nil {
+			t.Fatalf("listing carries the content of %s", b.Number)
+		}
+	}
+	full, _ := e.k.Get(e.st, "Q-1")
+	if full.Content.GetShipper().GetMemberId() != "cq-electronics" || types.VerifyHistory(full, one.History, nil) != nil {
+		t.Fatalf("keeper's full bill: %v", full.Content)
 	}
 	if _, err := q.Bill(ctx, &types.BillRequest{Number: "Q-77"}); err == nil {
 		t.Fatal("missing bill found")
@@ -92,7 +105,7 @@ func TestQueries(t *testing.T) {
 func numbersOf(bills []*types.Bill) string {
 	var out []string
 	for _, b := range bills {
-		out = append(out, b.Content.Number)
+		out = append(out, b.Number)
 	}
 	return fmt.Sprint(out)
 }

@@ -14,19 +14,47 @@ const (
 )
 
 // StateHash is the SHA-256 of a bill record with its history fields
-// (history_length, history_head) cleared, over the record's protobuf
-// encoding. Every history entry carries the state hash of the bill after
-// its action, so the chain fixes the record's content as well as the
-// sequence of actions.
+// (history_length, history_head) and its content cleared, over the record's
+// protobuf encoding; content_hash stays. Every history entry carries the
+// state hash of the bill after its action, so the chain fixes the record,
+// through content_hash its content, and the sequence of actions. A record
+// with or without its content filled in has the same state hash.
 func StateHash(b *Bill) ([]byte, error) {
 	c := *b
-	c.HistoryLength, c.HistoryHead = 0, nil
+	c.HistoryLength, c.HistoryHead, c.Content = 0, nil, nil
 	bz, err := c.Marshal()
 	if err != nil {
-		return nil, fmt.Errorf("bill: encode state of %q: %w", b.Content.GetNumber(), err)
+		return nil, fmt.Errorf("bill: encode state of %q: %w", b.Number, err)
 	}
 	sum := sha256.Sum256(append([]byte(stateHashDomain), bz...))
 	return sum[:], nil
+}
+
+// ContentHash is the SHA-256 of a bill content's protobuf encoding, the
+// bytes stored under ContentKey.
+func ContentHash(c *BillContent) ([]byte, error) {
+	bz, err := c.Marshal()
+	if err != nil {
+		return nil, fmt.Errorf("bill: encode content of %q: %w", c.GetNumber(), err)
+	}
+	sum := sha256.Sum256(bz)
+	return sum[:], nil
+}
+
+// VerifyContent checks that b carries content and that it is the content
+// the record's content_hash names.
+func VerifyContent(b *Bill) error {
+	if b.Content == nil {
+		return ErrHistoryBroken.Wrapf("bill %q: no content to check", b.Number)
+	}
+	h, err := ContentHash(b.Content)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(h, b.ContentHash) || b.Content.Number != b.Number {
+		return ErrHistoryBroken.Wrapf("bill %q: content does not match the record's content_hash", b.Number)
+	}
+	return nil
 }
 
 // EntryHash is the SHA-256 of a history entry's protobuf encoding with its
@@ -49,9 +77,15 @@ func EntryHash(e *HistoryEntry) ([]byte, error) {
 // history_head, and the last state hash equal to b's own state hash. The
 // first entry's prev_hash is empty for a new bill; for an amended bill it
 // is the voided bill's head, which prevHead (when not nil) must equal.
-// A proof of the bill record therefore proves every entry.
+// A proof of the bill record therefore proves every entry. When b carries
+// its content (a signed read), the content must match content_hash.
 func VerifyHistory(b *Bill, history []*HistoryEntry, prevHead []byte) error {
-	number := b.Content.GetNumber()
+	number := b.Number
+	if b.Content != nil {
+		if err := VerifyContent(b); err != nil {
+			return err
+		}
+	}
 	if uint64(len(history)) != b.HistoryLength || len(history) == 0 {
 		return ErrHistoryBroken.Wrapf("bill %q records %d history entries, got %d", number, b.HistoryLength, len(history))
 	}

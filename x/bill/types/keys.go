@@ -5,8 +5,9 @@ import "github.com/landsea/corridor/x/base"
 // Key layout of the bill module. Prefixes 0x30–0x3f of the state keyspace
 // and 0xb0–0xbf of the index keyspace belong to bills.
 //
-//	state  0x30 | len | number                       -> Bill (protobuf)
+//	state  0x30 | len | number                       -> Bill without content (protobuf)
 //	state  0x31 | len | number | seq (8 bytes, BE)   -> HistoryEntry (protobuf)
+//	state  0x32 | len | number                       -> BillContent (protobuf), protected
 //	index  0xb0 | len | possessor | len | number     -> empty
 //	index  0xb1 | len | title holder | len | number  -> empty
 //	index  0xb2 | len | issuer | len | number        -> empty
@@ -17,9 +18,15 @@ import "github.com/landsea/corridor/x/base"
 // forever: a second issue of the same number finds it and is refused.
 // History entries sort by sequence under their bill. The index keyspace is
 // derived from the records and can be rebuilt from them.
+//
+// The content (parties, goods, equipment, legs, terms) is protected: it is
+// served only through signed reads (x/access), never by the public query
+// services or raw store reads (IsProtectedKey). The record keeps the
+// content's hash, so a proof of the record fixes the content too.
 const (
 	prefixBill      = 0x30
 	prefixHistory   = 0x31
+	prefixContent   = 0x32
 	prefixByHolder  = 0xb0
 	prefixByTitle   = 0xb1
 	prefixByIssuer  = 0xb2
@@ -29,6 +36,13 @@ const (
 
 // BillKey is where a bill's record lives.
 func BillKey(number string) []byte { return base.Key(prefixBill, number) }
+
+// ContentKey is where a bill's content lives (protected).
+func ContentKey(number string) []byte { return base.Key(prefixContent, number) }
+
+// IsProtectedKey reports whether a state key holds protected bill data:
+// a bill's content. Records, history and index entries are public.
+func IsProtectedKey(key []byte) bool { return len(key) > 0 && key[0] == prefixContent }
 
 // HistoryKey is where one history entry lives.
 func HistoryKey(number string, seq uint64) []byte { return base.Key(prefixHistory, number, seq) }
@@ -53,7 +67,7 @@ func StatusIndexPrefix(s BillStatus) []byte { return base.Key(prefixByStatus, by
 
 // IndexKeys returns every index key of a bill record, in a fixed order.
 func IndexKeys(b *Bill) [][]byte {
-	n := b.Content.GetNumber()
+	n := b.Number
 	var keys [][]byte
 	if b.Possessor != "" {
 		keys = append(keys, base.Key(prefixByHolder, b.Possessor, n))

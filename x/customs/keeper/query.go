@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/landsea/corridor/store/storepb"
 	"github.com/landsea/corridor/x/base"
 	"github.com/landsea/corridor/x/customs/types"
 	mt "github.com/landsea/corridor/x/membership/types"
 )
 
-// QueryServer answers customs queries over committed state.
+// QueryServer answers customs queries over committed state. Its answers
+// are public: declaration records (statuses, decisions, the documents'
+// content hashes). Versions and generated documents are protected and
+// served only through signed reads (corridor.access.v1.ReadService, which
+// uses FullDeclaration and records every read).
 type QueryServer struct {
 	state base.Committed
 }
@@ -22,62 +25,28 @@ var _ types.QueryServiceServer = QueryServer{}
 // NewQueryServer returns the gRPC query service.
 func NewQueryServer(c base.Committed) QueryServer { return QueryServer{state: c} }
 
-// proveAttemptsMax bounds how often Declaration re-reads when a block
-// commits between its proofs (all proofs of one answer share one height).
-const proveAttemptsMax = 3
+// Withheld is what the public answer leaves out of a declaration, and where
+// to read it.
+const Withheld = "the declaration as entered (its versions) and the documents generated from it are protected: " +
+	"read them through corridor.access.v1.ReadService (corridord query access read customs.declaration ID) " +
+	"as the declarant, a customs office of the documents' jurisdictions or a grantee"
 
-// Declaration returns a declaration's record, one version and its
-// documents; with prove, an ICS23 proof of each, all at one height.
+// Declaration returns a declaration's record; with prove, its ICS23 proof.
+// A version, if asked for, must exist; its content is withheld like the
+// current version's.
 func (q QueryServer) Declaration(_ context.Context, req *types.DeclarationRequest) (*types.DeclarationResponse, error) {
 	if err := types.ValidateDeclarationID("id", req.Id); err != nil {
 		return nil, base.GRPCError(err)
 	}
-	for attempt := 0; ; attempt++ {
-		resp, err := q.declaration(req)
-		if err != nil {
-			return nil, base.GRPCError(err)
-		}
-		if !req.Prove || sameHeight(resp.Proofs) || attempt == proveAttemptsMax-1 {
-			return resp, nil
-		}
-	}
-}
-
-func sameHeight(ps []*storepb.Proof) bool {
-	for _, p := range ps {
-		if p.Height != ps[0].Height {
-			return false
-		}
-	}
-	return true
-}
-
-func (q QueryServer) declaration(req *types.DeclarationRequest) (*types.DeclarationResponse, error) {
-	resp := &types.DeclarationResponse{Height: q.state.Height()}
-	resp.Record = &types.DeclarationRecord{}
+	resp := &types.DeclarationResponse{Height: q.state.Height(), Record: &types.DeclarationRecord{}, Withheld: Withheld}
 	if err := q.read(resp, types.RecordKey(req.Id), req.Prove, resp.Record); err != nil {
 		if errors.Is(err, base.ErrNotFound) {
-			return nil, base.ErrNotFound.Wrapf("declaration %q does not exist", req.Id)
+			err = base.ErrNotFound.Wrapf("declaration %q does not exist", req.Id)
 		}
-		return nil, err
+		return nil, base.GRPCError(err)
 	}
-	version := req.Version
-	if version == 0 {
-		version = resp.Record.Version
-	}
-	if version > resp.Record.Version {
-		return nil, base.ErrNotFound.Wrapf("declaration %q has versions 1 to %d, not %d", req.Id, resp.Record.Version, version)
-	}
-	resp.Version = &types.DeclarationVersion{}
-	if err := q.read(resp, types.VersionKey(req.Id, version), req.Prove, resp.Version); err != nil {
-		return nil, err
-	}
-	for _, ref := range resp.Version.Documents {
-		doc := &types.GeneratedDocument{}
-		if err := q.read(resp, types.DocumentKey(req.Id, version, ref.Code), req.Prove, doc); err != nil {
-			return nil, err
-		}
-		resp.Documents = append(resp.Documents, doc)
+	if req.Version > resp.Record.Version {
+		return nil, base.GRPCError(base.ErrNotFound.Wrapf("declaration %q has versions 1 to %d, not %d", req.Id, resp.Record.Version, req.Version))
 	}
 	if len(resp.Proofs) > 0 {
 		resp.Height = resp.Proofs[0].Height
@@ -85,7 +54,52 @@ func (q QueryServer) declaration(req *types.DeclarationRequest) (*types.Declarat
 	return resp, nil
 }
 
+// FullDeclaration reads a declaration with its protected parts: the record,
+// one version as entered (0: the current one) and that version's generated
+// documents. It returns (nil, nil) when the declaration or the version does
+// not exist. Only the read service (x/access) may serve its answer.
+func FullDeclaration(r base.Reader, id string, version uint32) (*types.DeclarationResponse, error) {
+	rec, err := loadRecord(r, id)
+	if err != nil || rec == nil {
+		return nil, err
+	}
+	if version == 0 {
+		version = rec.Version
+	}
+	if version > rec.Version {
+		return nil, nil
+	}
+	resp := &types.DeclarationResponse{Record: rec, Version: &types.DeclarationVersion{}}
+	if err := mustRead(r, types.VersionKey(id, version), resp.Version); err != nil {
+		return nil, err
+	}
+	for _, ref := range resp.Version.Documents {
+		doc := &types.GeneratedDocument{}
+		if err := mustRead(r, types.DocumentKey(id, version, ref.Code), doc); err != nil {
+			return nil, err
+		}
+		resp.Documents = append(resp.Documents, doc)
+	}
+	return resp, nil
+}
+
 type unmarshaler interface{ Unmarshal([]byte) error }
+
+// mustRead loads key into m; an absent key is an internal error (the
+// record names it).
+func mustRead(r base.Reader, key []byte, m unmarshaler) error {
+	bz, err := r.Get(key)
+	if err != nil {
+		return err
+	}
+	if bz == nil {
+		return fmt.Errorf("customs: key %x is named by its record but absent", key)
+	}
+	if err := m.Unmarshal(bz); err != nil {
+		return fmt.Errorf("customs: stored value under %x does not decode: %w", key, err)
+	}
+	return nil
+}
 
 // read loads key into m; with prove it also appends the key's proof.
 func (q QueryServer) read(resp *types.DeclarationResponse, key []byte, prove bool, m unmarshaler) error {

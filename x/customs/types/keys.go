@@ -11,8 +11,8 @@ import (
 // are length-prefixed (base.Key), versions and times are 8-byte big-endian.
 //
 //	state  0x20 | id                          -> DeclarationRecord (mutable head)
-//	state  0x21 | id | version                -> DeclarationVersion (never rewritten)
-//	state  0x22 | id | version | doc code     -> GeneratedDocument (never rewritten)
+//	state  0x21 | id | version                -> DeclarationVersion (never rewritten), protected
+//	state  0x22 | id | version | doc code     -> GeneratedDocument (never rewritten), protected
 //	index  0xa0 | declarant | id              -> empty
 //	index  0xa1 | status (1 byte) | id        -> empty (summary status)
 //	index  0xa2 | declarant | status | id     -> empty (summary status)
@@ -23,6 +23,11 @@ import (
 // The index keyspace is outside the Merkle tree: derived from state and
 // rebuildable. A declaration has at most one document per jurisdiction,
 // so (jurisdiction, id) identifies a document.
+//
+// Versions (what was declared) and generated documents are protected: they
+// are served only through signed reads (x/access), never by the public
+// query service or raw store reads (IsProtectedKey). The record is public:
+// statuses, decisions and the documents' content hashes.
 const (
 	prefixRecord         = 0x20
 	prefixVersion        = 0x21
@@ -43,6 +48,12 @@ func DeclarationID(member, ref string) string { return member + declarationIDSep
 // SplitDeclarationID returns the declarant member and trader reference of id.
 func SplitDeclarationID(id string) (member, ref string, ok bool) {
 	return strings.Cut(id, declarationIDSep)
+}
+
+// IsProtectedKey reports whether a state key holds protected customs data:
+// a declaration version or a generated document.
+func IsProtectedKey(key []byte) bool {
+	return len(key) > 0 && (key[0] == prefixVersion || key[0] == prefixDocument)
 }
 
 // RecordKey is where a declaration's head lives.

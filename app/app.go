@@ -137,9 +137,13 @@ func toStoreChanges(cs []state.Change) []store.Change {
 // an active key and carries the signer's next sequence (counting the
 // signer's transactions already in the mempool).
 func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckTxResponse, error) {
-	d, err := a.decodeTx(req.Tx)
+	checks := fullChecks
+	if req.Type == abci.CHECK_TX_TYPE_RECHECK {
+		checks = recheckChecks
+	}
+	d, err := a.decodeTx(req.Tx, checks)
 	if err == nil {
-		err = a.checkSequenced(d)
+		err = a.checkSequenced(d, checks)
 	}
 	a.metrics.observeTx("check", err)
 	if err != nil {
@@ -149,7 +153,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 	return &abci.CheckTxResponse{Code: abci.CodeTypeOK}, nil
 }
 
-func (a *App) checkSequenced(d *decodedTx) error {
+func (a *App) checkSequenced(d *decodedTx, checks txChecks) error {
 	committed := committedState{a.store}
 	signer := d.body.Signer.MemberId
 	next, ok := a.checkNext[signer]
@@ -159,7 +163,7 @@ func (a *App) checkSequenced(d *decodedTx) error {
 			return err
 		}
 	}
-	if err := a.authenticate(committed, d, a.store.LastCommit().Version+1, next); err != nil {
+	if err := a.authenticate(committed, d, a.store.LastCommit().Version+1, next, checks); err != nil {
 		return err
 	}
 	a.checkNext[signer] = next + 1
@@ -167,12 +171,14 @@ func (a *App) checkSequenced(d *decodedTx) error {
 }
 
 // PrepareProposal keeps the mempool's order and drops transactions that no
-// longer decode, up to the block's byte limit.
+// longer decode, up to the block's byte limit. The mempool's transactions
+// passed every stateless check on entry, so their messages are not
+// validated again here (ProcessProposal does, on every validator).
 func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalRequest) (*abci.PrepareProposalResponse, error) {
 	var txs [][]byte
 	var total int64
 	for _, tx := range req.Txs {
-		if _, err := a.decodeTx(tx); err != nil {
+		if _, err := a.decodeTx(tx, recheckChecks); err != nil {
 			continue
 		}
 		if total+int64(len(tx)) > req.MaxTxBytes {
@@ -189,7 +195,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.PrepareProposalReques
 // transaction is recorded as failed and changes nothing.
 func (a *App) ProcessProposal(_ context.Context, req *abci.ProcessProposalRequest) (*abci.ProcessProposalResponse, error) {
 	for _, tx := range req.Txs {
-		if _, err := a.decodeTx(tx); err != nil {
+		if _, err := a.decodeTx(tx, fullChecks); err != nil {
 			return &abci.ProcessProposalResponse{Status: abci.PROCESS_PROPOSAL_STATUS_REJECT}, nil
 		}
 	}

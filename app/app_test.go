@@ -126,3 +126,42 @@ func TestLifecycle(t *testing.T) {
 }
 
 func mustMember(m *mt.Member, _ *client.Key) *mt.Member { return m }
+
+// TestRecheck: after a block, CometBFT rechecks the mempool. A tx whose
+// sequence the block used is dropped (code 8); one signed by a key revoked
+// in the block is dropped (code 7); a still-valid one stays.
+func TestRecheck(t *testing.T) {
+	c := newChain(t)
+	ctx := context.Background()
+	c.block()
+	m1, _ := newEnterprise("cq-recheck-1")
+	used := c.tx("chongqing", client.RegisterMember(m1))
+	c.seqs["chongqing"] = 0
+	m2, _ := newEnterprise("cq-recheck-2")
+	sameSeq := c.tx("chongqing", client.RegisterMember(m2))
+	k2 := seedKey("sichuan-k2")
+	k2.MemberID, k2.KeyID = "sichuan", "k2"
+	rotate := c.tx("sichuan",
+		client.MembershipMsg(&mt.Msg{Sum: &mt.Msg_AddKey{AddKey: &mt.MsgAddKey{Key: k2.LedgerKey()}}}),
+		client.MembershipMsg(&mt.Msg{Sum: &mt.Msg_RevokeKey{RevokeKey: &mt.MsgRevokeKey{KeyId: "k1"}}}))
+	m3, _ := newEnterprise("cq-recheck-3")
+	oldKey := c.tx("sichuan", client.RegisterMember(m3))
+	m4, _ := newEnterprise("yn-recheck-4")
+	m4.Province = "yunnan"
+	valid := c.tx("yunnan", client.RegisterMember(m4))
+	for _, tx := range [][]byte{sameSeq, rotate, oldKey, valid} { // the mempool; "used" reached the block from another node
+		if r, _ := c.app.CheckTx(ctx, &abci.CheckTxRequest{Tx: tx}); r.Code != 0 {
+			t.Fatalf("CheckTx before the block: %d %s", r.Code, r.Log)
+		}
+	}
+	mustOK(t, c.block(used, rotate))
+	for _, tc := range []struct {
+		tx   []byte
+		code uint32
+	}{{sameSeq, 8}, {oldKey, 7}, {valid, 0}} {
+		r, _ := c.app.CheckTx(ctx, &abci.CheckTxRequest{Tx: tc.tx, Type: abci.CHECK_TX_TYPE_RECHECK})
+		if r.Code != tc.code {
+			t.Errorf("recheck: code %d (%s), want %d", r.Code, r.Log, tc.code)
+		}
+	}
+}

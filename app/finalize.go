@@ -64,7 +64,7 @@ func (a *App) deliverTx(bz []byte, height int64, t time.Time, blockEvents *[]bas
 }
 
 func (a *App) execTx(bz []byte, height int64, t time.Time, events *[]base.Event) error {
-	d, err := a.decodeTx(bz)
+	d, err := a.decodeTx(bz, fullChecks)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (a *App) execTx(bz []byte, height int64, t time.Time, events *[]base.Event)
 	if err != nil {
 		return err
 	}
-	if err := a.authenticate(a.block, d, height, next); err != nil {
+	if err := a.authenticate(a.block, d, height, next, fullChecks); err != nil {
 		return err
 	}
 	txState, txIndex := state.NewCache(a.block), state.NewCache(a.blockIndex)

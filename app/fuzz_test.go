@@ -28,7 +28,7 @@ func FuzzDecodeTx(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, bz []byte) {
-		d, err := a.decodeTx(bz)
+		d, err := a.decodeTx(bz, fullChecks)
 		if err == nil {
 			if d.body == nil || len(d.body.Messages) == 0 || d.body.ChainId != "corridor-fuzz" {
 				t.Fatalf("accepted a tx without messages or for another chain: %+v", d.body)

@@ -525,6 +525,12 @@ func TestAccessReadRefusals(t *testing.T) {
 		{"unknown record type", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.RecordType = "passport"; return x }()), codes.InvalidArgument},
 		{"no purpose", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.Purpose = 0; return x }()), codes.InvalidArgument},
 		{"missing record", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.RecordId = "LSM-NONE"; return x }()), codes.NotFound},
+		{"bill at a version it is not at", e.sign("cq-bank", func() *at.ReadBody { x := b(); x.Version = 7; return x }()), codes.NotFound},
+		{"declaration version it does not have", e.sign("cq-bank", func() *at.ReadBody {
+			x := b()
+			x.RecordType, x.RecordId, x.Version = at.RecordTypeDeclaration, declID, 2
+			return x
+		}()), codes.NotFound},
 		{"garbage body", &at.ReadRequest{BodyBytes: []byte{0xff, 0xff}, Signature: []byte{1}}, codes.InvalidArgument},
 	}
 	for _, tc := range cases {

@@ -86,12 +86,13 @@ type view struct {
 	s       *Store
 	version int64
 	it      *pebble.Iterator // leaf-index iterator from s.iters, see close
+	itGen   uint64
 }
 
 // close returns the view's iterator to the pool.
 func (v *view) close() {
 	if v.it != nil {
-		v.s.iters.put(v.it, v.s.version)
+		v.s.iters.put(v.it, v.itGen)
 		v.it = nil
 	}
 }
@@ -166,7 +167,7 @@ func (v *view) historyNode(d int, i uint64) (node, error) {
 func (v *view) leaves(b uint64) ([]leaf, error) {
 	if v.it == nil {
 		var err error
-		if v.it, err = v.s.iters.get(v.s.db, v.s.version); err != nil {
+		if v.it, v.itGen, err = v.s.iters.get(v.s.db); err != nil {
 			return nil, err
 		}
 	}

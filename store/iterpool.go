@@ -8,49 +8,52 @@ import (
 
 // iterPool keeps leaf-index iterators of the latest version for readers:
 // opening a Pebble iterator costs more than the few-entry bucket scan a proof
-// needs. A Pebble iterator sees the state of its creation, so the pool is
-// emptied whenever the latest version changes.
+// needs. A Pebble iterator sees the state of its creation and pins the
+// memtables and files of that state, so the pool is emptied whenever the
+// latest version changes and whenever files should be let go (flush, prune,
+// compaction); an iterator taken before that is closed when returned.
 type iterPool struct {
-	mu      sync.Mutex
-	version int64
-	free    []*pebble.Iterator
+	mu   sync.Mutex
+	gen  uint64
+	free []*pebble.Iterator
 }
 
 const iterPoolMax = 8
 
-// get returns an iterator over the leaf index at version, which the caller
-// (holding s.mu for reading) knows to be the latest.
-func (p *iterPool) get(db *pebble.DB, version int64) (*pebble.Iterator, error) {
+// get returns an iterator over the leaf index of the latest version (the
+// caller holds s.mu for reading) and the generation to return it with.
+func (p *iterPool) get(db *pebble.DB) (*pebble.Iterator, uint64, error) {
 	p.mu.Lock()
-	if p.version == version && len(p.free) > 0 {
-		it := p.free[len(p.free)-1]
-		p.free = p.free[:len(p.free)-1]
+	gen := p.gen
+	if n := len(p.free); n > 0 {
+		it := p.free[n-1]
+		p.free = p.free[:n-1]
 		p.mu.Unlock()
-		return it, nil
+		return it, gen, nil
 	}
 	p.mu.Unlock()
-	return db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixLeaf}, UpperBound: []byte{prefixLeaf + 1}})
+	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixLeaf}, UpperBound: []byte{prefixLeaf + 1}})
+	return it, gen, err
 }
 
-// put returns an iterator obtained at version.
-func (p *iterPool) put(it *pebble.Iterator, version int64) {
+// put returns an iterator obtained in generation gen.
+func (p *iterPool) put(it *pebble.Iterator, gen uint64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.version == version && len(p.free) < iterPoolMax && it.Error() == nil {
+	if p.gen == gen && len(p.free) < iterPoolMax && it.Error() == nil {
 		p.free = append(p.free, it)
 		return
 	}
 	_ = it.Close()
 }
 
-// reset closes the pooled iterators and moves the pool to version. Callers
-// hold s.mu for writing, so no reader holds an iterator of an older version
-// that it would return later... except through put, which closes those.
-func (p *iterPool) reset(version int64) {
+// reset closes the pooled iterators and starts a new generation.
+func (p *iterPool) reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, it := range p.free {
 		_ = it.Close()
 	}
-	p.free, p.version = nil, version
+	p.free = nil
+	p.gen++
 }

@@ -41,6 +41,7 @@ func (s *Store) Prune(below int64) (err error) {
 		return fmt.Errorf("%w: %v", ErrFailed, s.failed)
 	}
 	s.oldest = below
+	s.iters.reset()
 	return nil
 }
 
@@ -54,6 +55,7 @@ func (s *Store) CompactHistory() error {
 	if err != nil || oldest == 0 {
 		return err
 	}
+	s.iters.reset() // let the compacted files go
 	if err := s.db.Compact(undoPrefix(0), undoPrefix(oldest+1), true); err != nil {
 		return err
 	}
@@ -69,6 +71,7 @@ func (s *Store) Flush() error {
 	if err := s.state(); err != nil {
 		return err
 	}
+	s.iters.reset() // let the flushed memtable go
 	return s.db.Flush()
 }
 
@@ -76,4 +79,10 @@ func (s *Store) Flush() error {
 // them (sstables, write-ahead logs, manifest).
 func (s *Store) DiskBytes() uint64 {
 	return s.db.Metrics().DiskSpaceUsage()
+}
+
+// PebbleMetrics returns Pebble's metrics table (levels, WAL, caches,
+// compactions) for operators and benchmarks.
+func (s *Store) PebbleMetrics() string {
+	return s.db.Metrics().String()
 }

@@ -383,7 +383,7 @@ func (s *Store) commitImport(b *pebble.Batch, im *Importer) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tree, s.version, s.root, s.oldest, s.count = im.tree, im.version, im.root, im.version, im.count
-	s.iters.reset(s.version)
+	s.iters.reset()
 	s.importing = false
 	return nil
 }
@@ -419,7 +419,7 @@ func (s *Store) wipe() (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tree, s.version, s.root, s.oldest, s.count = newResident(s.depth), 0, [32]byte{}, 0, 0
-	s.iters.reset(0)
+	s.iters.reset()
 	s.importing = false
 	return nil
 }

@@ -383,7 +383,7 @@ func (s *Store) writeAndSwap(st *staged, start time.Time) (err error) {
 		return err
 	}
 	s.tree.apply(st.deltas)
-	s.iters.reset(st.version)
+	s.iters.reset()
 	s.version, s.root, s.count = st.version, st.root.h, st.count
 	s.stats.LastCommitTime = time.Since(start)
 	s.stats.LastStageTime = st.stageTime

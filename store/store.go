@@ -209,7 +209,7 @@ func (s *Store) Close() (err error) {
 		return ErrClosed
 	}
 	s.closed = true
-	s.iters.reset(-1)
+	s.iters.reset()
 	if s.staged != nil {
 		s.staged.close()
 		s.staged = nil

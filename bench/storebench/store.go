@@ -168,5 +168,6 @@ func storePrune(cfg Config, s *store.Store, dir string, res *Result) error {
 	res.DiskBytesPerKey = float64(after) / float64(cfg.Keys)
 	logf("store prune: %v to drop all history, %v to compact it; disk %d -> %d bytes (Pebble counts %d), freed %d",
 		pruned, compacted, before, after, s.DiskBytes(), res.PruneFreedBytes)
+	logf("store pebble metrics after pruning:\n%s", s.PebbleMetrics())
 	return nil
 }

@@ -11,7 +11,7 @@ func storeQueryCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "store", Short: "Raw state reads"}
 	get := &cobra.Command{
 		Use:   "key HEXKEY",
-		Short: "Read a raw state key (hex), with --prove an ICS23 proof",
+		Short: "Read a raw state key (hex), with --prove an ICS23 proof; protected content (declaration data, bill parties and goods) is refused here: read it with 'query access read'",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			key, err := hex.DecodeString(args[0])

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"path/filepath"
 	"time"
 
@@ -43,5 +44,26 @@ func RunPebble(cfg Config, res *Result) error {
 	})
 	res.PebbleWPS = float64(cfg.Keys) / busy.Seconds()
 	logf("pebble write: %.0f writes/s", res.PebbleWPS)
+	if err != nil {
+		return err
+	}
+	return pebbleReads(cfg, db)
+}
+
+// pebbleReads measures random Gets on the raw Pebble database, the baseline
+// for the store's reads (reported on stderr only).
+func pebbleReads(cfg Config, db *pebble.DB) error {
+	keys, pos := readKeys(cfg)
+	d, err := parallel(cfg, pos, func(j int64) error {
+		v, closer, err := db.Get(keys[j])
+		if err != nil {
+			return err
+		}
+		if len(v) != cfg.ValueBytes {
+			err = errors.New("pebble read: wrong value")
+		}
+		return errors.Join(err, closer.Close())
+	})
+	logf("pebble read: %.0f reads/s with %d readers (baseline, not in RESULT)", float64(len(pos))/d.Seconds(), cfg.Readers)
 	return err
 }

@@ -84,16 +84,20 @@ func parallel(cfg Config, idx []int64, fn func(i int64) error) (time.Duration, e
 	return time.Since(start), errors.Join(errs...)
 }
 
-func storeReads(cfg Config, s *store.Store, res *Result) error {
+// readKeys returns the keys of cfg.Reads random existing indexes (the same
+// for every system) and their positions, so that reads time only the reads.
+func readKeys(cfg Config) ([][]byte, []int64) {
 	idx := randomIndexes(cfg.Reads, cfg.Keys, 1)
 	keys := make([][]byte, len(idx))
-	for j, i := range idx {
-		keys[j] = key(i)
-	}
 	pos := make([]int64, len(idx))
-	for j := range pos {
-		pos[j] = int64(j)
+	for j, i := range idx {
+		keys[j], pos[j] = key(i), int64(j)
 	}
+	return keys, pos
+}
+
+func storeReads(cfg Config, s *store.Store, res *Result) error {
+	keys, pos := readKeys(cfg)
 	d, err := parallel(cfg, pos, func(j int64) error {
 		v, err := s.Get(keys[j])
 		if err == nil && len(v) != cfg.ValueBytes {
@@ -101,7 +105,7 @@ func storeReads(cfg Config, s *store.Store, res *Result) error {
 		}
 		return err
 	})
-	res.StoreRPS = float64(len(idx)) / d.Seconds()
+	res.StoreRPS = float64(len(pos)) / d.Seconds()
 	logf("store read: %.0f reads/s with %d readers", res.StoreRPS, cfg.Readers)
 	return err
 }

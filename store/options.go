@@ -167,14 +167,18 @@ func onStoreCall() bool {
 // panics on unrecoverable fsync errors. Pebble's own state may be broken after
 // one, so the caller must fail the store, not retry.
 func recoverFatal(err *error) {
-	r := recover()
+	if r := recover(); r != nil {
+		*err = panicError(r)
+	}
+}
+
+func panicError(r any) error {
 	switch r := r.(type) {
-	case nil:
 	case pebbleFatal:
-		*err = errors.New("pebble: " + r.msg)
+		return errors.New("pebble: " + r.msg)
 	case error:
-		*err = fmt.Errorf("pebble panic: %w", r)
+		return fmt.Errorf("pebble panic: %w", r)
 	default:
-		*err = fmt.Errorf("pebble panic: %v", r)
+		return fmt.Errorf("pebble panic: %v", r)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // roots of versions < below, in one synced batch. The space comes back as
 // Pebble compacts those ranges; CompactHistory forces that.
 func (s *Store) Prune(below int64) (err error) {
-	defer recoverFatal(&err)
+	defer s.failOnPanic(&err)
 	s.ioMu.Lock()
 	defer s.ioMu.Unlock()
 	s.mu.Lock()

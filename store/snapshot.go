@@ -185,7 +185,8 @@ type Importer struct {
 // NewImporter starts importing version with the given root into an empty
 // store (version 0). Until Finish succeeds, Stage and Commit are refused, and
 // a crash leaves an import that the next Open discards.
-func (s *Store) NewImporter(version int64, root []byte) (*Importer, error) {
+func (s *Store) NewImporter(version int64, root []byte) (_ *Importer, err error) {
+	defer s.failOnPanic(&err)
 	s.ioMu.Lock()
 	defer s.ioMu.Unlock()
 	if err := s.importable(version, root); err != nil {
@@ -229,7 +230,8 @@ func (im *Importer) Add(chunk []byte) error {
 	return im.err
 }
 
-func (im *Importer) add(chunk []byte) error {
+func (im *Importer) add(chunk []byte) (err error) {
+	defer im.s.failOnPanic(&err)
 	body, err := im.checkChunk(chunk)
 	if err != nil {
 		return err
@@ -376,7 +378,7 @@ func (im *Importer) putMeta(b *pebble.Batch) error {
 }
 
 func (s *Store) commitImport(b *pebble.Batch, im *Importer) (err error) {
-	defer recoverFatal(&err)
+	defer s.failOnPanic(&err)
 	if err := b.Commit(pebble.Sync); err != nil {
 		return s.fail(err)
 	}
@@ -400,7 +402,7 @@ func (im *Importer) Abort() error {
 
 // wipe deletes everything but the bucket depth: the end of a failed import.
 func (s *Store) wipe() (err error) {
-	defer recoverFatal(&err)
+	defer s.failOnPanic(&err)
 	b := s.db.NewBatch()
 	defer b.Close()
 	for _, p := range []byte{prefixFlat, prefixLeaf, prefixBucket, prefixUndo, prefixVersion, prefixAux} {

@@ -273,6 +273,14 @@ func (s *Store) state() error {
 	return nil
 }
 
+// failOnPanic is recoverFatal for calls on an open store: a Pebble panic
+// there also fails the store. Defer it before taking s.mu.
+func (s *Store) failOnPanic(err *error) {
+	if r := recover(); r != nil {
+		*err = s.fail(panicError(r))
+	}
+}
+
 func (s *Store) fail(err error) error {
 	s.mu.Lock()
 	if s.failed == nil {

@@ -384,6 +384,11 @@ func (s *Store) writeAndSwap(st *staged, start time.Time) (err error) {
 	}
 	s.tree.apply(st.deltas)
 	s.iters.reset()
+	if invariants {
+		if err := s.checkBuckets(st.deltas[s.depth]); err != nil {
+			panic(err) // the tree in memory no longer matches what was written
+		}
+	}
 	s.version, s.root, s.count = st.version, st.root.h, st.count
 	s.stats.LastCommitTime = time.Since(start)
 	s.stats.LastStageTime = st.stageTime

@@ -255,3 +255,18 @@ func boolByte(b bool) byte {
 func sortLeaves(ls []leaf) {
 	sort.Slice(ls, func(i, j int) bool { return bytes.Compare(ls[i].kh[:], ls[j].kh[:]) < 0 })
 }
+
+// checkBuckets rehashes the given buckets from the leaf index just written
+// and compares them with the resident tree (an invariants-build check).
+func (s *Store) checkBuckets(changed levelDelta) error {
+	for _, e := range changed {
+		leaves, err := scanLeaves(s.db, e.idx, s.depth)
+		if err != nil {
+			return err
+		}
+		if got := subtree(leaves, s.depth); got != s.tree.node(s.depth, e.idx) {
+			return fmt.Errorf("store: invariant broken: bucket %d rehashes to %x, tree holds %x", e.idx, got.h, s.tree.node(s.depth, e.idx).h)
+		}
+	}
+	return nil
+}

@@ -88,16 +88,7 @@ func accessRevokeCmd() *cobra.Command {
 
 // submitAccess checks a message as the ledger will, then signs and submits it.
 func submitAccess(cmd *cobra.Command, m *at.Msg) error {
-	if err := at.ValidateMsg(m); err != nil {
-		return err
-	}
-	cc, err := newCLICtx(cmd, true)
-	if err != nil {
-		return err
-	}
-	defer cc.Close()
-	_, err = cc.Submit(client.AccessMsg(m))
-	return err
+	return submitValidated(cmd, at.ValidateMsg(m), client.AccessMsg(m))
 }
 
 // parsePurpose accepts trade-finance, TRADE_FINANCE or PURPOSE_TRADE_FINANCE.
@@ -120,22 +111,6 @@ func parseExpiry(s string) (int64, error) {
 		return 0, fmt.Errorf("--expires %q: give an RFC 3339 time like 2027-06-30T00:00:00Z or a duration like 720h", s)
 	}
 	return t.UnixNano(), nil
-}
-
-// accessTimeRange reads --from and --to (RFC 3339, either may be empty).
-func accessTimeRange(from, to string) (int64, int64, error) {
-	var out [2]int64
-	for i, s := range []string{from, to} {
-		if s == "" {
-			continue
-		}
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return 0, 0, fmt.Errorf("--from/--to %q: not an RFC 3339 time like 2026-11-29T08:00:00Z", s)
-		}
-		out[i] = t.UnixNano()
-	}
-	return out[0], out[1], nil
 }
 
 func accessQueryCmd() *cobra.Command {
@@ -272,7 +247,7 @@ func accessEventsCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			flag := func(n string) string { v, _ := cmd.Flags().GetString(n); return v }
-			from, to, err := accessTimeRange(flag("from"), flag("to"))
+			from, to, err := timeRange(flag("from"), flag("to"))
 			if err != nil {
 				return err
 			}

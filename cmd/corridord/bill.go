@@ -77,16 +77,7 @@ func billSimpleCmd(use, short string, nargs int, build func(args []string, remar
 
 // submitBill checks a message as the ledger will, then signs and submits it.
 func submitBill(cmd *cobra.Command, m *bt.Msg) error {
-	if err := bt.ValidateMsg(m); err != nil {
-		return err
-	}
-	cc, err := newCLICtx(cmd, true)
-	if err != nil {
-		return err
-	}
-	defer cc.Close()
-	_, err = cc.Submit(client.BillMsg(m))
-	return err
+	return submitValidated(cmd, bt.ValidateMsg(m), client.BillMsg(m))
 }
 
 func billIssueCmd() *cobra.Command {

@@ -107,3 +107,36 @@ func printJSON(w io.Writer, msg gogoproto.Message) error {
 	_, err = fmt.Fprintln(w, s)
 	return err
 }
+
+// submitValidated refuses a message whose own validation failed (validate,
+// the result of the module's ValidateMsg) before anything is signed;
+// otherwise it signs and submits it and waits for the block.
+func submitValidated(cmd *cobra.Command, validate error, msg *types.Message) error {
+	if validate != nil {
+		return validate
+	}
+	cc, err := newCLICtx(cmd, true)
+	if err != nil {
+		return err
+	}
+	defer cc.Close()
+	_, err = cc.Submit(msg)
+	return err
+}
+
+// timeRange reads --from and --to (RFC 3339, either may be empty) as Unix
+// nanoseconds; 0 means open.
+func timeRange(from, to string) (int64, int64, error) {
+	var out [2]int64
+	for i, s := range []string{from, to} {
+		if s == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return 0, 0, fmt.Errorf("--from/--to %q: not an RFC 3339 time like 2026-11-29T08:00:00Z", s)
+		}
+		out[i] = t.UnixNano()
+	}
+	return out[0], out[1], nil
+}

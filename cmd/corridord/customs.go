@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/cosmos/gogoproto/jsonpb"
 	ics23 "github.com/cosmos/ics23/go"
@@ -295,19 +294,4 @@ func parseStatus(s string) (ct.DocumentStatus, error) {
 		return 0, fmt.Errorf("--status %q: use submitted, accepted, inspection, released or rejected", s)
 	}
 	return ct.DocumentStatus(v), nil
-}
-
-func timeRange(from, to string) (int64, int64, error) {
-	var out [2]int64
-	for i, s := range []string{from, to} {
-		if s == "" {
-			continue
-		}
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return 0, 0, fmt.Errorf("--from/--to %q: not an RFC 3339 time like 2026-11-29T08:00:00Z", s)
-		}
-		out[i] = t.UnixNano()
-	}
-	return out[0], out[1], nil
 }

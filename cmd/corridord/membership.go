@@ -23,13 +23,7 @@ func membershipTxCmd() *cobra.Command {
 			if err := readProtoJSON(args[0], m); err != nil {
 				return err
 			}
-			cc, err := newCLICtx(cmd, true)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
-			_, err = cc.Submit(client.RegisterMember(m))
-			return err
+			return submitValidated(cmd, mt.ValidateMember(m), client.RegisterMember(m))
 		},
 	}
 	cmd.AddCommand(register)

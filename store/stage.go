@@ -59,10 +59,18 @@ type bucketResult struct {
 // Stage validates changes and aux, computes the root of the next version with
 // them and keeps the result for Commit, without persisting anything. A later
 // change to the same key wins; calling Stage again replaces the staged set.
-// Readers keep seeing the latest committed version.
+// Readers keep seeing the latest committed version. A failed Stage drops the
+// staged set, and Commit refuses to run until a Stage succeeds.
 func (s *Store) Stage(changes []Change, aux []Change) (root []byte, err error) {
 	s.ioMu.Lock()
 	defer s.ioMu.Unlock()
+	if s.staged != nil {
+		s.staged.close()
+		s.staged = nil
+	}
+	defer func() {
+		s.stageErr = err
+	}()
 	start := time.Now()
 	kcs, err := prepareChanges(changes)
 	if err != nil {
@@ -85,9 +93,6 @@ func (s *Store) Stage(changes []Change, aux []Change) (root []byte, err error) {
 		return nil, err
 	}
 	st.stageTime = time.Since(start)
-	if s.staged != nil {
-		s.staged.close()
-	}
 	s.staged = st
 	return append([]byte(nil), st.root.h[:]...), nil
 }
@@ -342,6 +347,9 @@ func putOrDelete(b *pebble.Batch, k, v []byte, del bool) error {
 // nothing is staged) as one synced Pebble batch and makes it the latest. A
 // write error fails the store.
 func (s *Store) Commit() (CommitInfo, error) {
+	if s.stageErr != nil {
+		return CommitInfo{}, fmt.Errorf("store: the last Stage failed, stage again before Commit: %w", s.stageErr)
+	}
 	if s.staged == nil {
 		if _, err := s.Stage(nil, nil); err != nil {
 			return CommitInfo{}, err

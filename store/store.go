@@ -56,10 +56,11 @@ type Store struct {
 	importing bool // an Importer is running: Stage and Commit are refused
 	stats     Stats
 
-	staged *staged    // owned by the ABCI goroutine
-	blobs  *blobCache // decoded node history, for old versions
-	iters  iterPool   // leaf-index iterators of the latest version
-	ioMu   sync.Mutex // serialises Prune, import and Commit writes
+	staged   *staged    // owned by the ABCI goroutine
+	stageErr error      // the last Stage's error; Commit refuses while set
+	blobs    *blobCache // decoded node history, for old versions
+	iters    iterPool   // leaf-index iterators of the latest version
+	ioMu     sync.Mutex // serialises Prune, import and Commit writes
 }
 
 // Open opens or creates the store in dir.

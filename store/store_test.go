@@ -349,3 +349,24 @@ func TestDepthFor(t *testing.T) {
 		}
 	}
 }
+
+func TestFailedStageBlocksCommit(t *testing.T) {
+	s, _ := openMem(t, 12)
+	defer s.Close()
+	if _, err := s.Stage(sets("a", "1"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Stage([]Change{{Key: nil, Value: []byte("x")}}, nil); err == nil {
+		t.Fatal("bad stage accepted")
+	}
+	if _, err := s.Commit(); err == nil {
+		t.Fatal("commit after a failed stage accepted")
+	}
+	if v, _ := s.Get([]byte("a")); v != nil || s.LastCommit().Version != 0 {
+		t.Fatal("the set staged before the failed stage was committed")
+	}
+	ci := mustCommit(t, s, sets("b", "2"))
+	if ci.Version != 1 || !bytes.Equal(ci.Root, refRoot(map[string]string{"b": "2"})) {
+		t.Fatalf("commit after a good stage: %+v", ci)
+	}
+}

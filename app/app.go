@@ -153,8 +153,18 @@ func (a *App) CheckTx(_ context.Context, req *abci.CheckTxRequest) (*abci.CheckT
 	return &abci.CheckTxResponse{Code: abci.CodeTypeOK}, nil
 }
 
+// checkState is the state CheckTx reads: the latest committed state, or
+// before block 1 has committed, the genesis state InitChain staged (so that
+// members can submit as soon as the chain starts).
+func (a *App) checkState() base.Reader {
+	if a.store.LastCommit().Version == 0 {
+		return a.block
+	}
+	return committedState{a.store}
+}
+
 func (a *App) checkSequenced(d *decodedTx, checks txChecks) error {
-	committed := committedState{a.store}
+	committed := a.checkState()
 	signer := d.body.Signer.MemberId
 	next, ok := a.checkNext[signer]
 	if !ok {

@@ -165,3 +165,16 @@ func TestRecheck(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckTxBeforeFirstBlock: genesis members can submit before block 1
+// (which commits the genesis state) has been decided.
+func TestCheckTxBeforeFirstBlock(t *testing.T) {
+	c := newChain(t)
+	m, _ := newEnterprise("cq-early")
+	tx := c.tx("chongqing", client.RegisterMember(m))
+	r, err := c.app.CheckTx(context.Background(), &abci.CheckTxRequest{Tx: tx})
+	if err != nil || r.Code != 0 {
+		t.Fatalf("CheckTx before block 1: %v %d %s", err, r.Code, r.Log)
+	}
+	mustOK(t, c.block(tx))
+}

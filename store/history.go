@@ -46,17 +46,16 @@ func scanLeaves(r reader, b uint64, depth int) ([]leaf, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := seekLeaves(it, b, depth, nil)
+	out, err := seekLeaves(it, b, nil)
 	return out, errors.Join(err, it.Close())
 }
 
 // seekLeaves reads bucket b's leaves with an iterator over the leaf index,
-// appending to out. Reusing one iterator for ascending buckets is much
-// cheaper than opening one per bucket: Pebble continues forward seeks from
-// the current position.
-func seekLeaves(it *pebble.Iterator, b uint64, depth int, out []leaf) ([]leaf, error) {
-	lo, hi := bucketBounds(b, depth, []byte{prefixLeaf})
-	for it.SeekGE(lo); it.Valid() && bytes.Compare(it.Key(), hi) < 0; it.Next() {
+// appending to out. Reusing one iterator for many buckets is much cheaper
+// than opening one per bucket, and SeekPrefixGE lets Pebble skip, by their
+// bloom filters, the sstables that hold no leaf of the bucket.
+func seekLeaves(it *pebble.Iterator, b uint64, out []leaf) ([]leaf, error) {
+	for ok := it.SeekPrefixGE(bucketLeafPrefix(b)); ok; ok = it.Next() {
 		l, err := decodeLeaf(it.Key(), it.Value())
 		if err != nil {
 			return nil, err
@@ -68,10 +67,10 @@ func seekLeaves(it *pebble.Iterator, b uint64, depth int, out []leaf) ([]leaf, e
 
 func decodeLeaf(k, v []byte) (leaf, error) {
 	var l leaf
-	if len(k) != 33 || len(v) < 33 || len(v) > 32+MaxKeyBytes {
+	if len(k) != leafKeyLen || len(v) < 33 || len(v) > 32+MaxKeyBytes {
 		return l, fmt.Errorf("store: corrupt leaf entry %x", k)
 	}
-	copy(l.kh[:], k[1:])
+	copy(l.kh[:], k[leafPrefixLen:])
 	copy(l.lh[:], v)
 	l.key = append([]byte(nil), v[32:]...)
 	if sha256.Sum256(l.key) != l.kh {
@@ -171,7 +170,7 @@ func (v *view) leaves(b uint64) ([]leaf, error) {
 			return nil, err
 		}
 	}
-	cur, err := seekLeaves(v.it, b, v.s.depth, nil)
+	cur, err := seekLeaves(v.it, b, nil)
 	if err != nil || v.latest() {
 		return cur, err
 	}
@@ -346,7 +345,7 @@ func (v *view) absentOverride(kh, start, end []byte, seen map[string]bool, out *
 // keyOfHash finds the key whose hash is kh, from the latest leaf index or the
 // undo records after version.
 func (s *Store) keyOfHash(kh []byte, version int64) ([]byte, error) {
-	if v, ok, err := s.getRaw(s.db, leafKey(kh)); err != nil || ok {
+	if v, ok, err := s.getRaw(s.db, leafKey((*[32]byte)(kh), s.depth)); err != nil || ok {
 		if err == nil && len(v) <= 32 {
 			err = fmt.Errorf("store: corrupt leaf entry %x", kh)
 		}

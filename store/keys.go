@@ -5,7 +5,7 @@ import "encoding/binary"
 // Pebble key layout. Every key starts with a one-byte prefix:
 //
 //	L | key                          -> value                 flat index, latest version
-//	K | kh(32)                       -> leafhash(32) || key   leaf index, latest version, kh = sha256(key)
+//	K | bucket(4, BE) | kh(32)       -> leafhash(32) || key   leaf index, latest version, kh = sha256(key)
 //	B | bucket(4, BE)                -> hash(32) || flag(1)   bucket summaries (tree level BucketDepth), latest
 //	U | version(8, BE) | K | kh(32)  -> undo record of a leaf (previous value or absent), see encodeUndo
 //	U | version(8, BE) | N | level(1) -> packed previous nodes of that tree level, see encodeNodeBlob
@@ -15,6 +15,14 @@ import "encoding/binary"
 //
 // The undo log is keyed version first so that dropping the history of all
 // versions below some version is a single DeleteRange.
+//
+// A leaf-index key carries its bucket ahead of kh. The bucket is the first
+// BucketDepth bits of kh, so the order is still kh order, but every leaf of a
+// bucket now shares a 5-byte key prefix. The store's comparer (see comparer)
+// reports that prefix to Pebble, which builds its bloom filters on it: reading
+// a bucket is a SeekPrefixGE that skips every sstable without a leaf of that
+// bucket, instead of a seek that reads an index and a data block on every
+// level.
 const (
 	prefixFlat    byte = 'L'
 	prefixLeaf    byte = 'K'
@@ -45,7 +53,28 @@ func prefixed(p byte, b []byte) []byte {
 
 func flatKey(key []byte) []byte { return prefixed(prefixFlat, key) }
 func auxKey(key []byte) []byte  { return prefixed(prefixAux, key) }
-func leafKey(kh []byte) []byte  { return prefixed(prefixLeaf, kh) }
+
+// leafKey is K | bucket | kh for a store of the given bucket depth.
+func leafKey(kh *[32]byte, depth int) []byte {
+	k := make([]byte, leafKeyLen)
+	k[0] = prefixLeaf
+	binary.BigEndian.PutUint32(k[1:], uint32(prefixIndex(kh, depth)))
+	copy(k[leafPrefixLen:], kh[:])
+	return k
+}
+
+// bucketLeafPrefix is K | bucket: the common prefix of a bucket's leaf keys.
+func bucketLeafPrefix(b uint64) []byte {
+	k := make([]byte, leafPrefixLen)
+	k[0] = prefixLeaf
+	binary.BigEndian.PutUint32(k[1:], uint32(b))
+	return k
+}
+
+const (
+	leafPrefixLen = 1 + 4
+	leafKeyLen    = leafPrefixLen + 32
+)
 
 func bucketKey(b uint64) []byte {
 	k := make([]byte, 5)

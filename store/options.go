@@ -1,8 +1,10 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"runtime"
 	"strings"
@@ -79,6 +81,10 @@ func (o Options) withDefaults() (Options, error) {
 func pebbleOptions(o Options, cache *pebble.Cache) *pebble.Options {
 	po := &pebble.Options{
 		FS: o.FS,
+		// Byte order with one twist: a leaf-index key's prefix is its bucket
+		// (see keys.go), so bloom filters answer "has this table a leaf of
+		// bucket b?" and bucket scans skip the tables that have none.
+		Comparer: comparer,
 		// Shared block cache: holds index/filter blocks and hot data blocks of the
 		// flat and leaf indexes, which every read and every bucket rescan touch.
 		Cache: cache,
@@ -103,6 +109,10 @@ func pebbleOptions(o Options, cache *pebble.Cache) *pebble.Options {
 		Logger:                   pebbleLogger{o.Logger},
 		FormatMajorVersion:       pebble.FormatNewest,
 	}
+	// Leaves of one bucket share a prefix, which Pebble would otherwise take
+	// for older versions of one key and move their values into separate value
+	// blocks: a bucket scan would read a second block.
+	po.Experimental.RequiredInPlaceValueBound = pebble.UserKeyPrefixBound{Lower: []byte{prefixLeaf}, Upper: []byte{prefixLeaf + 1}}
 	po.Levels = make([]pebble.LevelOptions, 7)
 	for i := range po.Levels {
 		l := &po.Levels[i]
@@ -119,6 +129,33 @@ func pebbleOptions(o Options, cache *pebble.Cache) *pebble.Options {
 	po.EnsureDefaults()
 	return po
 }
+
+// comparer is Pebble's byte-wise comparer with Split reporting K | bucket as
+// the prefix of a leaf-index key and the whole key as the prefix of any other.
+// Pebble records the name when the store is created and refuses to open the
+// store with another comparer.
+var comparer = func() *pebble.Comparer {
+	c := *pebble.DefaultComparer
+	c.Name = "corridor.leaf-bucket-prefix.v1"
+	c.Split = func(k []byte) int {
+		if len(k) >= leafPrefixLen && k[0] == prefixLeaf {
+			return leafPrefixLen
+		}
+		return len(k)
+	}
+	// The smallest prefix key after a: the next bucket for a bucket prefix,
+	// else a with a zero byte appended.
+	c.ImmediateSuccessor = func(dst, a []byte) []byte {
+		if len(a) == leafPrefixLen && a[0] == prefixLeaf {
+			if b := binary.BigEndian.Uint32(a[1:]); b < math.MaxUint32 {
+				return binary.BigEndian.AppendUint32(append(dst, prefixLeaf), b+1)
+			}
+			return append(dst, prefixLeaf+1)
+		}
+		return append(append(dst, a...), 0)
+	}
+	return &c
+}()
 
 // pebbleLogger forwards Pebble's log lines and turns its fatal errors (for
 // example a failed WAL write inside Commit) into a panic that the store

@@ -317,7 +317,7 @@ func (im *Importer) addEntry(b *pebble.Batch, kind byte, key, val []byte) error 
 	if err := b.Set(flatKey(key), val, nil); err != nil {
 		return err
 	}
-	return b.Set(leafKey(l.kh[:]), append(l.lh[:], key...), nil)
+	return b.Set(leafKey(&l.kh, im.tree.depth), append(l.lh[:], key...), nil)
 }
 
 // endBucketBefore hashes the bucket being filled once leaves move past it.

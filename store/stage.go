@@ -17,6 +17,7 @@ import (
 // staged is the computed next version, not yet persisted.
 type staged struct {
 	version   int64
+	depth     int
 	root      node
 	deltas    []levelDelta
 	batch     *pebble.Batch
@@ -108,7 +109,7 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 			buckets = append(buckets, nodeChange{idx: r.idx, old: r.old, new: r.new})
 		}
 	}
-	st := &staged{version: version, deltas: propagate(s.tree, buckets), root: s.tree.root()}
+	st := &staged{version: version, depth: s.depth, deltas: propagate(s.tree, buckets), root: s.tree.root()}
 	if d := st.deltas[0]; len(d) == 1 {
 		st.root = d[0].new
 	}
@@ -213,7 +214,7 @@ func (s *Store) restageRange(groups [][]keyChange, results []bucketResult) error
 // restageBucket rescans one bucket's leaves, applies its changes and rehashes it.
 func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, buf []leaf) (bucketResult, []leaf, error) {
 	b := prefixIndex(&kcs[0].kh, s.depth)
-	cur, err := seekLeaves(it, b, s.depth, buf[:0])
+	cur, err := seekLeaves(it, b, buf[:0])
 	if err != nil {
 		return bucketResult{}, buf, err
 	}
@@ -321,7 +322,7 @@ func (st *staged) putLeafOp(op *leafOp) error {
 		return err
 	}
 	lv := append(append(make([]byte, 0, 32+len(op.key)), op.lh[:]...), op.key...)
-	return putOrDelete(b, leafKey(op.kh[:]), lv, op.del)
+	return putOrDelete(b, leafKey(&op.kh, st.depth), lv, op.del)
 }
 
 func (st *staged) putMeta() error {

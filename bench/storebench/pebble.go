@@ -12,7 +12,7 @@ import (
 // RunPebble writes the same keys and values straight into Pebble, one synced
 // batch per commit: the floor any store on Pebble pays.
 func RunPebble(cfg Config, res *Result) error {
-	cache := pebble.NewCache(256 << 20)
+	cache := pebble.NewCache(cfg.CacheBytes)
 	defer cache.Unref()
 	opts := &pebble.Options{Cache: cache, MemTableSize: 64 << 20, MaxConcurrentCompactions: func() int { return 2 }}
 	opts.Levels = []pebble.LevelOptions{{FilterPolicy: bloom.FilterPolicy(10)}}

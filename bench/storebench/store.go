@@ -15,7 +15,7 @@ import (
 func RunStore(cfg Config, res *Result) error {
 	dir := filepath.Join(cfg.Dir, "store")
 	depth := store.DepthFor(cfg.Keys)
-	s, err := store.Open(dir, store.Options{BucketDepth: depth, Logger: logf})
+	s, err := store.Open(dir, store.Options{BucketDepth: depth, CacheBytes: cfg.CacheBytes, Logger: logf})
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,14 @@ type Config struct {
 	SkipIAVL    bool
 	Proto       bool // compare the bucketed design with persisting every inner node
 	CPUProfile  string
+	CacheBytes  int64 // Pebble block cache of the store and of raw Pebble
+}
+
+// cacheFor is the default block cache for a run of n keys: 256 MiB, or 12
+// bytes per key up to 1 GiB, so that the index and filter blocks of a large
+// store (about 10 bytes per key) stay cached.
+func cacheFor(n int64) int64 {
+	return min(max(256<<20, 12*n), 1<<30)
 }
 
 // Result is what a run measured.
@@ -131,4 +139,18 @@ func randomIndexes(n int, keys int64, seed int64) []int64 {
 		out[i] = rng.Int63n(keys)
 	}
 	return out
+}
+
+// removeContents empties dir, keeping dir itself.
+func removeContents(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
 }

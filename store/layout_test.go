@@ -1,0 +1,152 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"github.com/cockroachdb/pebble"
+	"github.com/cockroachdb/pebble/vfs"
+)
+
+// TestComparerSplit checks the properties Pebble requires of Split (see
+// pebble.Split) on random keys of every kind the store writes, and that
+// ImmediateSuccessor returns the next prefix key.
+func TestComparerSplit(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	var keys [][]byte
+	for i := 0; i < 400; i++ {
+		var kh [32]byte
+		rng.Read(kh[:])
+		keys = append(keys,
+			leafKey(&kh, 12+rng.Intn(15)),
+			bucketLeafPrefix(uint64(rng.Uint32())),
+			flatKey(kh[:1+rng.Intn(31)]),
+			undoLeafKey(int64(rng.Intn(9)), kh[:]),
+			versionKey(int64(rng.Intn(9))),
+			[]byte{prefixLeaf}, []byte{prefixLeaf, kh[0]}, []byte{prefixLeaf, kh[0], kh[1], kh[2]},
+		)
+	}
+	split, cmp := comparer.Split, comparer.Compare
+	for _, a := range keys {
+		n := split(a)
+		if n > len(a) {
+			t.Fatalf("Split(%x) = %d, past the key", a, n)
+		}
+		if n < len(a) && cmp(a[:n], a) >= 0 {
+			t.Fatalf("prefix of %x does not sort before the key", a)
+		}
+		if a[0] == prefixLeaf && len(a) >= leafPrefixLen && n != leafPrefixLen {
+			t.Fatalf("leaf key %x: prefix %d bytes, want the bucket", a, n)
+		}
+		for _, b := range keys[:50] {
+			m := split(b)
+			if cmp(a, b) <= 0 && cmp(a[:n], b[:m]) > 0 {
+				t.Fatalf("%x <= %x but prefixes are out of order", a, b)
+			}
+			if cmp(a[:n], b[:m]) == 0 && cmp(a[n:], b[m:]) != cmp(a, b) {
+				t.Fatalf("suffixes of %x and %x do not order like the keys", a, b)
+			}
+		}
+	}
+	next := comparer.ImmediateSuccessor(nil, bucketLeafPrefix(7))
+	if !bytes.Equal(next, bucketLeafPrefix(8)) || split(next) != len(next) {
+		t.Fatalf("ImmediateSuccessor(bucket 7) = %x", next)
+	}
+	if last := comparer.ImmediateSuccessor(nil, bucketLeafPrefix(1<<32-1)); !bytes.Equal(last, []byte{prefixLeaf + 1}) {
+		t.Fatalf("ImmediateSuccessor(last bucket) = %x", last)
+	}
+}
+
+// TestBucketScansAcrossLevels uses a tiny memtable so that the leaf index is
+// spread over many sstables on several levels, where bucket scans go through
+// bloom filters and SeekPrefixGE: roots, proofs and old versions must still
+// match the model, before and after a full compaction and a reopen.
+func TestBucketScansAcrossLevels(t *testing.T) {
+	rng := rand.New(rand.NewSource(17))
+	fs := vfs.NewMem()
+	opts := Options{FS: fs, BucketDepth: 12, CacheBytes: 1 << 20, MemTableBytes: 64 << 10}
+	s, err := Open("db", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	m := newModel()
+	roots := [][]byte{make([]byte, 32)}
+	commit := func() {
+		cs := randomChanges(rng, 300, 9000, 0.2)
+		ci := mustCommit(t, s, cs)
+		m.commit(cs)
+		roots = append(roots, ci.Root)
+		if want := refRoot(m.latest()); !bytes.Equal(ci.Root, want) {
+			t.Fatalf("version %d: root %x, reference %x", ci.Version, ci.Root, want)
+		}
+	}
+	check := func() {
+		v := int64(len(roots) - 1)
+		old := int64(rng.Intn(int(v)) + 1)
+		for i := 0; i < 20; i++ {
+			k := fmt.Sprintf("key-%06d", rng.Intn(9000))
+			checkProof(t, s, v, roots[v], m.latest(), k)
+			checkProof(t, s, old, roots[old], m.versions[old], k)
+		}
+	}
+	for v := 0; v < 40; v++ {
+		commit()
+	}
+	check()
+	levels := 0
+	for _, l := range s.db.Metrics().Levels {
+		if l.NumFiles > 0 {
+			levels++
+		}
+	}
+	if levels < 2 {
+		t.Fatalf("the leaf index is on %d levels, the test needs several", levels)
+	}
+	if err := s.db.Compact([]byte{0}, []byte{0xff}, true); err != nil {
+		t.Fatal(err)
+	}
+	for v := 0; v < 5; v++ {
+		commit()
+	}
+	check()
+	s.Close()
+	if s, err = Open("db", opts); err != nil {
+		t.Fatal(err)
+	}
+	commit()
+	check()
+}
+
+// TestLeafValuesStayInPlace checks that Pebble keeps the values of a bucket's
+// leaves in the data blocks (no value blocks), so that a bucket scan reads
+// one block: sstables written for the leaf index must report no value blocks.
+func TestLeafValuesStayInPlace(t *testing.T) {
+	s, _ := openMem(t, 12)
+	defer s.Close()
+	rng := rand.New(rand.NewSource(4))
+	for v := 0; v < 10; v++ {
+		mustCommit(t, s, randomChanges(rng, 2000, 40000, 0))
+	}
+	if err := s.db.Compact([]byte{prefixLeaf}, []byte{prefixLeaf + 1}, true); err != nil {
+		t.Fatal(err)
+	}
+	props, err := s.db.SSTables(pebble.WithProperties())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := 0
+	for _, level := range props {
+		for _, tab := range level {
+			tables++
+			if tab.Properties.NumValuesInValueBlocks != 0 {
+				t.Fatalf("table %s has %d values in value blocks", tab.FileNum, tab.Properties.NumValuesInValueBlocks)
+			}
+		}
+	}
+	if tables == 0 {
+		t.Fatal("no sstables to check")
+	}
+}

@@ -59,11 +59,14 @@ func TestComparerSplit(t *testing.T) {
 	}
 }
 
-// TestBucketScansAcrossLevels uses a tiny memtable so that the leaf index is
-// spread over many sstables on several levels, where bucket scans go through
-// bloom filters and SeekPrefixGE: roots, proofs and old versions must still
-// match the model, before and after a full compaction and a reopen.
+// TestBucketScansAcrossLevels spreads the leaf index over many sstables on
+// two levels (automatic compactions off, a tiny memtable, one manual
+// compaction halfway), so that bucket scans go through bloom filters and
+// SeekPrefixGE across levels: roots, proofs and old versions must still match
+// the model, then again after a full compaction and a reopen.
 func TestBucketScansAcrossLevels(t *testing.T) {
+	testTweakPebble = func(po *pebble.Options) { po.DisableAutomaticCompactions = true }
+	defer func() { testTweakPebble = nil }()
 	rng := rand.New(rand.NewSource(17))
 	fs := vfs.NewMem()
 	opts := Options{FS: fs, BucketDepth: 12, CacheBytes: 1 << 20, MemTableBytes: 64 << 10}
@@ -92,22 +95,33 @@ func TestBucketScansAcrossLevels(t *testing.T) {
 			checkProof(t, s, old, roots[old], m.versions[old], k)
 		}
 	}
-	for v := 0; v < 40; v++ {
+	compact := func() {
+		if err := s.db.Compact([]byte{0}, []byte{0xff}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for v := 0; v < 20; v++ {
+		commit()
+	}
+	compact()
+	for v := 0; v < 12; v++ {
 		commit()
 	}
 	check()
-	levels := 0
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	levels, tables := 0, int64(0)
 	for _, l := range s.db.Metrics().Levels {
 		if l.NumFiles > 0 {
 			levels++
+			tables += l.NumFiles
 		}
 	}
-	if levels < 2 {
-		t.Fatalf("the leaf index is on %d levels, the test needs several", levels)
+	if levels < 2 || tables < 10 {
+		t.Fatalf("%d sstables on %d levels; the test needs many on several", tables, levels)
 	}
-	if err := s.db.Compact([]byte{0}, []byte{0xff}, true); err != nil {
-		t.Fatal(err)
-	}
+	compact()
 	for v := 0; v < 5; v++ {
 		commit()
 	}

@@ -127,8 +127,14 @@ func pebbleOptions(o Options, cache *pebble.Cache) *pebble.Options {
 		l.TargetFileSize = int64(8<<20) << min(i, 3)
 	}
 	po.EnsureDefaults()
+	if testTweakPebble != nil {
+		testTweakPebble(po)
+	}
 	return po
 }
+
+// testTweakPebble, set only by tests, adjusts Pebble's options before Open.
+var testTweakPebble func(*pebble.Options)
 
 // comparer is Pebble's byte-wise comparer with Split reporting K | bucket as
 // the prefix of a leaf-index key and the whole key as the prefix of any other.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/cockroachdb/pebble"
@@ -162,5 +163,36 @@ func TestLeafValuesStayInPlace(t *testing.T) {
 	}
 	if tables == 0 {
 		t.Fatal("no sstables to check")
+	}
+}
+
+// TestOpenRefusesAnotherLayout opens a Pebble database made with Pebble's
+// default comparer (a store from before the leaf index was keyed by bucket):
+// Open must refuse it with an error that says why, and change nothing.
+func TestOpenRefusesAnotherLayout(t *testing.T) {
+	fs := vfs.NewMem()
+	db, err := pebble.Open("db", &pebble.Options{FS: fs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Set([]byte("Mx"), []byte("1"), pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open("db", Options{FS: fs})
+	if err == nil || !strings.Contains(err.Error(), "another key layout") {
+		t.Fatalf("Open = %v, want an error about the key layout", err)
+	}
+	db, err = pebble.Open("db", &pebble.Options{FS: fs})
+	if err != nil {
+		t.Fatalf("the old database no longer opens: %v", err)
+	}
+	defer db.Close()
+	if v, closer, err := db.Get([]byte("Mx")); err != nil || string(v) != "1" {
+		t.Fatalf("old data changed: %q, %v", v, err)
+	} else {
+		closer.Close()
 	}
 }

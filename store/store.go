@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -79,6 +80,9 @@ func Open(dir string, opts Options) (s *Store, err error) {
 	po := pebbleOptions(opts, cache)
 	po.FS = fsys
 	db, err := pebble.Open(dir, po)
+	if err != nil && strings.Contains(err.Error(), "comparer name") {
+		return nil, fmt.Errorf("store: %s holds a store with another key layout (Pebble comparer), which this version cannot read; restore the state by state sync or from a snapshot into an empty directory: %w", dir, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open pebble: %w", err)
 	}

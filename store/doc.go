@@ -10,9 +10,11 @@
 //
 // Storage avoids writing inner nodes to the LSM. The upper BucketDepth levels
 // of the tree are kept in memory; below them a "bucket" holds a handful of
-// leaves whose subtree is recomputed from a single range scan of the leaf index.
+// leaves whose subtree is recomputed from a single prefix scan of the leaf
+// index, which Pebble's bloom filters (built on the bucket, see comparer) send
+// to the few sstables holding that bucket's leaves.
 // Each Commit writes the flat index (key -> value), the leaf index
-// (sha256(key) -> leaf hash || key), the changed bucket summaries, an undo
+// (bucket || sha256(key) -> leaf hash || key), the changed bucket summaries, an undo
 // log of the previous values and the version's root as one synced Pebble batch.
 // Older versions are read by applying the undo log backwards; Prune drops it by
 // key range.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -40,14 +39,9 @@ func decodeUndo(b []byte) (present bool, key, value []byte, err error) {
 	return true, key, b[1+w+int(n):], nil
 }
 
-// scanLeaves reads the leaf-index entries of bucket b, sorted by kh.
-func scanLeaves(r reader, b uint64, depth int) ([]leaf, error) {
-	it, err := r.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixLeaf}, UpperBound: []byte{prefixLeaf + 1}})
-	if err != nil {
-		return nil, err
-	}
-	out, err := seekLeaves(it, b, nil)
-	return out, errors.Join(err, it.Close())
+// newLeafIter opens an iterator over the leaf index for seekLeaves.
+func newLeafIter(r reader) (*pebble.Iterator, error) {
+	return r.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixLeaf}, UpperBound: []byte{prefixLeaf + 1}})
 }
 
 // seekLeaves reads bucket b's leaves with an iterator over the leaf index,

@@ -32,7 +32,7 @@ func (p *iterPool) get(db *pebble.DB) (*pebble.Iterator, uint64, error) {
 		return it, gen, nil
 	}
 	p.mu.Unlock()
-	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixLeaf}, UpperBound: []byte{prefixLeaf + 1}})
+	it, err := newLeafIter(db)
 	return it, gen, err
 }
 

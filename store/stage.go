@@ -115,7 +115,7 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 	}
 	st.batch = s.db.NewBatch()
 	st.count = count
-	if err := st.fill(results, aux, s.depth); err != nil {
+	if err := st.fill(results, aux); err != nil {
 		st.close()
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func (s *Store) restageBuckets(kcs []keyChange) ([]bucketResult, error) {
 
 // restageRange restages consecutive buckets with one leaf-index iterator.
 func (s *Store) restageRange(groups [][]keyChange, results []bucketResult) error {
-	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixLeaf}, UpperBound: []byte{prefixLeaf + 1}})
+	it, err := newLeafIter(s.db)
 	if err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func (s *Store) leafChange(kc keyChange, old *leaf) (*leafOp, *leaf, error) {
 }
 
 // fill writes the whole version into the batch.
-func (st *staged) fill(results []bucketResult, aux []Change, depth int) error {
+func (st *staged) fill(results []bucketResult, aux []Change) error {
 	b := st.batch
 	for _, r := range results {
 		for i := range r.ops {
@@ -286,13 +286,13 @@ func (st *staged) fill(results []bucketResult, aux []Change, depth int) error {
 			}
 		}
 	}
-	for _, e := range st.deltas[depth] {
+	for _, e := range st.deltas[st.depth] {
 		if err := b.Set(bucketKey(e.idx), encodeNode(e.new), nil); err != nil {
 			return err
 		}
 	}
 	for d, ld := range st.deltas {
-		if len(ld) > 0 && historyLevel(d, depth) {
+		if len(ld) > 0 && historyLevel(d, st.depth) {
 			if err := b.Set(undoNodeKey(st.version, d), encodeNodeBlob(ld), nil); err != nil {
 				return err
 			}

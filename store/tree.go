@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sort"
 )
@@ -259,14 +260,19 @@ func sortLeaves(ls []leaf) {
 // checkBuckets rehashes the given buckets from the leaf index just written
 // and compares them with the resident tree (an invariants-build check).
 func (s *Store) checkBuckets(changed levelDelta) error {
+	it, err := newLeafIter(s.db)
+	if err != nil {
+		return err
+	}
+	var leaves []leaf
 	for _, e := range changed {
-		leaves, err := scanLeaves(s.db, e.idx, s.depth)
-		if err != nil {
-			return err
+		if leaves, err = seekLeaves(it, e.idx, leaves[:0]); err != nil {
+			break
 		}
 		if got := subtree(leaves, s.depth); got != s.tree.node(s.depth, e.idx) {
-			return fmt.Errorf("store: invariant broken: bucket %d rehashes to %x, tree holds %x", e.idx, got.h, s.tree.node(s.depth, e.idx).h)
+			err = fmt.Errorf("store: invariant broken: bucket %d rehashes to %x, tree holds %x", e.idx, got.h, s.tree.node(s.depth, e.idx).h)
+			break
 		}
 	}
-	return nil
+	return errors.Join(err, it.Close())
 }

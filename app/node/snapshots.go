@@ -150,7 +150,8 @@ func (s *snapshots) heights() []int64 {
 }
 
 func (s *snapshots) prune() {
-	for _, h := range s.heights()[min(len(s.heights()), snapshotsKept):] {
+	hs := s.heights()
+	for _, h := range hs[min(len(hs), snapshotsKept):] {
 		_ = os.RemoveAll(filepath.Join(s.dir, strconv.FormatInt(h, 10)))
 	}
 }

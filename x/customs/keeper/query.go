@@ -95,6 +95,11 @@ func mustRead(r base.Reader, key []byte, m unmarshaler) error {
 	if bz == nil {
 		return fmt.Errorf("customs: key %x is named by its record but absent", key)
 	}
+	return decodeStored(key, bz, m)
+}
+
+// decodeStored unmarshals the value stored under key into m.
+func decodeStored(key, bz []byte, m unmarshaler) error {
 	if err := m.Unmarshal(bz); err != nil {
 		return fmt.Errorf("customs: stored value under %x does not decode: %w", key, err)
 	}
@@ -120,10 +125,7 @@ func (q QueryServer) read(resp *types.DeclarationResponse, key []byte, prove boo
 	if bz == nil {
 		return base.ErrNotFound.Wrapf("key %x is absent", key)
 	}
-	if err := m.Unmarshal(bz); err != nil {
-		return fmt.Errorf("customs: stored value under %x does not decode: %w", key, err)
-	}
-	return nil
+	return decodeStored(key, bz, m)
 }
 
 // DeclarationsByDeclarant lists a member's declarations in id order,

@@ -11,12 +11,11 @@ import (
 	"github.com/cockroachdb/pebble"
 )
 
-// Undo record of a leaf: 0x00 if the key was absent before the commit, else
-// 0x01 || uvarint(len(key)) || key || previous value.
+// Undo record of a leaf the commit changed or deleted:
+// 0x01 || uvarint(len(key)) || key || previous value. A lone 0x00 (the key
+// was absent) is what stores written before created keys were packed into
+// pages (see putCreated) recorded for them; it is still read.
 func encodeUndo(op *leafOp) []byte {
-	if !op.wasPresent {
-		return []byte{0}
-	}
 	out := make([]byte, 0, 1+binary.MaxVarintLen32+len(op.key)+len(op.oldValue))
 	out = append(out, 1)
 	out = binary.AppendUvarint(out, uint64(len(op.key)))
@@ -189,6 +188,15 @@ func (v *view) leaves(b uint64) ([]leaf, error) {
 func (v *view) undoBucket(w int64, b uint64, m map[[32]byte]leaf) error {
 	p := append(undoPrefix(w), undoKindLeaf)
 	lo, hi := bucketBounds(b, v.s.depth, p)
+	page, err := v.s.createdPage(w, byte(b>>(v.s.depth-8)))
+	if err != nil {
+		return err
+	}
+	for i := 0; i < len(page); i += 32 {
+		if kh := [32]byte(page[i : i+32]); prefixIndex(&kh, v.s.depth) == b {
+			delete(m, kh)
+		}
+	}
 	it, err := v.s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
 	if err != nil {
 		return err
@@ -222,8 +230,36 @@ func (v *view) value(key []byte) ([]byte, bool, error) {
 			present, _, val, err := decodeUndo(b)
 			return val, present, err
 		}
+		if created, err := v.s.createdIn(w, &kh); created || err != nil {
+			return nil, false, err
+		}
 	}
 	return v.s.getRaw(v.s.db, flatKey(key))
+}
+
+// createdPage returns the hashes of the keys version w created whose hashes
+// start with the byte first, 32 bytes each and sorted (see putCreated).
+func (s *Store) createdPage(w int64, first byte) ([]byte, error) {
+	p, _, err := s.getRaw(s.db, undoCreatedKey(w, first))
+	return p, checkCreatedPage(w, p, err)
+}
+
+func checkCreatedPage(w int64, p []byte, err error) error {
+	if err == nil && len(p)%32 != 0 {
+		err = fmt.Errorf("store: corrupt page of keys created at version %d: %d bytes", w, len(p))
+	}
+	return err
+}
+
+// createdIn reports whether version w created the key whose hash is kh.
+func (s *Store) createdIn(w int64, kh *[32]byte) (bool, error) {
+	p, err := s.createdPage(w, kh[0])
+	if err != nil {
+		return false, err
+	}
+	n := len(p) / 32
+	i := sort.Search(n, func(i int) bool { return bytes.Compare(p[32*i:32*i+32], kh[:]) >= 0 })
+	return i < n && bytes.Equal(p[32*i:32*i+32], kh[:]), nil
 }
 
 func (v *view) root() ([32]byte, error) {
@@ -298,8 +334,25 @@ func (v *view) overrides(start, end []byte) ([]override, error) {
 	seen := map[string]bool{}
 	var out []override
 	for w := v.version + 1; w <= v.s.version; w++ {
+		// A version records a key at most once, as created or as changed, so
+		// the two kinds of record can be read one after the other.
+		pc := append(undoPrefix(w), undoKindCreated)
+		err := v.s.scan(pc, prefixEnd(pc), func(_, page []byte) error {
+			if err := checkCreatedPage(w, page, nil); err != nil {
+				return err
+			}
+			for i := 0; i < len(page); i += 32 {
+				if err := v.absentOverride(page[i:i+32], start, end, seen, &out); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 		p := append(undoPrefix(w), undoKindLeaf)
-		err := v.s.scan(p, prefixEnd(p), func(k, val []byte) error {
+		err = v.s.scan(p, prefixEnd(p), func(k, val []byte) error {
 			present, key, old, err := decodeUndo(val)
 			if err != nil {
 				return err

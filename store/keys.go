@@ -7,14 +7,20 @@ import "encoding/binary"
 //	L | key                          -> value                 flat index, latest version
 //	K | bucket(4, BE) | kh(32)       -> leafhash(32) || key   leaf index, latest version, kh = sha256(key)
 //	B | bucket(4, BE)                -> hash(32) || flag(1)   bucket summaries (tree level BucketDepth), latest
-//	U | version(8, BE) | K | kh(32)  -> undo record of a leaf (previous value or absent), see encodeUndo
+//	U | version(8, BE) | A | kh[0]   -> kh(32) of each key the version created, sorted, see putCreated
+//	U | version(8, BE) | K | kh(32)  -> undo record of a leaf the version changed or deleted, see encodeUndo
 //	U | version(8, BE) | N | level(1) -> packed previous nodes of that tree level, see encodeNodeBlob
 //	V | version(8, BE)               -> root(32)
 //	M | name                         -> metadata (latest, depth, oldest, count, import)
 //	X | key                          -> value                 aux keyspace, latest only, outside the tree
 //
 // The undo log is keyed version first so that dropping the history of all
-// versions below some version is a single DeleteRange.
+// versions below some version is a single DeleteRange. A key the version
+// created has no previous value to keep, only the fact that it was absent, so
+// created keys are packed into at most 256 pages per version (by the first
+// byte of kh) instead of taking one entry each: most writes to a ledger create
+// keys, and every entry costs a memtable insert and a trip through each
+// compaction.
 //
 // A leaf-index key carries its bucket ahead of kh. The bucket is the first
 // BucketDepth bits of kh, so the order is still kh order, but every leaf of a
@@ -32,8 +38,9 @@ const (
 	prefixMeta    byte = 'M'
 	prefixAux     byte = 'X'
 
-	undoKindLeaf byte = 'K'
-	undoKindNode byte = 'N'
+	undoKindCreated byte = 'A'
+	undoKindLeaf    byte = 'K'
+	undoKindNode    byte = 'N'
 )
 
 var (
@@ -100,6 +107,10 @@ func undoPrefix(v int64) []byte {
 
 func undoLeafKey(v int64, kh []byte) []byte {
 	return append(append(undoPrefix(v), undoKindLeaf), kh...)
+}
+
+func undoCreatedKey(v int64, page byte) []byte {
+	return append(undoPrefix(v), undoKindCreated, page)
 }
 
 func undoNodeKey(v int64, level int) []byte {

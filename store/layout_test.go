@@ -196,3 +196,79 @@ func TestOpenRefusesAnotherLayout(t *testing.T) {
 		closer.Close()
 	}
 }
+
+// TestCreatedKeysArePacked checks the undo log of a version that creates
+// keys: no entry per created key, only pages of their hashes, while a changed
+// key keeps its own record. It also reads a store whose undo log still has the
+// older one-entry-per-created-key form (a lone 0x00 record): old versions must
+// read the same either way.
+func TestCreatedKeysArePacked(t *testing.T) {
+	s, _ := openMem(t, 12)
+	defer s.Close()
+	var first []Change
+	for i := 0; i < 600; i++ {
+		first = append(first, Change{Key: fmt.Appendf(nil, "decl/%04d", i), Value: []byte("filed")})
+	}
+	mustCommit(t, s, first)
+	second := []Change{{Key: []byte("decl/0001"), Value: []byte("cleared")}}
+	for i := 600; i < 700; i++ {
+		second = append(second, Change{Key: fmt.Appendf(nil, "decl/%04d", i), Value: []byte("filed")})
+	}
+	mustCommit(t, s, second)
+
+	leafRecords := countKeys(t, s, append(undoPrefix(2), undoKindLeaf), append(undoPrefix(2), undoKindLeaf+1))
+	if leafRecords != 1 {
+		t.Fatalf("version 2 has %d per-key undo records, want 1 (the changed key)", leafRecords)
+	}
+	pages := countKeys(t, s, append(undoPrefix(1), undoKindCreated), append(undoPrefix(1), undoKindCreated+1))
+	if pages == 0 || pages > 256 {
+		t.Fatalf("version 1 has %d pages of created keys, want 1..256", pages)
+	}
+	check := func() {
+		t.Helper()
+		for _, c := range []struct {
+			version int64
+			key     string
+			want    string
+		}{{1, "decl/0001", "filed"}, {1, "decl/0650", ""}, {2, "decl/0650", "filed"}, {2, "decl/0001", "cleared"}} {
+			got, err := s.GetAt(c.version, []byte(c.key))
+			if err != nil || string(got) != c.want {
+				t.Fatalf("GetAt(%d, %s) = %q, %v; want %q", c.version, c.key, got, err, c.want)
+			}
+		}
+		var n int
+		if err := s.IterateAt(1, nil, nil, func(_, _ []byte) bool { n++; return true }); err != nil || n != 600 {
+			t.Fatalf("IterateAt(1) saw %d keys, %v; want 600", n, err)
+		}
+		p, err := s.Proof(1, []byte("decl/0650"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, _ := s.RootAt(1)
+		if err := VerifyNonMembership(root, p, []byte("decl/0650")); err != nil {
+			t.Fatalf("decl/0650 absent at version 1: %v", err)
+		}
+	}
+	check()
+
+	// Rewrite version 2's pages in the older form: one 0x00 record per key.
+	b := s.db.NewBatch()
+	p := append(undoPrefix(2), undoKindCreated)
+	if err := s.scan(p, prefixEnd(p), func(k, page []byte) error {
+		for i := 0; i < len(page); i += 32 {
+			if err := b.Set(undoLeafKey(2, page[i:i+32]), []byte{0}, nil); err != nil {
+				return err
+			}
+		}
+		return b.Delete(k, nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if n := countKeys(t, s, append(undoPrefix(2), undoKindLeaf), append(undoPrefix(2), undoKindLeaf+1)); n != 101 {
+		t.Fatalf("rewrote version 2 into %d records, want 101", n)
+	}
+	check()
+}

@@ -279,12 +279,20 @@ func (s *Store) leafChange(kc keyChange, old *leaf) (*leafOp, *leaf, error) {
 // fill writes the whole version into the batch.
 func (st *staged) fill(results []bucketResult, aux []Change) error {
 	b := st.batch
+	var created []byte // kh of every key this version creates, in kh order
 	for _, r := range results {
 		for i := range r.ops {
-			if err := st.putLeafOp(&r.ops[i]); err != nil {
+			op := &r.ops[i]
+			if !op.wasPresent {
+				created = append(created, op.kh[:]...)
+			}
+			if err := st.putLeafOp(op); err != nil {
 				return err
 			}
 		}
+	}
+	if err := st.putCreated(created); err != nil {
+		return err
 	}
 	for _, e := range st.deltas[st.depth] {
 		if err := b.Set(bucketKey(e.idx), encodeNode(e.new), nil); err != nil {
@@ -315,14 +323,32 @@ func (st *staged) putLeafOp(op *leafOp) error {
 		st.count++
 	}
 	b := st.batch
-	if err := b.Set(undoLeafKey(st.version, op.kh[:]), encodeUndo(op), nil); err != nil {
-		return err
+	if op.wasPresent {
+		if err := b.Set(undoLeafKey(st.version, op.kh[:]), encodeUndo(op), nil); err != nil {
+			return err
+		}
 	}
 	if err := putOrDelete(b, flatKey(op.key), op.value, op.del); err != nil {
 		return err
 	}
 	lv := append(append(make([]byte, 0, 32+len(op.key)), op.lh[:]...), op.key...)
 	return putOrDelete(b, leafKey(&op.kh, st.depth), lv, op.del)
+}
+
+// putCreated writes the hashes of the keys this version creates, sorted, as
+// pages by their first byte (see keys.go).
+func (st *staged) putCreated(khs []byte) error {
+	for len(khs) > 0 {
+		n := 32
+		for n < len(khs) && khs[n] == khs[0] {
+			n += 32
+		}
+		if err := st.batch.Set(undoCreatedKey(st.version, khs[0]), khs[:n], nil); err != nil {
+			return err
+		}
+		khs = khs[n:]
+	}
+	return nil
 }
 
 func (st *staged) putMeta() error {

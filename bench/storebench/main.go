@@ -17,7 +17,7 @@ func main() {
 	flag.StringVar(&cfg.Dir, "dir", "", "scratch directory (default: a new temporary directory)")
 	flag.BoolVar(&cfg.SkipIAVL, "skip-iavl", false, "skip IAVL (always skipped above 10M keys)")
 	flag.BoolVar(&cfg.Proto, "proto", false, "run only the design prototype comparison")
-	cacheMiB := flag.Int64("cache-mib", 0, "Pebble block cache in MiB for the store and raw Pebble (default: 256, or 12 bytes per key up to 1024)")
+	cacheMiB := flag.Int64("cache-mib", 0, "Pebble block cache in MiB for the store and raw Pebble (default: 256, or 100 bytes per key up to 1024)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase to this file")
 	flag.Parse()
 	cfg.CPUProfile = *cpuProfile

@@ -14,8 +14,9 @@
 // index, which Pebble's bloom filters (built on the bucket, see comparer) send
 // to the few sstables holding that bucket's leaves.
 // Each Commit writes the flat index (key -> value), the leaf index
-// (bucket || sha256(key) -> leaf hash || key), the changed bucket summaries, an undo
-// log of the previous values and the version's root as one synced Pebble batch.
+// (bucket || sha256(key) -> leaf hash || key), the changed bucket summaries,
+// an undo log of the previous values (keys the version created are only
+// listed, packed by hash) and the version's root as one synced Pebble batch.
 // Older versions are read by applying the undo log backwards; Prune drops it by
 // key range.
 //

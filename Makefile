@@ -23,7 +23,7 @@ run: build
 test: proto-check fmt-check vet test-unit fuzz
 
 test-unit:
-	$(GO) test -tags invariants -timeout 20m ./...
+	$(GO) test -count=1 -tags invariants -timeout 20m ./...
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeTx -fuzztime 15s ./app/
@@ -66,7 +66,7 @@ bench-access:
 	CORRIDOR_BENCH_ACCESS=1 $(GO) test -count=1 -run 'TestAccessReadThroughput' -v -timeout 15m ./cmd/corridord/
 
 e2e-long: build
-	CORRIDOR_E2E_LONG=1 $(GO) test -tags invariants -timeout 90m -run 'E2E' -v ./cmd/corridord/
+	CORRIDOR_E2E_LONG=1 $(GO) test -count=1 -tags invariants -timeout 90m -run 'E2E' -v ./cmd/corridord/
 
 clean:
 	rm -rf build

@@ -241,14 +241,17 @@ func (v *view) value(key []byte) ([]byte, bool, error) {
 // start with the byte first, 32 bytes each and sorted (see putCreated).
 func (s *Store) createdPage(w int64, first byte) ([]byte, error) {
 	p, _, err := s.getRaw(s.db, undoCreatedKey(w, first))
-	return p, checkCreatedPage(w, p, err)
+	if err != nil {
+		return nil, err
+	}
+	return p, checkCreatedPage(w, p)
 }
 
-func checkCreatedPage(w int64, p []byte, err error) error {
-	if err == nil && len(p)%32 != 0 {
-		err = fmt.Errorf("store: corrupt page of keys created at version %d: %d bytes", w, len(p))
+func checkCreatedPage(w int64, p []byte) error {
+	if len(p)%32 != 0 {
+		return fmt.Errorf("store: corrupt page of keys created at version %d: %d bytes", w, len(p))
 	}
-	return err
+	return nil
 }
 
 // createdIn reports whether version w created the key whose hash is kh.
@@ -338,7 +341,7 @@ func (v *view) overrides(start, end []byte) ([]override, error) {
 		// the two kinds of record can be read one after the other.
 		pc := append(undoPrefix(w), undoKindCreated)
 		err := v.s.scan(pc, prefixEnd(pc), func(_, page []byte) error {
-			if err := checkCreatedPage(w, page, nil); err != nil {
+			if err := checkCreatedPage(w, page); err != nil {
 				return err
 			}
 			for i := 0; i < len(page); i += 32 {

@@ -86,3 +86,12 @@ func (s *Store) DiskBytes() uint64 {
 func (s *Store) PebbleMetrics() string {
 	return s.db.Metrics().String()
 }
+
+// Compactions reports Pebble's background work: compactions running now and
+// the bytes it estimates must still be compacted for the LSM to be stable.
+// A node that has just taken a burst of writes (a bulk import, a state sync)
+// reads fastest once both are zero.
+func (s *Store) Compactions() (running int64, debtBytes uint64) {
+	m := s.db.Metrics()
+	return m.Compact.NumInProgress, m.Compact.EstimatedDebt
+}

@@ -75,8 +75,9 @@ func run(cfg Config) error {
 	if res.IAVLSkipped {
 		iavlWPS = "skipped"
 	}
-	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f\n",
-		cfg.Keys, res.StoreWPS, res.PebbleWPS, iavlWPS, res.StoreRPS, res.ProofsPS, res.ProofBytes, res.RSSMiB, res.DiskBytesPerKey)
+	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f store_rps_cold=%.0f pebble_rps=%.0f pebble_rps_cold=%.0f\n",
+		cfg.Keys, res.StoreWPS, res.PebbleWPS, iavlWPS, res.StoreRPS, res.ProofsPS, res.ProofBytes, res.RSSMiB, res.DiskBytesPerKey,
+		res.StoreRPSCold, res.PebbleRPS, res.PebbleRPSCold)
 	return nil
 }
 

@@ -47,15 +47,21 @@ func RunPebble(cfg Config, res *Result) error {
 	if err != nil {
 		return err
 	}
-	return pebbleReads(cfg, db)
+	compactions := func() (int64, uint64) {
+		m := db.Metrics()
+		return m.Compact.NumInProgress, m.Compact.EstimatedDebt
+	}
+	if err := settle("pebble", db.Flush, compactions); err != nil {
+		return err
+	}
+	return pebbleReads(cfg, db, res)
 }
 
 // pebbleReads measures random Gets on the raw Pebble database, the baseline
 // for the store's reads (reported on stderr only).
-func pebbleReads(cfg Config, db *pebble.DB) error {
-	keys, pos := readKeys(cfg)
-	d, err := parallel(cfg, pos, func(j int64) error {
-		v, closer, err := db.Get(keys[j])
+func pebbleReads(cfg Config, db *pebble.DB, res *Result) error {
+	return readPasses(cfg, "pebble", &res.PebbleRPSCold, &res.PebbleRPS, func(k []byte) error {
+		v, closer, err := db.Get(k)
 		if err != nil {
 			return err
 		}
@@ -64,6 +70,4 @@ func pebbleReads(cfg Config, db *pebble.DB) error {
 		}
 		return errors.Join(err, closer.Close())
 	})
-	logf("pebble read: %.0f reads/s with %d readers (baseline, not in RESULT)", float64(len(pos))/d.Seconds(), cfg.Readers)
-	return err
 }

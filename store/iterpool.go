@@ -6,9 +6,10 @@ import (
 	"github.com/cockroachdb/pebble"
 )
 
-// iterPool keeps leaf-index iterators of the latest version for readers:
-// opening a Pebble iterator costs more than the few-entry bucket scan a proof
-// needs. A Pebble iterator sees the state of its creation and pins the
+// iterPool keeps iterators of the latest version for readers: opening a
+// Pebble iterator costs more than the few-entry bucket scan a proof needs, and
+// a Get builds and tears down one per call, while a kept iterator keeps each
+// level's current table open for the next seek. A Pebble iterator sees the state of its creation and pins the
 // memtables and files of that state, so the pool is emptied whenever the
 // latest version changes and whenever files should be let go (flush, prune,
 // compaction); an iterator taken before that is closed when returned.
@@ -16,12 +17,29 @@ type iterPool struct {
 	mu   sync.Mutex
 	gen  uint64
 	free []*pebble.Iterator
+	open func(reader) (*pebble.Iterator, error)
+}
+
+// iterPools are the store's two pools: leaf-index iterators for bucket scans
+// and flat-index iterators for latest reads.
+type iterPools struct {
+	leaf, flat iterPool
+}
+
+func newIterPools() *iterPools {
+	return &iterPools{leaf: iterPool{open: newLeafIter}, flat: iterPool{open: newFlatIter}}
+}
+
+// reset empties both pools, see iterPool.reset.
+func (p *iterPools) reset() {
+	p.leaf.reset()
+	p.flat.reset()
 }
 
 const iterPoolMax = 8
 
-// get returns an iterator over the leaf index of the latest version (the
-// caller holds s.mu for reading) and the generation to return it with.
+// get returns an iterator of the latest version (the caller holds s.mu for
+// reading) and the generation to return it with.
 func (p *iterPool) get(db *pebble.DB) (*pebble.Iterator, uint64, error) {
 	p.mu.Lock()
 	gen := p.gen
@@ -32,7 +50,7 @@ func (p *iterPool) get(db *pebble.DB) (*pebble.Iterator, uint64, error) {
 		return it, gen, nil
 	}
 	p.mu.Unlock()
-	it, err := newLeafIter(db)
+	it, err := p.open(db)
 	return it, gen, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -197,4 +198,53 @@ func readConsistently(s *Store) error {
 		return fmt.Errorf("get fixed = %q, %v", v, err)
 	}
 	return s.Iterate(nil, nil, func(k, v []byte) bool { return true })
+}
+
+// TestGetSeesEachCommit checks that latest reads, which reuse pooled
+// iterators, see every commit as soon as Commit returns: a reader never gets a
+// value older than the version committed before its read began.
+func TestGetSeesEachCommit(t *testing.T) {
+	s, _ := openMem(t, 12)
+	defer s.Close()
+	ctr := []byte("counter")
+	mustCommit(t, s, []Change{{Key: ctr, Value: []byte("1")}})
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for r := 0; r < 2; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				before := s.LastCommit().Version
+				v, err := s.Get(ctr)
+				after := s.LastCommit().Version
+				n, perr := strconv.ParseInt(string(v), 10, 64)
+				if err != nil || perr != nil || n < before || n > after {
+					errs <- fmt.Errorf("read %q (%v) between versions %d and %d", v, err, before, after)
+					return
+				}
+			}
+		}()
+	}
+	for v := int64(2); v <= 300; v++ {
+		ci := mustCommit(t, s, []Change{{Key: ctr, Value: []byte(strconv.FormatInt(v, 10))}})
+		if ci.Version != v {
+			t.Fatalf("version %d, want %d", ci.Version, v)
+		}
+		if got, err := s.Get(ctr); err != nil || string(got) != strconv.FormatInt(v, 10) {
+			t.Fatalf("right after commit %d: %q, %v", v, got, err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
 }

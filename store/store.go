@@ -60,7 +60,7 @@ type Store struct {
 	staged   *staged    // owned by the ABCI goroutine
 	stageErr error      // the last Stage's error; Commit refuses while set
 	blobs    *blobCache // decoded node history, for old versions
-	iters    iterPool   // leaf-index iterators of the latest version
+	iters    *iterPools // iterators of the latest version
 	ioMu     sync.Mutex // serialises Prune, import and Commit writes
 }
 
@@ -86,7 +86,7 @@ func Open(dir string, opts Options) (s *Store, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open pebble: %w", err)
 	}
-	s = &Store{opts: opts, db: db, fs: fsys, blobs: newBlobCache(64 << 20)}
+	s = &Store{opts: opts, db: db, fs: fsys, blobs: newBlobCache(64 << 20), iters: newIterPools()}
 	if err := s.load(); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -331,8 +331,16 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 	if err := s.state(); err != nil {
 		return nil, err
 	}
-	v, _, err := s.getRaw(s.db, flatKey(key))
-	return v, err
+	it, gen, err := s.iters.flat.get(s.db)
+	if err != nil {
+		return nil, err
+	}
+	defer s.iters.flat.put(it, gen)
+	if !it.SeekPrefixGE(flatKey(key)) { // the prefix of a flat key is all of it
+		return nil, it.Error()
+	}
+	v := it.Value()
+	return append(make([]byte, 0, len(v)), v...), nil
 }
 
 // GetAux returns the value of an aux key, or nil if absent.

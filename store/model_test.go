@@ -153,35 +153,44 @@ func TestReadersDuringStageAndCommit(t *testing.T) {
 	s, _ := openMem(t, 12)
 	defer s.Close()
 	mustCommit(t, s, sets("fixed", "1"))
-	stop := make(chan struct{})
+	stop := startReaders(2, func() error { return readConsistently(s) })
+	rng := rand.New(rand.NewSource(5))
+	for v := 0; v < 40; v++ {
+		mustCommit(t, s, randomChanges(rng, 50, 300, 0.3))
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startReaders runs read in a loop on n goroutines until it fails or the
+// returned stop is called; stop waits for them and returns the first failure.
+func startReaders(n int, read func() error) (stop func() error) {
+	done := make(chan struct{})
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for r := 0; r < 2; r++ {
+	errs := make(chan error, n)
+	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				select {
-				case <-stop:
+				case <-done:
 					return
 				default:
 				}
-				if err := readConsistently(s); err != nil {
+				if err := read(); err != nil {
 					errs <- err
 					return
 				}
 			}
 		}()
 	}
-	rng := rand.New(rand.NewSource(5))
-	for v := 0; v < 40; v++ {
-		mustCommit(t, s, randomChanges(rng, 50, 300, 0.3))
-	}
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
+	return func() error {
+		close(done)
+		wg.Wait()
+		close(errs)
+		return <-errs
 	}
 }
 
@@ -208,30 +217,16 @@ func TestGetSeesEachCommit(t *testing.T) {
 	defer s.Close()
 	ctr := []byte("counter")
 	mustCommit(t, s, []Change{{Key: ctr, Value: []byte("1")}})
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	for r := 0; r < 2; r++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				before := s.LastCommit().Version
-				v, err := s.Get(ctr)
-				after := s.LastCommit().Version
-				n, perr := strconv.ParseInt(string(v), 10, 64)
-				if err != nil || perr != nil || n < before || n > after {
-					errs <- fmt.Errorf("read %q (%v) between versions %d and %d", v, err, before, after)
-					return
-				}
-			}
-		}()
-	}
+	stop := startReaders(2, func() error {
+		before := s.LastCommit().Version
+		v, err := s.Get(ctr)
+		after := s.LastCommit().Version
+		n, perr := strconv.ParseInt(string(v), 10, 64)
+		if err != nil || perr != nil || n < before || n > after {
+			return fmt.Errorf("read %q (%v) between versions %d and %d", v, err, before, after)
+		}
+		return nil
+	})
 	for v := int64(2); v <= 300; v++ {
 		ci := mustCommit(t, s, []Change{{Key: ctr, Value: []byte(strconv.FormatInt(v, 10))}})
 		if ci.Version != v {
@@ -241,10 +236,7 @@ func TestGetSeesEachCommit(t *testing.T) {
 			t.Fatalf("right after commit %d: %q, %v", v, got, err)
 		}
 	}
-	close(stop)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -8,11 +8,12 @@ import (
 
 // iterPool keeps iterators of the latest version for readers: opening a
 // Pebble iterator costs more than the few-entry bucket scan a proof needs, and
-// a Get builds and tears down one per call, while a kept iterator keeps each
-// level's current table open for the next seek. A Pebble iterator sees the state of its creation and pins the
-// memtables and files of that state, so the pool is emptied whenever the
-// latest version changes and whenever files should be let go (flush, prune,
-// compaction); an iterator taken before that is closed when returned.
+// Pebble's Get builds and tears down one per call, while a kept iterator keeps
+// each level's current table open for the next seek. A Pebble iterator sees
+// the state of its creation and pins the memtables and files of that state, so
+// the pool is emptied whenever the latest version changes and whenever files
+// should be let go (flush, prune, compaction); an iterator taken before that
+// is closed when returned.
 type iterPool struct {
 	mu   sync.Mutex
 	gen  uint64

@@ -88,9 +88,10 @@ func (s *Store) PebbleMetrics() string {
 }
 
 // Compactions reports Pebble's background work: compactions running now and
-// the bytes it estimates must still be compacted for the LSM to be stable.
-// A node that has just taken a burst of writes (a bulk import, a state sync)
-// reads fastest once both are zero.
+// the bytes Pebble estimates must still be compacted for the LSM to be
+// stable. A node that has just taken a burst of writes (a bulk import, a state
+// sync) reads fastest once no compaction has run for a while; the estimate
+// can stay above zero on an LSM that Pebble sees no reason to compact.
 func (s *Store) Compactions() (running int64, debtBytes uint64) {
 	m := s.db.Metrics()
 	return m.Compact.NumInProgress, m.Compact.EstimatedDebt

@@ -1,7 +1,10 @@
 // Command storebench measures Corridor's store against raw Pebble writes and
 // IAVL v1.2.0 on the same workload: N random 32-byte keys with 100-byte
-// values, a commit every 10,000 writes, then random reads of the latest
-// version and proof generation for random existing keys.
+// values, a commit every 10,000 writes; once Pebble's compactions have
+// settled, two passes of random reads of the latest version (the first on the
+// cache the writes left, the second on the cache the first warmed), then
+// proof generation for random existing keys. Raw Pebble settles and reads the
+// same keys the same way.
 //
 // It is a separate module so that the product never depends on IAVL. Run it
 // with `make bench-store KEYS=N`. Progress goes to stderr; stdout ends with

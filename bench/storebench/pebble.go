@@ -58,7 +58,7 @@ func RunPebble(cfg Config, res *Result) error {
 }
 
 // pebbleReads measures random Gets on the raw Pebble database, the baseline
-// for the store's reads (reported on stderr only).
+// for the store's reads: Pebble's own Get, as an application would call it.
 func pebbleReads(cfg Config, db *pebble.DB, res *Result) error {
 	return readPasses(cfg, "pebble", &res.PebbleRPSCold, &res.PebbleRPS, func(k []byte) error {
 		v, closer, err := db.Get(k)

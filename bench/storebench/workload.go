@@ -40,9 +40,10 @@ func cacheFor(n int64) int64 {
 // Result is what a run measured.
 type Result struct {
 	StoreWPS, PebbleWPS, IAVLWPS float64
-	StoreRPS, ProofsPS           float64 // reads with a warm cache
+	StoreRPS                     float64 // reads with a warm cache
 	StoreRPSCold                 float64 // reads with the cache the writes left
 	PebbleRPS, PebbleRPSCold     float64 // the same reads on raw Pebble
+	ProofsPS                     float64
 	ProofBytes                   float64
 	RSSMiB                       float64
 	DiskBytesPerKey              float64

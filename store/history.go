@@ -239,7 +239,7 @@ func (v *view) value(key []byte) ([]byte, bool, error) {
 			return nil, false, err
 		}
 	}
-	return v.s.getRaw(v.s.db, flatKey(key))
+	return v.s.latest(key)
 }
 
 // createdPage returns the hashes of the keys version w created whose hashes

@@ -278,6 +278,7 @@ func TestCreatedKeysArePacked(t *testing.T) {
 // runs and nothing is running once it has returned.
 func TestCompactionsReportsPebblesWork(t *testing.T) {
 	s, _ := openMem(t, 12)
+	defer s.Close()
 	rng := rand.New(rand.NewSource(7))
 	for v := 0; v < 30; v++ {
 		mustCommit(t, s, randomChanges(rng, 300, 100_000, 0))

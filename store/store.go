@@ -331,16 +331,23 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 	if err := s.state(); err != nil {
 		return nil, err
 	}
+	v, _, err := s.latest(key)
+	return v, err
+}
+
+// latest reads key's latest value from the flat index with a pooled
+// iterator: one bloom-filtered seek, without building and tearing down an
+// iterator over every level as Pebble's Get does. Caller holds s.mu.
+func (s *Store) latest(key []byte) ([]byte, bool, error) {
 	it, gen, err := s.iters.flat.get(s.db)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer s.iters.flat.put(it, gen)
 	if !it.SeekPrefixGE(flatKey(key)) { // the prefix of a flat key is all of it
-		return nil, it.Error()
+		return nil, false, it.Error()
 	}
-	v := it.Value()
-	return append(make([]byte, 0, len(v)), v...), nil
+	return copyValue(it.Value()), true, nil
 }
 
 // GetAux returns the value of an aux key, or nil if absent.
@@ -407,9 +414,12 @@ func (s *Store) getRaw(r reader, k []byte) ([]byte, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	out := append(make([]byte, 0, len(v)), v...)
-	return out, true, c.Close()
+	return copyValue(v), true, c.Close()
 }
+
+// copyValue copies a value out of Pebble's memory; an empty value stays
+// non-nil, so that it is not taken for an absent one.
+func copyValue(v []byte) []byte { return append(make([]byte, 0, len(v)), v...) }
 
 func checkKey(key []byte) error {
 	if len(key) == 0 || len(key) > MaxKeyBytes {

@@ -19,6 +19,8 @@ func main() {
 	flag.BoolVar(&cfg.Proto, "proto", false, "run only the design prototype comparison")
 	cacheMiB := flag.Int64("cache-mib", 0, "Pebble block cache in MiB for the store and raw Pebble (default: 256, or 100 bytes per key up to 1024)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase to this file")
+	build := flag.String("build", "", "only write the store into this new directory and keep it there")
+	read := flag.String("read", "", "only time reads and proofs on the store -build left in this directory (same -keys)")
 	flag.Parse()
 	cfg.CPUProfile = *cpuProfile
 	cfg.CacheBytes = *cacheMiB << 20
@@ -33,7 +35,16 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(25)
 	}
-	if err := run(cfg); err != nil {
+	var err error
+	switch {
+	case *build != "":
+		err = buildOnly(cfg, *build)
+	case *read != "":
+		err = readOnly(cfg, *read)
+	default:
+		err = run(cfg)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "storebench:", err)
 		os.Exit(1)
 	}
@@ -78,6 +89,35 @@ func run(cfg Config) error {
 	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f store_rps_cold=%.0f pebble_rps=%.0f pebble_rps_cold=%.0f\n",
 		cfg.Keys, res.StoreWPS, res.PebbleWPS, iavlWPS, res.StoreRPS, res.ProofsPS, res.ProofBytes, res.RSSMiB, res.DiskBytesPerKey,
 		res.StoreRPSCold, res.PebbleRPS, res.PebbleRPSCold)
+	return nil
+}
+
+// buildOnly writes the store into dir (which must not hold one) and keeps it.
+func buildOnly(cfg Config, dir string) error {
+	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
+		return fmt.Errorf("%s is not empty: -build writes a new store", dir)
+	}
+	logf("storebench: building a store of %d keys in %s, block cache %d MiB, GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, gcPercent())
+	var res Result
+	if err := BuildStore(cfg, dir, &res); err != nil {
+		return err
+	}
+	fmt.Printf("BUILD keys=%d store_wps=%.0f dir=%s\n", cfg.Keys, res.StoreWPS, dir)
+	return nil
+}
+
+// readOnly times reads and proofs on the store buildOnly left in dir.
+func readOnly(cfg Config, dir string) error {
+	if _, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("no store to read: %w", err)
+	}
+	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, gcPercent())
+	var res Result
+	if err := ReadStore(cfg, dir, &res); err != nil {
+		return err
+	}
+	fmt.Printf("READ keys=%d store_rps=%.0f store_rps_cold=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f dir=%s\n",
+		cfg.Keys, res.StoreRPS, res.StoreRPSCold, res.ProofsPS, res.ProofBytes, res.RSSMiB, dir)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -31,9 +32,61 @@ func RunStore(cfg Config, res *Result) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if err := storeWrites(cfg, s, res); err != nil {
+		return err
+	}
+	if err := settle("store", s.Flush, s.Compactions); err != nil {
+		return err
+	}
+	if err := storeReads(cfg, s, res); err != nil {
+		return err
+	}
+	if err := storeProofs(cfg, s, res); err != nil {
+		return err
+	}
+	res.RSSMiB = rssMiB()
+	return storePrune(cfg, s, dir, res)
+}
+
+// BuildStore writes the run's keys into a new store in dir, lets Pebble
+// settle and leaves the store there for ReadStore.
+func BuildStore(cfg Config, dir string, res *Result) error {
+	s, err := store.Open(dir, store.Options{BucketDepth: store.DepthFor(cfg.Keys), CacheBytes: cfg.CacheBytes, Logger: logf})
+	if err != nil {
+		return err
+	}
+	err = storeWrites(cfg, s, res)
+	if err == nil {
+		err = settle("store", s.Flush, s.Compactions)
+	}
+	return errors.Join(err, s.Close())
+}
+
+// ReadStore opens the store BuildStore left in dir, with a cold block cache,
+// and times the same read passes and proofs as a full run. Reading one
+// store again and again, or two stores in turn, leaves out what makes a full
+// run's reads vary: the shape the writes happened to leave the LSM in.
+func ReadStore(cfg Config, dir string, res *Result) error {
+	s, err := store.Open(dir, store.Options{BucketDepth: store.DepthFor(cfg.Keys), CacheBytes: cfg.CacheBytes, Logger: logf})
+	if err != nil {
+		return err
+	}
+	if n := s.Stats().Keys; n != cfg.Keys {
+		return errors.Join(fmt.Errorf("%s holds %d keys, not the %d of -keys", dir, n, cfg.Keys), s.Close())
+	}
+	err = storeReads(cfg, s, res)
+	if err == nil {
+		err = storeProofs(cfg, s, res)
+	}
+	res.RSSMiB = rssMiB()
+	return errors.Join(err, s.Close())
+}
+
+// storeWrites writes the run's keys, one commit per batch, and times them.
+func storeWrites(cfg Config, s *store.Store, res *Result) error {
 	p := newProgress("store write")
 	var busy time.Duration
-	err = batches(cfg, func(lo, hi int64) error {
+	err := batches(cfg, func(lo, hi int64) error {
 		cs := make([]store.Change, 0, hi-lo)
 		for i := lo; i < hi; i++ {
 			cs = append(cs, store.Change{Key: key(i), Value: value(i, cfg.ValueBytes)})
@@ -55,17 +108,7 @@ func RunStore(cfg Config, res *Result) error {
 	res.StoreWPS = float64(cfg.Keys) / busy.Seconds()
 	st := s.Stats()
 	logf("store write: %.0f writes/s; last commit: stage %v, write %v, %d bytes", res.StoreWPS, st.LastStageTime, st.LastCommitTime, st.LastBatchBytes)
-	if err := settle("store", s.Flush, s.Compactions); err != nil {
-		return err
-	}
-	if err := storeReads(cfg, s, res); err != nil {
-		return err
-	}
-	if err := storeProofs(cfg, s, res); err != nil {
-		return err
-	}
-	res.RSSMiB = rssMiB()
-	return storePrune(cfg, s, dir, res)
+	return nil
 }
 
 // parallel runs fn over idx split between cfg.Readers goroutines and returns

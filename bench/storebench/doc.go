@@ -9,4 +9,9 @@
 // It is a separate module so that the product never depends on IAVL. Run it
 // with `make bench-store KEYS=N`. Progress goes to stderr; stdout ends with
 // one RESULT line.
+//
+// To compare reads of two builds of the store without the noise of each
+// run's writes, -build DIR writes a store of -keys keys into DIR and keeps
+// it, and -read DIR times the same read passes and proofs on it, opened with
+// a cold block cache (stdout: one BUILD or READ line).
 package main

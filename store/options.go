@@ -125,7 +125,7 @@ func pebbleOptions(o Options, cache *pebble.Cache) *pebble.Options {
 		// One index block per table, never Pebble's two-level index: a point
 		// read or bucket scan then takes one index block from the cache
 		// instead of a top-level block and a partition, which at 10M keys
-		// made reads about 13 % and proofs about 8 % faster (docs/store.md).
+		// made warm reads 18-21 % and proofs 20-31 % faster (docs/store.md).
 		// Like the whole-table bloom filter, the index block of a 64 MiB
 		// table is some hundreds of KiB, loaded once when the table is first
 		// read and kept in the block cache while reads keep touching it.

@@ -22,16 +22,11 @@ func RunStore(cfg Config, res *Result) error {
 	}
 	defer s.Close()
 	logf("store: bucket depth %d", depth)
-	if cfg.CPUProfile != "" {
-		f, err := os.Create(cfg.CPUProfile)
-		if err != nil {
-			return err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startProfile(cfg)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	if err := storeWrites(cfg, s, res); err != nil {
 		return err
 	}
@@ -74,12 +69,33 @@ func ReadStore(cfg Config, dir string, res *Result) error {
 	if n := s.Stats().Keys; n != cfg.Keys {
 		return errors.Join(fmt.Errorf("%s holds %d keys, not the %d of -keys", dir, n, cfg.Keys), s.Close())
 	}
+	stop, err := startProfile(cfg)
+	if err != nil {
+		return errors.Join(err, s.Close())
+	}
+	defer stop()
 	err = storeReads(cfg, s, res)
 	if err == nil {
 		err = storeProofs(cfg, s, res)
 	}
 	res.RSSMiB = rssMiB()
 	return errors.Join(err, s.Close())
+}
+
+// startProfile starts the CPU profile -cpuprofile asks for, if any, and
+// returns the function that ends it.
+func startProfile(cfg Config) (stop func(), err error) {
+	if cfg.CPUProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(cfg.CPUProfile)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return nil, errors.Join(err, f.Close())
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // storeWrites writes the run's keys, one commit per batch, and times them.

@@ -135,12 +135,10 @@ func TestBucketScansAcrossLevels(t *testing.T) {
 	check()
 }
 
-// TestTablesReadInOneStep checks two table options that keep a lookup to one
-// index block and one data block. Pebble keeps the values of a bucket's
-// leaves in the data blocks (no value blocks), so a bucket scan reads one
-// block. Every table has a single index block, however large (no two-level
-// index), so a lookup does not read a top-level index block first.
-func TestTablesReadInOneStep(t *testing.T) {
+// TestLeafValuesStayInPlace checks that Pebble keeps the values of a bucket's
+// leaves in the data blocks (no value blocks), so that a bucket scan reads
+// one block: sstables written for the leaf index must report no value blocks.
+func TestLeafValuesStayInPlace(t *testing.T) {
 	s, _ := openMem(t, 12)
 	defer s.Close()
 	rng := rand.New(rand.NewSource(4))
@@ -154,25 +152,17 @@ func TestTablesReadInOneStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tables, largestIndex := 0, uint64(0)
+	tables := 0
 	for _, level := range props {
 		for _, tab := range level {
 			tables++
 			if tab.Properties.NumValuesInValueBlocks != 0 {
 				t.Fatalf("table %s has %d values in value blocks", tab.FileNum, tab.Properties.NumValuesInValueBlocks)
 			}
-			if tab.Properties.IndexPartitions != 0 {
-				t.Fatalf("table %s has a two-level index of %d partitions", tab.FileNum, tab.Properties.IndexPartitions)
-			}
-			largestIndex = max(largestIndex, tab.Properties.IndexSize)
 		}
 	}
 	if tables == 0 {
 		t.Fatal("no sstables to check")
-	}
-	// Pebble's default would split an index past 4 KiB into partitions.
-	if largestIndex <= 4<<10 {
-		t.Fatalf("largest index block is %d bytes: too small to show the option", largestIndex)
 	}
 }
 

@@ -122,14 +122,6 @@ func pebbleOptions(o Options, cache *pebble.Cache) *pebble.Options {
 		l.FilterType = pebble.TableFilter
 		// Small blocks suit point reads and the few-entry bucket scans.
 		l.BlockSize = 4 << 10
-		// One index block per table, never Pebble's two-level index: a point
-		// read or bucket scan then takes one index block from the cache
-		// instead of a top-level block and a partition, which at 10M keys
-		// made warm reads 18-21 % and proofs 20-31 % faster (docs/store.md).
-		// Like the whole-table bloom filter, the index block of a 64 MiB
-		// table is some hundreds of KiB, loaded once when the table is first
-		// read and kept in the block cache while reads keep touching it.
-		l.IndexBlockSize = math.MaxInt32
 		// Bigger files than the 2 MiB default: fewer files, smaller manifest,
 		// cheaper delete-only compactions when pruned history is dropped.
 		l.TargetFileSize = int64(8<<20) << min(i, 3)

@@ -15,13 +15,12 @@ import (
 // RunStore writes, reads and proves with the corridor store.
 func RunStore(cfg Config, res *Result) error {
 	dir := filepath.Join(cfg.Dir, "store")
-	depth := store.DepthFor(cfg.Keys)
-	s, err := store.Open(dir, store.Options{BucketDepth: depth, CacheBytes: cfg.CacheBytes, Logger: logf})
+	s, err := openStore(cfg, dir)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	logf("store: bucket depth %d", depth)
+	logf("store: bucket depth %d", s.Stats().BucketDepth)
 	stop, err := startProfile(cfg)
 	if err != nil {
 		return err
@@ -43,10 +42,16 @@ func RunStore(cfg Config, res *Result) error {
 	return storePrune(cfg, s, dir, res)
 }
 
+// openStore opens (or creates) the store in dir with the run's bucket depth
+// and block cache.
+func openStore(cfg Config, dir string) (*store.Store, error) {
+	return store.Open(dir, store.Options{BucketDepth: store.DepthFor(cfg.Keys), CacheBytes: cfg.CacheBytes, Logger: logf})
+}
+
 // BuildStore writes the run's keys into a new store in dir, lets Pebble
 // settle and leaves the store there for ReadStore.
 func BuildStore(cfg Config, dir string, res *Result) error {
-	s, err := store.Open(dir, store.Options{BucketDepth: store.DepthFor(cfg.Keys), CacheBytes: cfg.CacheBytes, Logger: logf})
+	s, err := openStore(cfg, dir)
 	if err != nil {
 		return err
 	}
@@ -62,7 +67,7 @@ func BuildStore(cfg Config, dir string, res *Result) error {
 // store again and again, or two stores in turn, leaves out what makes a full
 // run's reads vary: the shape the writes happened to leave the LSM in.
 func ReadStore(cfg Config, dir string, res *Result) error {
-	s, err := store.Open(dir, store.Options{BucketDepth: store.DepthFor(cfg.Keys), CacheBytes: cfg.CacheBytes, Logger: logf})
+	s, err := openStore(cfg, dir)
 	if err != nil {
 		return err
 	}

@@ -14,4 +14,8 @@
 // run's writes, -build DIR writes a store of -keys keys into DIR and keeps
 // it, and -read DIR times the same read passes and proofs on it, opened with
 // a cold block cache (stdout: one BUILD or READ line).
+//
+// lowmem.sh, beside this file, runs a command in a memory cgroup after
+// dropping the OS page cache (root only), so that -read on a store that fits
+// in memory can be timed as on one that does not.
 package main

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/vfs"
 	"github.com/cockroachdb/pebble/vfs/errorfs"
 )
@@ -204,5 +206,64 @@ func TestErrorAtEveryOperation(t *testing.T) {
 		}
 		a := acked.Load()
 		sc.check(t, fresh, a, a+1, what)
+	}
+}
+
+// TestCloseFailedStoreWhilePebbleIsWedged: closing a pooled iterator can take
+// Pebble's own lock, and after a failure a flush or compaction may hold that
+// lock for ever. Close of a failed store must still return at once.
+func TestCloseFailedStoreWhilePebbleIsWedged(t *testing.T) {
+	var wedge atomic.Bool
+	release := make(chan struct{})
+	wedged := make(chan struct{})
+	testTweakPebble = func(po *pebble.Options) {
+		po.EventListener.FlushBegin = func(pebble.FlushInfo) {
+			// Pebble calls FlushBegin holding its lock.
+			if wedge.Load() {
+				close(wedged)
+				<-release
+			}
+		}
+	}
+	defer func() { testTweakPebble = nil }()
+	defer close(release) // lets the wedged flush and the background close end
+
+	s, _ := openMem(t, 12)
+	mustCommit(t, s, sets("a", "1", "b", "2"))
+	if v, err := s.Get([]byte("a")); err != nil || string(v) != "1" {
+		t.Fatalf("Get = %q, %v", v, err)
+	}
+	// The reader's pooled iterator now holds the only reference to the
+	// version before this flush, so closing it has Pebble remove that
+	// version under its lock.
+	if err := s.db.Set(auxKey([]byte("x")), []byte("1"), pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Set(auxKey([]byte("y")), []byte("1"), pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	wedge.Store(true)
+	if _, err := s.db.AsyncFlush(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-wedged:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the flush did not start")
+	}
+	_ = s.fail(errors.New("test: a write failed"))
+
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case err := <-closed:
+		if !errors.Is(err, ErrFailed) {
+			t.Fatalf("Close of a failed store returned %v, want ErrFailed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close of a failed store waited on Pebble's lock")
 	}
 }

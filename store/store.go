@@ -214,15 +214,20 @@ func (s *Store) Close() (err error) {
 		return ErrClosed
 	}
 	s.closed = true
-	s.iters.reset()
 	if s.staged != nil {
 		s.staged.close()
 		s.staged = nil
 	}
 	if failErr != nil {
-		go closeQuietly(s.db, nil)
+		// Closing a pooled iterator takes Pebble's own lock, which a
+		// wedged flush or compaction may hold for ever.
+		go func() {
+			s.iters.reset()
+			closeQuietly(s.db, nil)
+		}()
 		return failErr
 	}
+	s.iters.reset()
 	return s.closeWatching()
 }
 
@@ -337,7 +342,9 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 
 // latest reads key's latest value from the flat index with a pooled
 // iterator: one bloom-filtered seek, without building and tearing down an
-// iterator over every level as Pebble's Get does. Caller holds s.mu.
+// iterator over every level as Pebble's Get does. Caller holds s.mu, or is
+// Stage (on the goroutine that commits, so the latest version cannot change
+// under it).
 func (s *Store) latest(key []byte) ([]byte, bool, error) {
 	it, gen, err := s.iters.flat.get(s.db)
 	if err != nil {

@@ -65,6 +65,12 @@ bench-access:
 	$(GO) test -run '^$$' -bench 'BenchmarkAccessEventsLedger' -benchtime 20x ./app/
 	CORRIDOR_BENCH_ACCESS=1 $(GO) test -count=1 -run 'TestAccessReadThroughput' -v -timeout 15m ./cmd/corridord/
 
+## bench-commit: blocks of 10,000 updates of existing keys against blocks of
+## 10,000 new keys on the same 300,000-key store, in one run (changes/s).
+.PHONY: bench-commit
+bench-commit:
+	$(GO) test -run '^$$' -bench 'BenchmarkCommit' -benchtime 20x -count 3 ./store/
+
 e2e-long: build
 	CORRIDOR_E2E_LONG=1 $(GO) test -count=1 -tags invariants -timeout 90m -run 'E2E' -v ./cmd/corridord/
 

@@ -219,7 +219,7 @@ func TestCloseFailedStoreWhilePebbleIsWedged(t *testing.T) {
 	testTweakPebble = func(po *pebble.Options) {
 		po.EventListener.FlushBegin = func(pebble.FlushInfo) {
 			// Pebble calls FlushBegin holding its lock.
-			if wedge.Load() {
+			if wedge.CompareAndSwap(true, false) {
 				close(wedged)
 				<-release
 			}

@@ -9,7 +9,8 @@
 # both caches, as they do at 100M keys on 24 GiB. Prints the cgroup's peak
 # usage and how often it hit the limit when COMMAND ends.
 #
-# Needs root and the cgroup memory controller (v1 or v2). Example:
+# Needs root and the cgroup memory controller (written for cgroup v1 and v2;
+# tried only on v1). Example:
 #   bench/storebench/lowmem.sh 1200 ./storebench -keys 10000000 -cache-mib 100 \
 #       -reads 200000 -proofs 40000 -read /tmp/st
 set -eu
@@ -49,6 +50,10 @@ if ! mkdir "$cg" 2>/dev/null; then
 	exit 1
 fi
 trap 'rmdir "$cg" 2>/dev/null || true' EXIT
+if [ ! -f "$cg/$max" ]; then
+	echo "lowmem: $cg has no $max: the memory controller is not enabled there" >&2
+	exit 1
+fi
 echo "$limit" >"$cg/$max"
 
 sync

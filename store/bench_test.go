@@ -18,59 +18,44 @@ func BenchmarkCommit(b *testing.B) {
 		h := sha256.Sum256(binary.BigEndian.AppendUint64(nil, uint64(i)))
 		return h[:]
 	}
-	value := func(rng *rand.Rand) []byte {
-		v := make([]byte, 100)
-		rng.Read(v)
-		return v
+	// blockOf returns a block of changes to the keys keyAt gives, with random
+	// 100-byte values.
+	blockOf := func(rng *rand.Rand, keyAt func() []byte) []Change {
+		cs := make([]Change, block)
+		for j := range cs {
+			k, v := keyAt(), make([]byte, 100)
+			rng.Read(v)
+			cs[j] = Change{Key: k, Value: v}
+		}
+		return cs
 	}
-	open := func(b *testing.B) (*Store, *rand.Rand) {
-		b.Helper()
+	// run prefills a new store, then times b.N blocks of keyAt's keys.
+	run := func(b *testing.B, keyAt func(rng *rand.Rand) []byte) {
 		s, err := Open(b.TempDir(), Options{BucketDepth: DepthFor(prefill)})
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Cleanup(func() { _ = s.Close() })
+		defer s.Close()
 		rng := rand.New(rand.NewSource(1))
-		for i := 0; i < prefill; i += block {
-			cs := make([]Change, block)
-			for j := range cs {
-				cs[j] = Change{Key: key(i + j), Value: value(rng)}
-			}
-			mustCommit(b, s, cs)
+		n := 0
+		next := func() []byte { n++; return key(n - 1) }
+		for n < prefill {
+			mustCommit(b, s, blockOf(rng, next))
 		}
-		return s, rng
-	}
-	run := func(b *testing.B, s *Store, next func() []Change) {
-		b.Helper()
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			cs := next()
+			cs := blockOf(rng, func() []byte { return keyAt(rng) })
 			b.StartTimer()
 			mustCommit(b, s, cs)
 		}
 		b.ReportMetric(float64(b.N*block)/b.Elapsed().Seconds(), "changes/s")
 	}
 	b.Run("updates", func(b *testing.B) {
-		s, rng := open(b)
-		run(b, s, func() []Change {
-			cs := make([]Change, block)
-			for j := range cs {
-				cs[j] = Change{Key: key(rng.Intn(prefill)), Value: value(rng)}
-			}
-			return cs
-		})
+		run(b, func(rng *rand.Rand) []byte { return key(rng.Intn(prefill)) })
 	})
 	b.Run("inserts", func(b *testing.B) {
-		s, rng := open(b)
 		n := prefill
-		run(b, s, func() []Change {
-			cs := make([]Change, block)
-			for j := range cs {
-				cs[j] = Change{Key: key(n), Value: value(rng)}
-				n++
-			}
-			return cs
-		})
+		run(b, func(*rand.Rand) []byte { n++; return key(n - 1) })
 	})
 }

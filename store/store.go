@@ -342,9 +342,7 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 
 // latest reads key's latest value from the flat index with a pooled
 // iterator: one bloom-filtered seek, without building and tearing down an
-// iterator over every level as Pebble's Get does. Caller holds s.mu, or is
-// Stage (on the goroutine that commits, so the latest version cannot change
-// under it).
+// iterator over every level as Pebble's Get does. Caller holds s.mu.
 func (s *Store) latest(key []byte) ([]byte, bool, error) {
 	it, gen, err := s.iters.flat.get(s.db)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -113,13 +114,28 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 	if d := st.deltas[0]; len(d) == 1 {
 		st.root = d[0].new
 	}
-	st.batch = s.db.NewBatch()
+	// Sized up front: a block's batch runs to megabytes, and growing it by
+	// doubling copies it several times over.
+	st.batch = s.db.NewBatchWithSize(batchSizeHint(kcs, aux))
 	st.count = count
 	if err := st.fill(results, aux); err != nil {
 		st.close()
 		return nil, err
 	}
 	return st, nil
+}
+
+// batchSizeHint estimates the bytes of a version's batch: per change its flat
+// and leaf entries, one bucket summary and an undo record or created-key slot.
+func batchSizeHint(kcs []keyChange, aux []Change) int {
+	n := 1 << 10
+	for i := range kcs {
+		n += 2*len(kcs[i].key) + len(kcs[i].value) + 192
+	}
+	for i := range aux {
+		n += len(aux[i].Key) + len(aux[i].Value) + 16
+	}
+	return n
 }
 
 // prepareChanges validates, deduplicates (last wins) and sorts changes by key hash.
@@ -214,11 +230,16 @@ func (s *Store) restageRange(groups [][]keyChange, results []bucketResult) error
 // restageBucket rescans one bucket's leaves, applies its changes and rehashes it.
 func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, buf []leaf) (bucketResult, []leaf, error) {
 	b := prefixIndex(&kcs[0].kh, s.depth)
-	cur, err := seekLeaves(it, b, buf[:0])
-	if err != nil {
-		return bucketResult{}, buf, err
-	}
 	res := bucketResult{idx: b, old: s.tree.node(s.depth, b)}
+	cur := buf[:0]
+	if !res.old.empty() {
+		// An empty bucket has no leaves to read: a growing store skips
+		// the scan for every key that starts a bucket.
+		var err error
+		if cur, err = seekLeaves(it, b, cur); err != nil {
+			return bucketResult{}, buf, err
+		}
+	}
 	next := make([]leaf, 0, len(cur)+len(kcs))
 	i := 0
 	for _, kc := range kcs {
@@ -276,27 +297,58 @@ func (s *Store) leafChange(kc keyChange, old *leaf) (*leafOp, *leaf, error) {
 	return op, &leaf{kh: kc.kh, lh: op.lh, key: kc.key}, nil
 }
 
-// fill writes the whole version into the batch.
+// fill writes the whole version into the batch, in ascending key order as far
+// as it goes: bucket summaries, leaf index, flat index, metadata, history,
+// version root, aux. Pebble inserts a batch into the memtable in batch order
+// and starts each search from where the previous one ended, so ascending
+// entries cost a short step each instead of a search from the top.
 func (st *staged) fill(results []bucketResult, aux []Change) error {
 	b := st.batch
-	var created []byte // kh of every key this version creates, in kh order
-	for _, r := range results {
-		for i := range r.ops {
-			op := &r.ops[i]
-			if !op.wasPresent {
-				created = append(created, op.kh[:]...)
-			}
-			if err := st.putLeafOp(op); err != nil {
-				return err
-			}
-		}
-	}
-	if err := st.putCreated(created); err != nil {
-		return err
-	}
 	for _, e := range st.deltas[st.depth] {
 		if err := b.Set(bucketKey(e.idx), encodeNode(e.new), nil); err != nil {
 			return err
+		}
+	}
+	var ops []*leafOp // in kh order, as the results are
+	for _, r := range results {
+		for i := range r.ops {
+			ops = append(ops, &r.ops[i])
+		}
+	}
+	var created []byte // kh of every key this version creates, in kh order
+	for _, op := range ops {
+		st.changed++
+		switch {
+		case op.del:
+			st.count--
+		case !op.wasPresent:
+			st.count++
+			created = append(created, op.kh[:]...)
+		}
+		lv := append(append(make([]byte, 0, 32+len(op.key)), op.lh[:]...), op.key...)
+		if err := putOrDelete(b, leafKey(&op.kh, st.depth), lv, op.del); err != nil {
+			return err
+		}
+	}
+	byKey := slices.Clone(ops)
+	slices.SortFunc(byKey, func(x, y *leafOp) int { return bytes.Compare(x.key, y.key) })
+	for _, op := range byKey {
+		if err := putOrDelete(b, flatKey(op.key), op.value, op.del); err != nil {
+			return err
+		}
+	}
+	if err := st.putMeta(); err != nil {
+		return err
+	}
+	// History: U | version | A (created pages) < K (undo of leaves) < N (nodes).
+	if err := st.putCreated(created); err != nil {
+		return err
+	}
+	for _, op := range ops {
+		if op.wasPresent {
+			if err := b.Set(undoLeafKey(st.version, op.kh[:]), encodeUndo(op), nil); err != nil {
+				return err
+			}
 		}
 	}
 	for d, ld := range st.deltas {
@@ -306,33 +358,15 @@ func (st *staged) fill(results []bucketResult, aux []Change) error {
 			}
 		}
 	}
+	if err := b.Set(versionKey(st.version), st.root.h[:], nil); err != nil {
+		return err
+	}
 	for _, c := range aux {
 		if err := putOrDelete(b, auxKey(c.Key), c.Value, c.Delete); err != nil {
 			return err
 		}
 	}
-	return st.putMeta()
-}
-
-func (st *staged) putLeafOp(op *leafOp) error {
-	st.changed++
-	switch {
-	case op.del:
-		st.count--
-	case !op.wasPresent:
-		st.count++
-	}
-	b := st.batch
-	if op.wasPresent {
-		if err := b.Set(undoLeafKey(st.version, op.kh[:]), encodeUndo(op), nil); err != nil {
-			return err
-		}
-	}
-	if err := putOrDelete(b, flatKey(op.key), op.value, op.del); err != nil {
-		return err
-	}
-	lv := append(append(make([]byte, 0, 32+len(op.key)), op.lh[:]...), op.key...)
-	return putOrDelete(b, leafKey(&op.kh, st.depth), lv, op.del)
+	return nil
 }
 
 // putCreated writes the hashes of the keys this version creates, sorted, as
@@ -354,13 +388,10 @@ func (st *staged) putCreated(khs []byte) error {
 func (st *staged) putMeta() error {
 	latest := binary.BigEndian.AppendUint64(nil, uint64(st.version))
 	latest = append(latest, st.root.h[:]...)
-	if err := st.batch.Set(versionKey(st.version), st.root.h[:], nil); err != nil {
+	if err := st.batch.Set(metaCount, u64(uint64(st.count)), nil); err != nil {
 		return err
 	}
-	if err := st.batch.Set(metaLatest, latest, nil); err != nil {
-		return err
-	}
-	return st.batch.Set(metaCount, u64(uint64(st.count)), nil)
+	return st.batch.Set(metaLatest, latest, nil)
 }
 
 func putOrDelete(b *pebble.Batch, k, v []byte, del bool) error {

@@ -182,8 +182,10 @@ func propagate(base *resident, buckets levelDelta) []levelDelta {
 	return deltas
 }
 
+// parentsOf computes level d's changed nodes from the changed children on
+// level d+1, reading unchanged siblings from base.
 func parentsOf(base *resident, d int, children levelDelta) levelDelta {
-	var out levelDelta
+	out := make(levelDelta, 0, len(children))
 	for k := 0; k < len(children); {
 		p := children[k].idx >> 1
 		l, r := base.node(d+1, 2*p), base.node(d+1, 2*p+1)

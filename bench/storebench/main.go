@@ -19,7 +19,7 @@ func main() {
 	flag.BoolVar(&cfg.SkipIAVL, "skip-iavl", false, "skip IAVL (always skipped above 10M keys)")
 	flag.BoolVar(&cfg.Proto, "proto", false, "run only the design prototype comparison")
 	cacheMiB := flag.Int64("cache-mib", 0, "Pebble block cache in MiB for the store and raw Pebble (default: 256, or 100 bytes per key up to 1024)")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase (or of -read) to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase (or of the writes of -build, or of -read) to this file")
 	build := flag.String("build", "", "only write the store into this new directory and keep it there")
 	read := flag.String("read", "", "only time reads and proofs on the store -build left in this directory (same -keys)")
 	flag.Parse()

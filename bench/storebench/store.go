@@ -55,7 +55,12 @@ func BuildStore(cfg Config, dir string, res *Result) error {
 	if err != nil {
 		return err
 	}
+	stop, err := startProfile(cfg)
+	if err != nil {
+		return errors.Join(err, s.Close())
+	}
 	err = storeWrites(cfg, s, res)
+	stop()
 	if err == nil {
 		err = settle("store", s.Flush, s.Compactions)
 	}

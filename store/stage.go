@@ -127,6 +127,8 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 
 // batchSizeHint estimates the bytes of a version's batch: per change its flat
 // and leaf entries, one bucket summary and an undo record or created-key slot.
+// It is capped at maxBatchHint, so that a block of large values that turn out
+// to change nothing (same value again) does not reserve their whole size.
 func batchSizeHint(kcs []keyChange, aux []Change) int {
 	n := 1 << 10
 	for i := range kcs {
@@ -135,8 +137,11 @@ func batchSizeHint(kcs []keyChange, aux []Change) int {
 	for i := range aux {
 		n += len(aux[i].Key) + len(aux[i].Value) + 16
 	}
-	return n
+	return min(n, maxBatchHint)
 }
+
+// maxBatchHint caps the space reserved for a batch; a larger batch grows.
+const maxBatchHint = 32 << 20
 
 // prepareChanges validates, deduplicates (last wins) and sorts changes by key hash.
 func prepareChanges(changes []Change) ([]keyChange, error) {

@@ -49,32 +49,41 @@ func newFlatIter(r reader) (*pebble.Iterator, error) {
 }
 
 // seekLeaves reads bucket b's leaves with an iterator over the leaf index,
-// appending to out. Reusing one iterator for many buckets is much cheaper
-// than opening one per bucket, and SeekPrefixGE lets Pebble skip, by their
-// bloom filters, the sstables that hold no leaf of the bucket.
-func seekLeaves(it *pebble.Iterator, b uint64, out []leaf) ([]leaf, error) {
+// appending them to out and their keys to keys (the leaves' key fields point
+// into it, so a caller may reuse both buffers once it is done with the
+// leaves). Reusing one iterator for many buckets is much cheaper than opening
+// one per bucket, and SeekPrefixGE lets Pebble skip, by their bloom filters,
+// the sstables that hold no leaf of the bucket.
+func seekLeaves(it *pebble.Iterator, b uint64, out []leaf, keys []byte) ([]leaf, []byte, error) {
 	for ok := it.SeekPrefixGE(bucketLeafPrefix(b)); ok; ok = it.Next() {
-		l, err := decodeLeaf(it.Key(), it.Value())
-		if err != nil {
-			return nil, err
+		var l leaf
+		var err error
+		if l, keys, err = decodeLeaf(it.Key(), it.Value(), keys); err != nil {
+			return nil, keys, err
 		}
 		out = append(out, l)
 	}
-	return out, it.Error()
+	return out, keys, it.Error()
 }
 
-func decodeLeaf(k, v []byte) (leaf, error) {
+// decodeLeaf decodes a leaf-index entry, copying its key to the end of keys.
+// Whether the key hashes to the entry's kh is checked only in builds with
+// invariants: Pebble checksums every block it reads, and a key that did not
+// match would fail the proofs and the import that use it.
+func decodeLeaf(k, v, keys []byte) (leaf, []byte, error) {
 	var l leaf
 	if len(k) != leafKeyLen || len(v) < 33 || len(v) > 32+MaxKeyBytes {
-		return l, fmt.Errorf("store: corrupt leaf entry %x", k)
+		return l, keys, fmt.Errorf("store: corrupt leaf entry %x", k)
 	}
 	copy(l.kh[:], k[leafPrefixLen:])
 	copy(l.lh[:], v)
-	l.key = append([]byte(nil), v[32:]...)
-	if sha256.Sum256(l.key) != l.kh {
-		return l, fmt.Errorf("store: corrupt leaf entry %x: key does not hash to it", k)
+	n := len(keys)
+	keys = append(keys, v[32:]...)
+	l.key = keys[n:len(keys):len(keys)]
+	if invariants && sha256.Sum256(l.key) != l.kh {
+		return l, keys, fmt.Errorf("store: corrupt leaf entry %x: key does not hash to it", k)
 	}
-	return l, nil
+	return l, keys, nil
 }
 
 // view reads the tree and values as of one retained version. The caller holds
@@ -168,7 +177,7 @@ func (v *view) leaves(b uint64) ([]leaf, error) {
 			return nil, err
 		}
 	}
-	cur, err := seekLeaves(v.it, b, nil)
+	cur, _, err := seekLeaves(v.it, b, nil, nil)
 	if err != nil || v.latest() {
 		return cur, err
 	}

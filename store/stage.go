@@ -223,27 +223,36 @@ func (s *Store) restageRange(groups [][]keyChange, results []bucketResult) error
 	if err != nil {
 		return err
 	}
-	var buf []leaf
+	var sc scanBuffers
 	for g := range groups {
-		if results[g], buf, err = s.restageBucket(it, groups[g], buf); err != nil {
+		if results[g], err = s.restageBucket(it, groups[g], &sc); err != nil {
 			break
 		}
 	}
 	return errors.Join(err, it.Close())
 }
 
+// scanBuffers are a worker's buffers for one bucket's leaves and their keys,
+// reused from bucket to bucket: nothing of a bucket's scan outlives its
+// restageBucket.
+type scanBuffers struct {
+	leaves []leaf
+	keys   []byte
+}
+
 // restageBucket rescans one bucket's leaves, applies its changes and rehashes it.
-func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, buf []leaf) (bucketResult, []leaf, error) {
+func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, sc *scanBuffers) (bucketResult, error) {
 	b := prefixIndex(&kcs[0].kh, s.depth)
 	res := bucketResult{idx: b, old: s.tree.node(s.depth, b)}
-	cur := buf[:0]
+	cur := sc.leaves[:0]
 	if !res.old.empty() {
 		// An empty bucket has no leaves to read: a growing store skips
 		// the scan for every key that starts a bucket.
 		var err error
-		if cur, err = seekLeaves(it, b, cur); err != nil {
-			return bucketResult{}, buf, err
+		if cur, sc.keys, err = seekLeaves(it, b, cur, sc.keys[:0]); err != nil {
+			return bucketResult{}, err
 		}
+		sc.leaves = cur
 	}
 	next := make([]leaf, 0, len(cur)+len(kcs))
 	i := 0
@@ -259,7 +268,7 @@ func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, buf []leaf) 
 		}
 		op, keep, err := s.leafChange(kc, old)
 		if err != nil {
-			return bucketResult{}, cur, err
+			return bucketResult{}, err
 		}
 		if keep != nil {
 			next = append(next, *keep)
@@ -270,7 +279,7 @@ func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, buf []leaf) 
 	}
 	next = append(next, cur[i:]...)
 	res.new = subtree(next, s.depth)
-	return res, cur, nil
+	return res, nil
 }
 
 // leafChange decides what kc does to the leaf old (nil if absent): the op to

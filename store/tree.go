@@ -267,8 +267,9 @@ func (s *Store) checkBuckets(changed levelDelta) error {
 		return err
 	}
 	var leaves []leaf
+	var keys []byte
 	for _, e := range changed {
-		if leaves, err = seekLeaves(it, e.idx, leaves[:0]); err != nil {
+		if leaves, keys, err = seekLeaves(it, e.idx, leaves[:0], keys[:0]); err != nil {
 			break
 		}
 		if got := subtree(leaves, s.depth); got != s.tree.node(s.depth, e.idx) {

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sort"
@@ -24,6 +25,7 @@ type staged struct {
 	batch     *pebble.Batch
 	count     int64
 	changed   int
+	size      int // the batch's length once filled, see batchSize
 	stageTime time.Duration
 }
 
@@ -116,7 +118,8 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 	}
 	// Sized up front: a block's batch runs to megabytes, and growing it by
 	// doubling copies it several times over.
-	st.batch = s.db.NewBatchWithSize(batchSizeHint(kcs, aux))
+	st.size = st.batchSize(results, aux)
+	st.batch = s.db.NewBatchWithSize(st.size)
 	st.count = count
 	if err := st.fill(results, aux); err != nil {
 		st.close()
@@ -125,23 +128,71 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 	return st, nil
 }
 
-// batchSizeHint estimates the bytes of a version's batch: per change its flat
-// and leaf entries, one bucket summary and an undo record or created-key slot.
-// It is capped at maxBatchHint, so that a block of large values that turn out
-// to change nothing (same value again) does not reserve their whole size.
-func batchSizeHint(kcs []keyChange, aux []Change) int {
-	n := 1 << 10
-	for i := range kcs {
-		n += 2*len(kcs[i].key) + len(kcs[i].value) + 192
+// batchSize is the length fill gives the batch: its header and one record
+// (kind, key and value, each with its length) per entry. Only what changes
+// counts, so a block that rewrites values unchanged reserves nothing for them.
+func (st *staged) batchSize(results []bucketResult, aux []Change) int {
+	const (
+		bucketKeyLen  = 1 + 4
+		undoKeyLen    = 1 + 8 + 1 + 32
+		pageKeyLen    = 1 + 8 + 1 + 1
+		nodeKeyLen    = 1 + 8 + 1 + 1
+		versionKeyLen = 1 + 8
+	)
+	n := batchHeaderLen + record(len(metaCount), 8) + record(len(metaLatest), 8+32) + record(versionKeyLen, 32)
+	n += len(st.deltas[st.depth]) * record(bucketKeyLen, 33)
+	var pages [256]int
+	for _, r := range results {
+		for i := range r.ops {
+			op := &r.ops[i]
+			if op.del {
+				n += record(leafKeyLen, -1) + record(1+len(op.key), -1)
+			} else {
+				n += record(leafKeyLen, 32+len(op.key)) + record(1+len(op.key), len(op.value))
+			}
+			switch {
+			case op.wasPresent:
+				n += record(undoKeyLen, 1+uvarintLen(len(op.key))+len(op.key)+len(op.oldValue))
+			case !op.del:
+				pages[op.kh[0]]++
+			}
+		}
 	}
-	for i := range aux {
-		n += len(aux[i].Key) + len(aux[i].Value) + 16
+	for _, c := range pages {
+		if c > 0 {
+			n += record(pageKeyLen, 32*c)
+		}
 	}
-	return min(n, maxBatchHint)
+	for d, ld := range st.deltas {
+		if len(ld) > 0 && historyLevel(d, st.depth) {
+			n += record(nodeKeyLen, len(ld)*nodeRecordBytes)
+		}
+	}
+	for _, c := range aux {
+		if c.Delete {
+			n += record(1+len(c.Key), -1)
+		} else {
+			n += record(1+len(c.Key), len(c.Value))
+		}
+	}
+	return n
 }
 
-// maxBatchHint caps the space reserved for a batch; a larger batch grows.
-const maxBatchHint = 32 << 20
+// batchHeaderLen is the length of a Pebble batch's header (sequence number and
+// count).
+const batchHeaderLen = 12
+
+// record is the length of one batch record: its kind, the key and the value,
+// each after its length. A delete (vLen < 0) has no value.
+func record(kLen, vLen int) int {
+	n := 1 + uvarintLen(kLen) + kLen
+	if vLen >= 0 {
+		n += uvarintLen(vLen) + vLen
+	}
+	return n
+}
+
+func uvarintLen(x int) int { return (bits.Len64(uint64(x)|1) + 6) / 7 }
 
 // prepareChanges validates, deduplicates (last wins) and sorts changes by key hash.
 func prepareChanges(changes []Change) ([]keyChange, error) {
@@ -379,6 +430,9 @@ func (st *staged) fill(results []bucketResult, aux []Change) error {
 		if err := putOrDelete(b, auxKey(c.Key), c.Value, c.Delete); err != nil {
 			return err
 		}
+	}
+	if invariants && int(b.Len()) != st.size {
+		return fmt.Errorf("store: invariant broken: batch of %d bytes, sized for %d", b.Len(), st.size)
 	}
 	return nil
 }

@@ -370,3 +370,44 @@ func TestFailedStageBlocksCommit(t *testing.T) {
 		t.Fatalf("commit after a good stage: %+v", ci)
 	}
 }
+
+// TestBatchSizeIsExact stages blocks of every kind of change, with long keys
+// and values (multi-byte lengths), and checks that the batch is allocated at
+// exactly the length it is filled to, so it never grows.
+func TestBatchSizeIsExact(t *testing.T) {
+	s, _ := openMem(t, 12)
+	defer s.Close()
+	rng := rand.New(rand.NewSource(7))
+	long := func(n int) []byte {
+		b := make([]byte, n)
+		rng.Read(b)
+		return b
+	}
+	blocks := []struct {
+		name    string
+		changes []Change
+		aux     []Change
+	}{
+		{name: "empty"},
+		{name: "inserts", changes: randomChanges(rng, 500, 2000, 0)},
+		{name: "updates, deletes and new keys", changes: randomChanges(rng, 500, 2000, 0.3)},
+		{name: "long keys and values", changes: []Change{
+			{Key: long(MaxKeyBytes), Value: long(300)},
+			{Key: long(200), Value: long(70_000)},
+		}},
+		{name: "values rewritten unchanged", changes: sets("same", "v", "other", "w")},
+		{name: "aux only", aux: []Change{{Key: []byte("ix/1"), Value: long(130)}, {Key: []byte("ix/2"), Delete: true}, {Key: []byte("ix/3"), Value: []byte{}}}},
+	}
+	blocks = append(blocks, blocks[len(blocks)-2]) // the same values again: nothing changes
+	for _, b := range blocks {
+		if _, err := s.Stage(b.changes, b.aux); err != nil {
+			t.Fatalf("%s: stage: %v", b.name, err)
+		}
+		if got, want := int(s.staged.batch.Len()), s.staged.size; got != want {
+			t.Fatalf("%s: batch of %d bytes, sized for %d", b.name, got, want)
+		}
+		if _, err := s.Commit(); err != nil {
+			t.Fatalf("%s: commit: %v", b.name, err)
+		}
+	}
+}

@@ -2,14 +2,15 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"runtime"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -42,6 +43,7 @@ type keyChange struct {
 	key   []byte
 	value []byte
 	del   bool
+	seq   int32 // position among the Stage call's changes, to keep the last
 }
 
 // leafOp is a change that alters the tree, with the state it replaces.
@@ -194,9 +196,14 @@ func record(kLen, vLen int) int {
 
 func uvarintLen(x int) int { return (bits.Len64(uint64(x)|1) + 6) / 7 }
 
-// prepareChanges validates, deduplicates (last wins) and sorts changes by key hash.
+// prepareChanges validates, deduplicates (last wins) and sorts changes by key
+// hash. Changes with equal hashes are sorted by position, so of the changes to
+// one key the last is the last of its run.
 func prepareChanges(changes []Change) ([]keyChange, error) {
-	last := make(map[string]int, len(changes))
+	if len(changes) > math.MaxInt32 {
+		return nil, fmt.Errorf("store: %d changes in one version, at most %d", len(changes), math.MaxInt32)
+	}
+	kcs := make([]keyChange, 0, len(changes))
 	for i, c := range changes {
 		if err := checkKey(c.Key); err != nil {
 			return nil, err
@@ -204,21 +211,29 @@ func prepareChanges(changes []Change) ([]keyChange, error) {
 		if !c.Delete && (len(c.Value) == 0 || len(c.Value) > MaxValueBytes) {
 			return nil, fmt.Errorf("store: value of %d bytes for key %x, want 1..%d (ics23 cannot prove an empty value)", len(c.Value), c.Key, MaxValueBytes)
 		}
-		last[string(c.Key)] = i
-	}
-	kcs := make([]keyChange, 0, len(last))
-	for i, c := range changes {
-		if last[string(c.Key)] != i {
-			continue
-		}
-		kc := keyChange{kh: sha256.Sum256(c.Key), key: c.Key, del: c.Delete}
+		kc := keyChange{kh: sha256.Sum256(c.Key), key: c.Key, del: c.Delete, seq: int32(i)}
 		if !c.Delete {
 			kc.value = c.Value
 		}
 		kcs = append(kcs, kc)
 	}
-	sort.Slice(kcs, func(i, j int) bool { return bytes.Compare(kcs[i].kh[:], kcs[j].kh[:]) < 0 })
-	return kcs, nil
+	slices.SortFunc(kcs, func(a, b keyChange) int {
+		if c := bytes.Compare(a.kh[:], b.kh[:]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	out := kcs[:0]
+	for i := range kcs {
+		if i+1 < len(kcs) && kcs[i+1].kh == kcs[i].kh {
+			if !bytes.Equal(kcs[i+1].key, kcs[i].key) {
+				return nil, fmt.Errorf("store: keys %x and %x share a hash", kcs[i].key, kcs[i+1].key)
+			}
+			continue // a later change to the same key follows
+		}
+		out = append(out, kcs[i])
+	}
+	return out, nil
 }
 
 func checkAux(aux []Change) error {

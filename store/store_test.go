@@ -115,6 +115,20 @@ func TestLaterChangeWinsAndRestageReplaces(t *testing.T) {
 	if v, _ := s.Get([]byte("b")); v != nil {
 		t.Fatalf("replaced stage leaked b=%q", v)
 	}
+	// Many changes to one key among many other keys: the last still wins,
+	// whatever the sort does with equal hashes.
+	cs = nil
+	for i := 0; i < 300; i++ {
+		cs = append(cs, Change{Key: []byte(fmt.Sprintf("k%03d", i)), Value: []byte("v")})
+		cs = append(cs, Change{Key: []byte("hot"), Value: []byte(fmt.Sprint(i))}, Change{Key: []byte("gone"), Value: []byte("x")}, Change{Key: []byte("gone"), Delete: true})
+	}
+	mustCommit(t, s, cs)
+	if v, err := s.Get([]byte("hot")); err != nil || string(v) != "299" {
+		t.Fatalf("hot = %q %v, want the last value 299", v, err)
+	}
+	if v, err := s.Get([]byte("gone")); err != nil || v != nil {
+		t.Fatalf("gone = %q %v, want it deleted by its last change", v, err)
+	}
 }
 
 func TestAuxKeyspace(t *testing.T) {

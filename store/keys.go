@@ -78,20 +78,27 @@ func bucketLeafPrefix(b uint64) []byte {
 	return k
 }
 
+// Lengths of the fixed-format keys, for the builders here and for batchSize.
 const (
-	leafPrefixLen = 1 + 4
-	leafKeyLen    = leafPrefixLen + 32
+	leafPrefixLen  = 1 + 4
+	leafKeyLen     = leafPrefixLen + 32
+	bucketKeyLen   = 1 + 4
+	versionKeyLen  = 1 + 8
+	undoPrefixLen  = 1 + 8
+	undoLeafKeyLen = undoPrefixLen + 1 + 32
+	undoPageKeyLen = undoPrefixLen + 1 + 1
+	undoNodeKeyLen = undoPrefixLen + 1 + 1
 )
 
 func bucketKey(b uint64) []byte {
-	k := make([]byte, 5)
+	k := make([]byte, bucketKeyLen)
 	k[0] = prefixBucket
 	binary.BigEndian.PutUint32(k[1:], uint32(b))
 	return k
 }
 
 func versionKey(v int64) []byte {
-	k := make([]byte, 9)
+	k := make([]byte, versionKeyLen)
 	k[0] = prefixVersion
 	binary.BigEndian.PutUint64(k[1:], uint64(v))
 	return k
@@ -99,7 +106,7 @@ func versionKey(v int64) []byte {
 
 // undoPrefix is U | version: everything the commit of version v undoes.
 func undoPrefix(v int64) []byte {
-	k := make([]byte, 9)
+	k := make([]byte, undoPrefixLen)
 	k[0] = prefixUndo
 	binary.BigEndian.PutUint64(k[1:], uint64(v))
 	return k

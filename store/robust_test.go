@@ -113,7 +113,6 @@ func TestCorruptLeafKeyIsRefused(t *testing.T) {
 	if err := s.db.Set(lk, bad, pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
-	s.iters.reset()
 	_, err = s.Stage(sets("bravo", "22"), nil)
 	want := "share a hash"
 	if invariants {

@@ -134,13 +134,6 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 // (kind, key and value, each with its length) per entry. Only what changes
 // counts, so a block that rewrites values unchanged reserves nothing for them.
 func (st *staged) batchSize(results []bucketResult, aux []Change) int {
-	const (
-		bucketKeyLen  = 1 + 4
-		undoKeyLen    = 1 + 8 + 1 + 32
-		pageKeyLen    = 1 + 8 + 1 + 1
-		nodeKeyLen    = 1 + 8 + 1 + 1
-		versionKeyLen = 1 + 8
-	)
 	n := batchHeaderLen + record(len(metaCount), 8) + record(len(metaLatest), 8+32) + record(versionKeyLen, 32)
 	n += len(st.deltas[st.depth]) * record(bucketKeyLen, 33)
 	var pages [256]int
@@ -154,7 +147,7 @@ func (st *staged) batchSize(results []bucketResult, aux []Change) int {
 			}
 			switch {
 			case op.wasPresent:
-				n += record(undoKeyLen, 1+uvarintLen(len(op.key))+len(op.key)+len(op.oldValue))
+				n += record(undoLeafKeyLen, 1+uvarintLen(len(op.key))+len(op.key)+len(op.oldValue))
 			case !op.del:
 				pages[op.kh[0]]++
 			}
@@ -162,12 +155,12 @@ func (st *staged) batchSize(results []bucketResult, aux []Change) int {
 	}
 	for _, c := range pages {
 		if c > 0 {
-			n += record(pageKeyLen, 32*c)
+			n += record(undoPageKeyLen, 32*c)
 		}
 	}
 	for d, ld := range st.deltas {
 		if len(ld) > 0 && historyLevel(d, st.depth) {
-			n += record(nodeKeyLen, len(ld)*nodeRecordBytes)
+			n += record(undoNodeKeyLen, len(ld)*nodeRecordBytes)
 		}
 	}
 	for _, c := range aux {

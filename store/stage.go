@@ -27,6 +27,7 @@ type staged struct {
 	count     int64
 	changed   int
 	size      int // the batch's length once filled, see batchSize
+	capacity  int // the batch's capacity when created; fill must not grow it
 	stageTime time.Duration
 }
 
@@ -118,10 +119,14 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 	if d := st.deltas[0]; len(d) == 1 {
 		st.root = d[0].new
 	}
-	// Sized up front: a block's batch runs to megabytes, and growing it by
-	// doubling copies it several times over.
+	// Sized up front: a block's batch runs to megabytes, and growing it
+	// doubles its buffer and copies it. Pebble reserves room for a record
+	// with both lengths at their longest before writing it and then gives
+	// back what it did not use, so the last record needs that slack beyond
+	// the batch's final length.
 	st.size = st.batchSize(results, aux)
-	st.batch = s.db.NewBatchWithSize(st.size)
+	st.batch = s.db.NewBatchWithSize(st.size + batchSlack)
+	st.capacity = cap(st.batch.Repr())
 	st.count = count
 	if err := st.fill(results, aux); err != nil {
 		st.close()
@@ -174,8 +179,12 @@ func (st *staged) batchSize(results []bucketResult, aux []Change) int {
 }
 
 // batchHeaderLen is the length of a Pebble batch's header (sequence number and
-// count).
-const batchHeaderLen = 12
+// count). batchSlack is what Pebble reserves beyond a record's length while
+// writing it: room for a key and a value length of 5 bytes each.
+const (
+	batchHeaderLen = 12
+	batchSlack     = 2 * binary.MaxVarintLen32
+)
 
 // record is the length of one batch record: its kind, the key and the value,
 // each after its length. A delete (vLen < 0) has no value.
@@ -439,8 +448,9 @@ func (st *staged) fill(results []bucketResult, aux []Change) error {
 			return err
 		}
 	}
-	if invariants && int(b.Len()) != st.size {
-		return fmt.Errorf("store: invariant broken: batch of %d bytes, sized for %d", b.Len(), st.size)
+	if invariants && (int(b.Len()) != st.size || cap(b.Repr()) != st.capacity) {
+		return fmt.Errorf("store: invariant broken: batch of %d bytes and capacity %d, sized for %d with capacity %d",
+			b.Len(), cap(b.Repr()), st.size, st.capacity)
 	}
 	return nil
 }

@@ -386,8 +386,9 @@ func TestFailedStageBlocksCommit(t *testing.T) {
 }
 
 // TestBatchSizeIsExact stages blocks of every kind of change, with long keys
-// and values (multi-byte lengths), and checks that the batch is allocated at
-// exactly the length it is filled to, so it never grows.
+// and values (multi-byte lengths), and checks that the batch is filled to
+// exactly the length computed for it and never grows: its buffer keeps the
+// capacity it was created with.
 func TestBatchSizeIsExact(t *testing.T) {
 	s, _ := openMem(t, 12)
 	defer s.Close()
@@ -419,6 +420,9 @@ func TestBatchSizeIsExact(t *testing.T) {
 		}
 		if got, want := int(s.staged.batch.Len()), s.staged.size; got != want {
 			t.Fatalf("%s: batch of %d bytes, sized for %d", b.name, got, want)
+		}
+		if got, want := cap(s.staged.batch.Repr()), s.staged.capacity; got != want {
+			t.Fatalf("%s: the batch grew from a capacity of %d to %d", b.name, want, got)
 		}
 		if _, err := s.Commit(); err != nil {
 			t.Fatalf("%s: commit: %v", b.name, err)

@@ -13,13 +13,7 @@ import (
 // stock ics23 verifier checks the store's proofs.
 func ProofSpec() *ics23.ProofSpec {
 	return &ics23.ProofSpec{
-		LeafSpec: &ics23.LeafOp{
-			Hash:         ics23.HashOp_SHA256,
-			PrehashKey:   ics23.HashOp_SHA256,
-			PrehashValue: ics23.HashOp_SHA256,
-			Length:       ics23.LengthOp_NO_PREFIX,
-			Prefix:       []byte{0},
-		},
+		LeafSpec: proofLeafOp(),
 		InnerSpec: &ics23.InnerSpec{
 			ChildOrder:      []int32{0, 1},
 			ChildSize:       32,
@@ -30,6 +24,18 @@ func ProofSpec() *ics23.ProofSpec {
 		},
 		MaxDepth:                   256,
 		PrehashKeyBeforeComparison: true,
+	}
+}
+
+// proofLeafOp is the leaf operation of ProofSpec, which every existence proof
+// carries.
+func proofLeafOp() *ics23.LeafOp {
+	return &ics23.LeafOp{
+		Hash:         ics23.HashOp_SHA256,
+		PrehashKey:   ics23.HashOp_SHA256,
+		PrehashValue: ics23.HashOp_SHA256,
+		Length:       ics23.LengthOp_NO_PREFIX,
+		Prefix:       []byte{0},
 	}
 }
 
@@ -99,30 +105,42 @@ func (v *view) existenceProof(key, value []byte) (*ics23.ExistenceProof, error) 
 	if !end.single || end.h != want {
 		return nil, fmt.Errorf("store: invariant broken: leaf of key %x not found where its path ends", key)
 	}
-	ep := &ics23.ExistenceProof{Key: key, Value: value, Leaf: ProofSpec().LeafSpec}
-	for i := len(sibs) - 1; i >= 0; i-- {
-		ep.Path = append(ep.Path, innerOp(sibs[i]))
-	}
-	return ep, nil
+	return &ics23.ExistenceProof{Key: key, Value: value, Leaf: proofLeafOp(), Path: innerOps(sibs)}, nil
 }
 
 func ptr[T any](x T) *T { return &x }
 
-func innerOp(s sibling) *ics23.InnerOp {
-	op := &ics23.InnerOp{Hash: ics23.HashOp_SHA256}
-	if s.right {
-		op.Prefix = append([]byte{1}, s.h[:]...)
-	} else {
-		op.Prefix, op.Suffix = []byte{1}, append([]byte(nil), s.h[:]...)
+// innerOps turns the siblings of a path (top-down) into the proof's steps from
+// the leaf up: the tag 0x01 and the sibling before the child's hash when the
+// sibling is on the left, the tag before and the sibling after it when it is on
+// the right. The steps share one allocation and their bytes another; each
+// slice is capped at its own bytes, so appending to one cannot reach the next.
+func innerOps(sibs []sibling) []*ics23.InnerOp {
+	n := len(sibs)
+	ops := make([]ics23.InnerOp, n)
+	path := make([]*ics23.InnerOp, n)
+	buf := make([]byte, 0, n*33)
+	for i := range path {
+		s := &sibs[n-1-i]
+		at := len(buf)
+		buf = append(append(buf, 1), s.h[:]...)
+		op := &ops[i]
+		op.Hash = ics23.HashOp_SHA256
+		if s.right {
+			op.Prefix = buf[at : at+33 : at+33]
+		} else {
+			op.Prefix, op.Suffix = buf[at:at+1:at+1], buf[at+1:at+33:at+33]
+		}
+		path[i] = op
 	}
-	return op
+	return path
 }
 
 // path walks from the root toward kh and returns the siblings top-down and
 // the node where the walk ends (empty, or a single leaf).
 func (v *view) path(kh *[32]byte) ([]sibling, node, error) {
 	depth := v.s.depth
-	var sibs []sibling
+	sibs := make([]sibling, 0, depth+16) // a bucket's path is a few steps
 	for d := 0; d < depth; d++ {
 		n, err := v.node(d, prefixIndex(kh, d))
 		if err != nil || n.empty() || n.single {

@@ -97,7 +97,7 @@ func subtree(leaves []leaf, d int) node {
 // the path goes right at that step (sibling on the left).
 type sibling struct {
 	h     [32]byte
-	right bool
+	right bool // the path goes right here, so the sibling is on the left
 }
 
 // bucketPath walks from depth d down the sorted leaves toward kh and returns

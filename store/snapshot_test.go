@@ -71,7 +71,7 @@ func countKeys(t *testing.T, s *Store, lo, hi []byte) int {
 }
 
 // fillForSnapshot commits a few versions with Merkle and aux keys.
-func fillForSnapshot(t *testing.T, s *Store) {
+func fillForSnapshot(t testing.TB, s *Store) {
 	rng := rand.New(rand.NewSource(21))
 	for v := 0; v < 4; v++ {
 		aux := []Change{{Key: []byte(fmt.Sprintf("aux-%d", v)), Value: []byte(fmt.Sprint(v))}}
@@ -86,7 +86,7 @@ func fillForSnapshot(t *testing.T, s *Store) {
 	mustCommit(t, s, []Change{{Key: []byte("big"), Value: bytes.Repeat([]byte("b"), 5000)}})
 }
 
-func exportAll(t *testing.T, s *Store, maxBytes int) (int64, []byte, [][]byte) {
+func exportAll(t testing.TB, s *Store, maxBytes int) (int64, []byte, [][]byte) {
 	e, err := s.NewExporter()
 	if err != nil {
 		t.Fatal(err)

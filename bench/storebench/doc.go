@@ -15,6 +15,11 @@
 // it, and -read DIR times the same read passes and proofs on it, opened with
 // a cold block cache (stdout: one BUILD or READ line).
 //
+// The store is created with store.DepthFor(N) as its bucket depth (about
+// eight keys per bucket once full), or with -depth D: a store made for more
+// keys than the run writes, as a node sized for its future holds. The RESULT
+// and BUILD lines name the depth.
+//
 // lowmem.sh, beside this file, runs a command in a memory cgroup after
 // dropping the OS page cache (root only), so that -read on a store that fits
 // in memory can be timed as on one that does not.

@@ -7,6 +7,8 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/landsea/corridor/store"
 )
 
 func main() {
@@ -19,10 +21,14 @@ func main() {
 	flag.BoolVar(&cfg.SkipIAVL, "skip-iavl", false, "skip IAVL (always skipped above 10M keys)")
 	flag.BoolVar(&cfg.Proto, "proto", false, "run only the design prototype comparison")
 	cacheMiB := flag.Int64("cache-mib", 0, "Pebble block cache in MiB for the store and raw Pebble (default: 256, or 100 bytes per key up to 1024)")
+	flag.IntVar(&cfg.Depth, "depth", 0, "the store's bucket depth (default: store.DepthFor(keys), about eight keys per bucket)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase (or of the writes of -build, or of -read) to this file")
 	build := flag.String("build", "", "only write the store into this new directory and keep it there")
 	read := flag.String("read", "", "only time reads and proofs on the store -build left in this directory (same -keys)")
 	flag.Parse()
+	if cfg.Depth == 0 {
+		cfg.Depth = store.DepthFor(cfg.Keys)
+	}
 	cfg.CPUProfile = *cpuProfile
 	cfg.CacheBytes = *cacheMiB << 20
 	if cfg.CacheBytes <= 0 {
@@ -89,9 +95,9 @@ func run(cfg Config) error {
 	if res.IAVLSkipped {
 		iavlWPS = "skipped"
 	}
-	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f store_rps_cold=%.0f pebble_rps=%.0f pebble_rps_cold=%.0f\n",
+	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f store_rps_cold=%.0f pebble_rps=%.0f pebble_rps_cold=%.0f bucket_depth=%d\n",
 		cfg.Keys, res.StoreWPS, res.PebbleWPS, iavlWPS, res.StoreRPS, res.ProofsPS, res.ProofBytes, res.RSSMiB, res.DiskBytesPerKey,
-		res.StoreRPSCold, res.PebbleRPS, res.PebbleRPSCold)
+		res.StoreRPSCold, res.PebbleRPS, res.PebbleRPSCold, cfg.Depth)
 	return nil
 }
 
@@ -105,7 +111,7 @@ func buildOnly(cfg Config, dir string) error {
 	if err := BuildStore(cfg, dir, &res); err != nil {
 		return err
 	}
-	fmt.Printf("BUILD keys=%d store_wps=%.0f dir=%s\n", cfg.Keys, res.StoreWPS, dir)
+	fmt.Printf("BUILD keys=%d store_wps=%.0f bucket_depth=%d dir=%s\n", cfg.Keys, res.StoreWPS, cfg.Depth, dir)
 	return nil
 }
 

@@ -45,7 +45,7 @@ func RunStore(cfg Config, res *Result) error {
 // openStore opens (or creates) the store in dir with the run's bucket depth
 // and block cache.
 func openStore(cfg Config, dir string) (*store.Store, error) {
-	return store.Open(dir, store.Options{BucketDepth: store.DepthFor(cfg.Keys), CacheBytes: cfg.CacheBytes, Logger: logf})
+	return store.Open(dir, store.Options{BucketDepth: cfg.Depth, CacheBytes: cfg.CacheBytes, Logger: logf})
 }
 
 // BuildStore writes the run's keys into a new store in dir, lets Pebble

@@ -25,6 +25,7 @@ type Config struct {
 	Proto       bool // compare the bucketed design with persisting every inner node
 	CPUProfile  string
 	CacheBytes  int64 // Pebble block cache of the store and of raw Pebble
+	Depth       int   // the store's bucket depth
 }
 
 // cacheFor is the default block cache for a run of n keys: 256 MiB, or 100

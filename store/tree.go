@@ -163,14 +163,6 @@ type nodeChange struct {
 // levelDelta holds one level's changed nodes, sorted by idx.
 type levelDelta []nodeChange
 
-func (ld levelDelta) find(i uint64) (node, bool) {
-	j := sort.Search(len(ld), func(k int) bool { return ld[k].idx >= i })
-	if j < len(ld) && ld[j].idx == i {
-		return ld[j].new, true
-	}
-	return node{}, false
-}
-
 // propagate computes the changed nodes of levels depth-1..0 given the changed
 // buckets, reading unchanged children from base. It does not touch base.
 func propagate(base *resident, buckets levelDelta) []levelDelta {

@@ -159,13 +159,14 @@ func TestCrashAtEveryWrite(t *testing.T) {
 func TestErrorAtEveryOperation(t *testing.T) {
 	if pebbleInvariants {
 		// The invariants tag (and -race) turns on Pebble's own invariant
-		// checks too, and one of them panics on a compaction goroutine after some injected
-		// manifest errors: Pebble 1.x builds the next version (setting the L0
-		// interval indexes in the file metadata that versions share) before
-		// it writes the manifest, and a failed write leaves the current
-		// version out of step with those indexes. That failed 6 of 119 runs
-		// of the store's tests. Without the tag, as the node is built, the
-		// check is off; make test runs this test that way too.
+		// checks too, and one of them panics on a compaction goroutine
+		// after some injected manifest errors: Pebble 1.x builds the next
+		// version (setting the L0 interval indexes in the file metadata that
+		// versions share) before it writes the manifest, and a failed write
+		// leaves the current version out of step with those indexes. That
+		// failed 6 of 119 runs of the store's tests. Without the tag, as the
+		// node is built, the check is off; make test runs this test that way
+		// too.
 		t.Skip("run without the invariants tag or -race (make test does): Pebble's own invariant checks panic after an injected manifest error")
 	}
 	sc := newCrashScenario(t)

@@ -16,7 +16,6 @@ import (
 // is changes/s. Command: make bench-commit (docs/benchmarks.md).
 func BenchmarkCommit(b *testing.B) {
 	const prefill, block = 300_000, 10_000
-	key := benchKey
 	// blockOf returns a block of changes to the keys keyAt gives, with random
 	// 100-byte values.
 	blockOf := func(rng *rand.Rand, keyAt func() []byte) []Change {
@@ -37,7 +36,7 @@ func BenchmarkCommit(b *testing.B) {
 		defer s.Close()
 		rng := rand.New(rand.NewSource(1))
 		n := 0
-		next := func() []byte { n++; return key(n - 1) }
+		next := func() []byte { n++; return benchKey(n - 1) }
 		for n < prefill {
 			mustCommit(b, s, blockOf(rng, next))
 		}
@@ -51,11 +50,11 @@ func BenchmarkCommit(b *testing.B) {
 		b.ReportMetric(float64(b.N*block)/b.Elapsed().Seconds(), "changes/s")
 	}
 	b.Run("updates", func(b *testing.B) {
-		run(b, func(rng *rand.Rand) []byte { return key(rng.Intn(prefill)) })
+		run(b, func(rng *rand.Rand) []byte { return benchKey(rng.Intn(prefill)) })
 	})
 	b.Run("inserts", func(b *testing.B) {
 		n := prefill
-		run(b, func(*rand.Rand) []byte { n++; return key(n - 1) })
+		run(b, func(*rand.Rand) []byte { n++; return benchKey(n - 1) })
 	})
 }
 

@@ -80,7 +80,7 @@ func (e *Exporter) Next(maxBytes int) ([]byte, error) {
 	if maxBytes <= chunkHeaderSize+chunkTrailer {
 		return nil, fmt.Errorf("store: chunk limit %d bytes is too small", maxBytes)
 	}
-	chunk := append([]byte{chunkFormat}, u64(uint64(e.version))...)
+	chunk := chunkHeader(e.version)
 	n := 0
 	for {
 		if e.pending == nil {
@@ -103,7 +103,17 @@ func (e *Exporter) Next(maxBytes int) ([]byte, error) {
 	if n == 0 {
 		return nil, io.EOF
 	}
-	return binary.BigEndian.AppendUint32(chunk, crc32.Checksum(chunk, castagnoli)), nil
+	return sealChunk(chunk), nil
+}
+
+// chunkHeader starts a chunk of version: its format and version.
+func chunkHeader(version int64) []byte {
+	return append([]byte{chunkFormat}, u64(uint64(version))...)
+}
+
+// sealChunk ends a chunk with the checksum of all its bytes.
+func sealChunk(chunk []byte) []byte {
+	return binary.BigEndian.AppendUint32(chunk, crc32.Checksum(chunk, castagnoli))
 }
 
 // nextEntry encodes the next leaf or aux entry, or returns nil at the end.

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cockroachdb/pebble"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/landsea/corridor/app/api"
 	accesstypes "github.com/landsea/corridor/x/access/types"
@@ -200,6 +201,17 @@ func (o *Outbox) Len() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return len(o.pending)
+}
+
+// PendingGauge is the Prometheus gauge corridor_access_outbox_pending: the
+// events this node has recorded and not yet seen committed on the ledger.
+// It drops to zero a block after reads stop; one that only grows means the
+// node's events are not reaching the ledger (the submitter logs why).
+func (o *Outbox) PendingGauge() prometheus.GaugeFunc {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: "corridor", Name: "access_outbox_pending",
+		Help: "Access events this node recorded that are not yet committed on the ledger.",
+	}, func() float64 { return float64(o.Len()) })
 }
 
 // Wake is signalled after every Record.

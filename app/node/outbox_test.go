@@ -5,9 +5,13 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/landsea/corridor/app/api"
 	"github.com/landsea/corridor/app/api/nodepb"
@@ -72,6 +76,48 @@ func TestOutboxOrderReopenAndDuplicates(t *testing.T) {
 	if err := o.Record(testEvent(0)); err != nil {
 		t.Fatalf("event removed earlier: %v", err)
 	}
+}
+
+// TestOutboxPendingGauge checks corridor_access_outbox_pending through a
+// registry, as the node's Prometheus endpoint serves it: it counts recorded
+// events, drops as they are removed, and counts the events still on disk
+// after a restart.
+func TestOutboxPendingGauge(t *testing.T) {
+	dir := t.TempDir()
+	o := openOutbox(t, dir)
+	served := func(o *Outbox, want int) {
+		t.Helper()
+		reg := prometheus.NewPedanticRegistry()
+		reg.MustRegister(o.PendingGauge())
+		exp := fmt.Sprintf(`# HELP corridor_access_outbox_pending Access events this node recorded that are not yet committed on the ledger.
+# TYPE corridor_access_outbox_pending gauge
+corridor_access_outbox_pending %d
+`, want)
+		if err := testutil.GatherAndCompare(reg, strings.NewReader(exp), "corridor_access_outbox_pending"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	served(o, 0)
+	for i := 0; i < 4; i++ {
+		if err := o.Record(testEvent(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	served(o, 4)
+	p, err := o.Pending(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	served(o, 1)
+	if err := o.Close(); err != nil {
+		t.Fatal(err)
+	}
+	o = openOutbox(t, dir)
+	defer o.Close()
+	served(o, 1)
 }
 
 // fakeLedger records events with dedupe by id, like x/access; it can fail

@@ -89,6 +89,9 @@ func Run(ctx context.Context, home string, out io.Writer) error {
 		return err
 	}
 	defer access.Close()
+	if err := prometheus.DefaultRegisterer.Register(access.outbox.PendingGauge()); err != nil {
+		return fmt.Errorf("register the outbox gauge: %w", err)
+	}
 	srv := api.NewServer(deps, tlsConf)
 	go func() { _ = srv.Serve(grpcLis) }()
 	defer srv.Stop()

@@ -90,13 +90,25 @@ func TestE2EAccessEventsSurviveKill(t *testing.T) {
 		})
 	}
 	checkExactlyOnce(t, at.NewQueryServiceClient(c.Conn()), declID, ids)
-	time.Sleep(time.Second) // let the submitter clear its outbox before the CLI signs as chongqing
+	waitOutboxEmpty(t, rpcPort+2) // the submitter is done before the CLI signs as chongqing
 	checkAccessCLI(t, home, grpcPort, declID)
-	time.Sleep(time.Second) // let the submitter clear its outbox before the clean stop
+	waitOutboxEmpty(t, rpcPort+2)
 	p.stop(t)
 	if n := pendingAfterKill(t, home); n != 0 {
 		t.Errorf("%d events still pending after they were committed", n)
 	}
+}
+
+// waitOutboxEmpty waits until the node's Prometheus endpoint reports no
+// pending access events: every event it recorded is on the ledger.
+func waitOutboxEmpty(t *testing.T, promPort int) {
+	t.Helper()
+	var last string
+	waitFor(t, 30*time.Second, "an empty outbox", func() bool {
+		last = metricLine(t, promPort, "corridor_access_outbox_pending")
+		return last == "corridor_access_outbox_pending 0"
+	})
+	t.Logf("%s", last)
 }
 
 func countEvents(t *testing.T, c *client.Client, declID string) int {

@@ -188,16 +188,38 @@ func loadMembers(t *testing.T, c *client.Client, k *client.Key, stop chan struct
 // Corridor's application metrics are both there.
 func checkMetrics(t *testing.T, port int) {
 	t.Helper()
+	body := metrics(t, port)
+	for _, want := range []string{`corridor_txs_total{code="0",codespace="",stage="deliver"}`, "corridor_store_commit_seconds_bucket",
+		`corridor_records_total{event="membership.member_registered"}`, "corridor_access_outbox_pending ", "cometbft_consensus_height"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+// metrics fetches the node's Prometheus page.
+func metrics(t *testing.T, port int) string {
+	t.Helper()
 	resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", port))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	for _, want := range []string{`corridor_txs_total{code="0",codespace="",stage="deliver"}`, "corridor_store_commit_seconds_bucket",
-		`corridor_records_total{event="membership.member_registered"}`, "cometbft_consensus_height"} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("metrics lack %s", want)
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
+}
+
+// metricLine is the line of the node's Prometheus page that gives metric
+// name (one without labels), or "" when there is none.
+func metricLine(t *testing.T, port int, name string) string {
+	t.Helper()
+	for _, line := range strings.Split(metrics(t, port), "\n") {
+		if strings.HasPrefix(line, name+" ") {
+			return line
 		}
 	}
+	return ""
 }

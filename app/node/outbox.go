@@ -205,8 +205,9 @@ func (o *Outbox) Len() int {
 
 // PendingGauge is the Prometheus gauge corridor_access_outbox_pending: the
 // events this node has recorded and not yet seen committed on the ledger.
-// It drops to zero a block after reads stop; one that only grows means the
-// node's events are not reaching the ledger (the submitter logs why).
+// It falls to zero a block or two after reads stop; one that only grows
+// means the node's events are not reaching the ledger (the submitter logs
+// why).
 func (o *Outbox) PendingGauge() prometheus.GaugeFunc {
 	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Namespace: "corridor", Name: "access_outbox_pending",

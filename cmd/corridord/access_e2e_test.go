@@ -90,6 +90,7 @@ func TestE2EAccessEventsSurviveKill(t *testing.T) {
 		})
 	}
 	checkExactlyOnce(t, at.NewQueryServiceClient(c.Conn()), declID, ids)
+	// Prometheus listens at the base port + 3, the RPC at + 1.
 	waitOutboxEmpty(t, rpcPort+2) // the submitter is done before the CLI signs as chongqing
 	checkAccessCLI(t, home, grpcPort, declID)
 	waitOutboxEmpty(t, rpcPort+2)

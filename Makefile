@@ -8,7 +8,7 @@ KEYS      ?= 1000000
 VALIDATORS ?= 4
 LDFLAGS   := -X github.com/landsea/corridor/app.Version=$(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build run test test-unit test-e2e fuzz proto proto-check fmt-check vet localnet bench bench-store bench-e2e e2e-long clean
+.PHONY: build run test test-unit test-e2e test-race fuzz proto proto-check fmt-check vet localnet bench bench-store bench-e2e e2e-long clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/corridord
@@ -27,6 +27,13 @@ test-unit:
 	# Skipped above: Pebble's own invariant checks, on with the same tag,
 	# panic after some injected I/O errors (see the test).
 	$(GO) test -count=1 -run 'TestErrorAtEveryOperation' ./store/
+
+## test-race: every test with Go's race detector, and the multi-node tests
+## on race-built corridord processes (a report in a node's log fails the
+## test). Slower than test: about ten minutes on two cores.
+test-race:
+	$(GO) test -count=1 -race -short -timeout 30m ./...
+	CORRIDORD_TEST_RACE=1 $(GO) test -count=1 -timeout 30m ./cmd/corridord/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeTx -fuzztime 15s ./app/

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -37,6 +38,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// raceEnv, when set, has corridordBin build corridord with the race
+// detector (make test-race); each node's reports land in its node.log,
+// where startNode's cleanup looks for them.
+const raceEnv = "CORRIDORD_TEST_RACE"
+
 // corridordBin builds the binary once per test run.
 func corridordBin(t *testing.T) string {
 	t.Helper()
@@ -48,7 +54,11 @@ func corridordBin(t *testing.T) string {
 		}
 		binDir = dir
 		binPath = filepath.Join(dir, "corridord")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		args := []string{"build", "-o", binPath}
+		if os.Getenv(raceEnv) != "" {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -93,12 +103,23 @@ func startNode(t *testing.T, home string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
+	from, err := logf.Seek(0, io.SeekEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(corridordBin(t), "start", "--home", home)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	p := &proc{home: home, cmd: cmd, log: logf}
+	// Runs last, once the process is gone: a race-built node writes a
+	// report for each data race it meets to its log.
+	t.Cleanup(func() {
+		if report := raceReport(filepath.Join(home, "node.log"), from); report != "" {
+			t.Errorf("%s: corridord met a data race:\n%s", home, report)
+		}
+	})
 	t.Cleanup(func() { p.kill() })
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -132,6 +153,26 @@ func (p *proc) stop(t *testing.T) {
 		t.Fatal("node did not stop within 30s of SIGTERM")
 	}
 	p.log.Close()
+}
+
+// raceReport is the first data race report in the log file from offset
+// from on (the race detector's "WARNING: DATA RACE" block, up to its closing
+// line of '='), or "" when there is none.
+func raceReport(file string, from int64) string {
+	bz, err := os.ReadFile(file)
+	if err != nil || from > int64(len(bz)) {
+		return ""
+	}
+	log := string(bz[from:])
+	i := strings.Index(log, "WARNING: DATA RACE")
+	if i < 0 {
+		return ""
+	}
+	report := log[i:]
+	if end := strings.Index(report, "\n=================="); end >= 0 {
+		report = report[:end]
+	}
+	return report
 }
 
 func tailLog(home string) string {
@@ -225,4 +266,40 @@ func ctxTimeout(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// TestRaceReport checks how the harness finds a race-built node's reports:
+// only in the log written since the node started, the whole report, and
+// nothing in a clean log.
+func TestRaceReport(t *testing.T) {
+	race := func(addr string) string {
+		return "==================\nWARNING: DATA RACE\nWrite at " + addr + " by goroutine 7:\n  main.f()\n" +
+			"Previous read at " + addr + " by goroutine 6:\n  main.g()\n==================\n"
+	}
+	earlier := "I[2026-11-30|10:00:00.000] started\n" + race("0x00c000012345")
+	file := filepath.Join(t.TempDir(), "node.log")
+	if err := os.WriteFile(file, []byte(earlier+"I[2026-11-30|10:00:01.000] restarted\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := raceReport(file, int64(len(earlier))); got != "" {
+		t.Fatalf("a clean run since the offset: %q", got)
+	}
+	if got := raceReport(file, 0); !strings.Contains(got, "0x00c000012345 by goroutine 7") || strings.Contains(got, "restarted") {
+		t.Fatalf("the earlier report, from offset 0: %q", got)
+	}
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(race("0x00c0000abcde") + "I[2026-11-30|10:00:02.000] stopping\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	got := raceReport(file, int64(len(earlier)))
+	if !strings.HasPrefix(got, "WARNING: DATA RACE\nWrite at 0x00c0000abcde") || !strings.HasSuffix(got, "main.g()") {
+		t.Fatalf("the later report: %q", got)
+	}
+	if raceReport(filepath.Join(t.TempDir(), "none.log"), 0) != "" {
+		t.Fatal("a missing log has no report")
+	}
 }

@@ -2,11 +2,11 @@
 // Pebble whose every version has a Merkle root, used as the ABCI app hash.
 //
 // The commitment is a compact binary sparse Merkle tree over sha256(key), in
-// exactly the shape of ics23's SmtSpec, so proofs are checked by the stock
+// the shape of ics23's SmtSpec, so proofs are checked by the stock
 // github.com/cosmos/ics23/go verifier with ProofSpec(). Empty subtrees hash to
 // 32 zero bytes, a subtree with one leaf hashes to that leaf's hash
-// (sha256(0x00 || sha256(key) || sha256(value))) and any other subtree to
-// sha256(0x01 || left || right), split by the next bit of sha256(key).
+// (sha256("corridor" || sha256(key) || sha256(value))) and any other subtree to
+// sha256(left || right), split by the next bit of sha256(key).
 //
 // Storage avoids writing inner nodes to the LSM. The upper BucketDepth levels
 // of the tree are kept in memory; below them a "bucket" holds a handful of

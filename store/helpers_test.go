@@ -66,7 +66,7 @@ func refRoot(m map[string]string) []byte {
 			return make([]byte, 32)
 		}
 		if len(s) == 1 {
-			h := sha256.Sum256(append(append([]byte{0}, s[0].kh...), s[0].vh...))
+			h := sha256.Sum256(append(append([]byte("corridor"), s[0].kh...), s[0].vh...))
 			return h[:]
 		}
 		var s0, s1 []kv
@@ -77,7 +77,7 @@ func refRoot(m map[string]string) []byte {
 				s1 = append(s1, e)
 			}
 		}
-		h := sha256.Sum256(append(append([]byte{1}, rec(s0, d+1)...), rec(s1, d+1)...))
+		h := sha256.Sum256(append(rec(s0, d+1), rec(s1, d+1)...))
 		return h[:]
 	}
 	return rec(all, 0)

@@ -9,16 +9,17 @@ import (
 	ics23 "github.com/cosmos/ics23/go"
 )
 
-// ProofSpec returns the store's proof spec: a copy of ics23.SmtSpec, so the
-// stock ics23 verifier checks the store's proofs.
+// ProofSpec returns the store's proof spec, with which the stock ics23
+// verifier checks the store's proofs. It is ics23.SmtSpec's shape with an
+// 8-byte leaf prefix and inner nodes without a prefix (see leafPrefix).
 func ProofSpec() *ics23.ProofSpec {
 	return &ics23.ProofSpec{
 		LeafSpec: proofLeafOp(),
 		InnerSpec: &ics23.InnerSpec{
 			ChildOrder:      []int32{0, 1},
 			ChildSize:       32,
-			MinPrefixLength: 1,
-			MaxPrefixLength: 1,
+			MinPrefixLength: 0,
+			MaxPrefixLength: 0,
 			EmptyChild:      make([]byte, 32),
 			Hash:            ics23.HashOp_SHA256,
 		},
@@ -35,7 +36,7 @@ func proofLeafOp() *ics23.LeafOp {
 		PrehashKey:   ics23.HashOp_SHA256,
 		PrehashValue: ics23.HashOp_SHA256,
 		Length:       ics23.LengthOp_NO_PREFIX,
-		Prefix:       []byte{0},
+		Prefix:       leafPrefix[:],
 	}
 }
 
@@ -111,25 +112,25 @@ func (v *view) existenceProof(key, value []byte) (*ics23.ExistenceProof, error) 
 func ptr[T any](x T) *T { return &x }
 
 // innerOps turns the siblings of a path (top-down) into the proof's steps from
-// the leaf up: the tag 0x01 and the sibling before the child's hash when the
-// sibling is on the left, the tag before and the sibling after it when it is on
-// the right. The steps share one allocation and their bytes another; each
-// slice is capped at its own bytes, so appending to one cannot reach the next.
+// the leaf up: the sibling is the prefix (before the child's hash) when it is
+// on the left and the suffix when it is on the right. The steps share one
+// allocation and their bytes another; each slice is capped at its own bytes,
+// so appending to one cannot reach the next.
 func innerOps(sibs []sibling) []*ics23.InnerOp {
 	n := len(sibs)
 	ops := make([]ics23.InnerOp, n)
 	path := make([]*ics23.InnerOp, n)
-	buf := make([]byte, 0, n*33)
+	buf := make([]byte, 0, n*32)
 	for i := range path {
 		s := &sibs[n-1-i]
 		at := len(buf)
-		buf = append(append(buf, 1), s.h[:]...)
+		buf = append(buf, s.h[:]...)
 		op := &ops[i]
 		op.Hash = ics23.HashOp_SHA256
 		if s.right {
-			op.Prefix = buf[at : at+33 : at+33]
+			op.Prefix = buf[at : at+32 : at+32]
 		} else {
-			op.Prefix, op.Suffix = buf[at:at+1:at+1], buf[at+1:at+33:at+33]
+			op.Suffix = buf[at : at+32 : at+32]
 		}
 		path[i] = op
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -276,7 +277,18 @@ func TestProofTampering(t *testing.T) {
 			t.Errorf("tampered path step %d accepted", i)
 		}
 	}
+	// Inner nodes carry no tag: what keeps a leaf from passing as one is
+	// the verifier's refusal of a step that starts with the leaf prefix.
+	// A step shaped like a leaf's preimage (leaf prefix, child, value hash)
+	// must be refused.
 	q := cloneProof(p)
+	vh := sha256.Sum256([]byte("v7"))
+	leafStep := &ics23.InnerOp{Hash: ics23.HashOp_SHA256, Prefix: leafPrefix[:], Suffix: vh[:]}
+	q.GetExist().Path = append([]*ics23.InnerOp{leafStep}, q.GetExist().Path...)
+	if err := VerifyMembership(root, q, []byte("k7"), []byte("v7")); err == nil || !strings.Contains(err.Error(), "inner Prefix starts with") {
+		t.Errorf("step with the leaf prefix: got %v, want the verifier's refusal", err)
+	}
+	q = cloneProof(p)
 	q.GetExist().Path = q.GetExist().Path[1:]
 	if VerifyMembership(root, q, []byte("k7"), []byte("v7")) == nil {
 		t.Errorf("truncated path accepted")

@@ -77,6 +77,12 @@ func refRoot(m map[string]string) []byte {
 				s1 = append(s1, e)
 			}
 		}
+		switch {
+		case len(s0) == 0:
+			return rec(s1, d+1)
+		case len(s1) == 0:
+			return rec(s0, d+1)
+		}
 		h := sha256.Sum256(append(rec(s0, d+1), rec(s1, d+1)...))
 		return h[:]
 	}

@@ -152,7 +152,9 @@ func (v *view) path(kh *[32]byte) ([]sibling, node, error) {
 		if err != nil {
 			return nil, node{}, err
 		}
-		sibs = append(sibs, sibling{h: sib.h, right: i&1 == 1})
+		if !sib.empty() {
+			sibs = append(sibs, sibling{h: sib.h, right: i&1 == 1})
+		}
 	}
 	b := prefixIndex(kh, depth)
 	n, err := v.node(depth, b)

@@ -52,14 +52,14 @@ func newLeaf(kh, vh [32]byte, key []byte) leaf {
 	return leaf{kh: kh, lh: leafHash(&kh, &vh), key: key}
 }
 
-// combine returns the parent of two sibling subtrees.
+// combine returns the parent of two sibling subtrees. A subtree whose other
+// half is empty is its non-empty half, unchanged: the tree has no inner node
+// with an empty child, so no proof carries an empty sibling.
 func combine(l, r node) node {
 	switch {
-	case l.empty() && r.empty():
-		return node{}
-	case l.empty() && r.single:
+	case l.empty():
 		return r
-	case r.empty() && l.single:
+	case r.empty():
 		return l
 	}
 	var buf [64]byte
@@ -110,15 +110,21 @@ type sibling struct {
 }
 
 // bucketPath walks from depth d down the sorted leaves toward kh and returns
-// the siblings top-down and the leaves left where the path ends (0 or 1).
+// the siblings top-down and the leaves left where the path ends (0 or 1). A
+// split with one side empty is no node of the tree (see combine) and adds no
+// sibling.
 func bucketPath(leaves []leaf, kh *[32]byte, d int, out []sibling) ([]sibling, []leaf) {
 	for len(leaves) > 1 && d < 256 {
 		m := splitAt(leaves, d)
 		if bit(kh, d) == 0 {
-			out = append(out, sibling{h: subtree(leaves[m:], d+1).h})
+			if m < len(leaves) {
+				out = append(out, sibling{h: subtree(leaves[m:], d+1).h})
+			}
 			leaves = leaves[:m]
 		} else {
-			out = append(out, sibling{h: subtree(leaves[:m], d+1).h, right: true})
+			if m > 0 {
+				out = append(out, sibling{h: subtree(leaves[:m], d+1).h, right: true})
+			}
 			leaves = leaves[m:]
 		}
 		d++

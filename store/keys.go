@@ -49,7 +49,13 @@ var (
 	metaOldest = []byte{prefixMeta, 'o'} // oldest retained version(8)
 	metaCount  = []byte{prefixMeta, 'c'} // number of Merkle keys(8)
 	metaImport = []byte{prefixMeta, 'i'} // present while a snapshot import is in progress
+	metaFormat = []byte{prefixMeta, 'f'} // commitment format(1), written once at creation
 )
+
+// commitmentFormat numbers the way the tree is hashed (leafPrefix, combine).
+// Format 1 tagged leaves 0x00 and inner nodes 0x01 and kept a node over an
+// empty half; its stores have no format record. Format 2 is the current one.
+const commitmentFormat = 2
 
 func prefixed(p byte, b []byte) []byte {
 	k := make([]byte, 1+len(b))

@@ -309,3 +309,53 @@ func TestCompactionsReportsPebblesWork(t *testing.T) {
 		t.Fatal("a manual compaction of 30 tables ran without being reported")
 	}
 }
+
+// TestOpenRefusesAnotherCommitmentFormat: a store whose tree was hashed the
+// first way (no format record, versions present) or in an unknown format must
+// not open, with an error that says why; an empty store without the record
+// takes the current format.
+func TestOpenRefusesAnotherCommitmentFormat(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		record  []byte // nil: no record
+		commit  bool
+		wantErr string
+	}{
+		{name: "format 1 with versions", commit: true, wantErr: "commitment format 1"},
+		{name: "unknown format", record: []byte{9}, commit: true, wantErr: "commitment format 09"},
+		{name: "empty store without record"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, fs := openMem(t, 12)
+			if tc.commit {
+				mustCommit(t, s, sets("a", "1"))
+			}
+			var err error
+			if tc.record == nil {
+				err = s.db.Delete(metaFormat, pebble.Sync)
+			} else {
+				err = s.db.Set(metaFormat, tc.record, pebble.Sync)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			s, err = Open("db", Options{FS: fs, CacheBytes: 8 << 20})
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Open = %v, want an error naming %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if b, ok, err := s.getRaw(s.db, metaFormat); err != nil || !ok || !bytes.Equal(b, []byte{commitmentFormat}) {
+				t.Fatalf("format record %x, %v, %v; want %d", b, ok, err, commitmentFormat)
+			}
+		})
+	}
+}

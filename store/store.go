@@ -133,7 +133,7 @@ func (s *Store) loadDepth() error {
 			return fmt.Errorf("store: corrupt bucket depth %x", b)
 		}
 		s.depth = int(b[0])
-		return nil
+		return s.checkFormat()
 	}
 	if _, ok, err := s.getRaw(s.db, metaLatest); err != nil || ok {
 		return errors.Join(err, errors.New("store: corrupt metadata: versions without a bucket depth"))
@@ -142,7 +142,31 @@ func (s *Store) loadDepth() error {
 	if s.depth < minBucketDepth || s.depth > maxBucketDepth {
 		return fmt.Errorf("store: bucket depth %d outside [%d, %d]", s.depth, minBucketDepth, maxBucketDepth)
 	}
-	return s.db.Set(metaDepth, []byte{byte(s.depth)}, pebble.Sync)
+	batch := s.db.NewBatch()
+	defer batch.Close()
+	return errors.Join(
+		batch.Set(metaDepth, []byte{byte(s.depth)}, nil),
+		batch.Set(metaFormat, []byte{commitmentFormat}, nil),
+		batch.Commit(pebble.Sync))
+}
+
+// checkFormat refuses a store whose tree is hashed in another commitment
+// format: its roots, proofs and stored leaf hashes mean something else. A
+// store without a format record and without versions takes the current one.
+func (s *Store) checkFormat() error {
+	b, ok, err := s.getRaw(s.db, metaFormat)
+	switch {
+	case err != nil:
+		return err
+	case ok && len(b) == 1 && b[0] == commitmentFormat:
+		return nil
+	case ok:
+		return fmt.Errorf("store: the store's tree is in commitment format %x, this version reads format %d; restore the state by state sync or from a snapshot into an empty directory", b, commitmentFormat)
+	}
+	if _, ok, err := s.getRaw(s.db, metaLatest); err != nil || ok {
+		return errors.Join(err, fmt.Errorf("store: the store's tree is in commitment format 1 (leaves tagged 0x00, inner nodes 0x01), this version reads format %d; restore the state by state sync or from a snapshot into an empty directory", commitmentFormat))
+	}
+	return s.db.Set(metaFormat, []byte{commitmentFormat}, pebble.Sync)
 }
 
 func (s *Store) loadMeta() error {

@@ -5,8 +5,9 @@
 // the shape of ics23's SmtSpec, so proofs are checked by the stock
 // github.com/cosmos/ics23/go verifier with ProofSpec(). Empty subtrees hash to
 // 32 zero bytes, a subtree with one leaf hashes to that leaf's hash
-// (sha256("corridor" || sha256(key) || sha256(value))) and any other subtree to
-// sha256(left || right), split by the next bit of sha256(key).
+// (sha256("corridor" || sha256(key) || sha256(value))), a subtree whose keys
+// all share the next bit of sha256(key) to the half that holds them, and any
+// other subtree to sha256(left || right), split by that bit.
 //
 // Storage avoids writing inner nodes to the LSM. The upper BucketDepth levels
 // of the tree are kept in memory; below them a "bucket" holds a handful of

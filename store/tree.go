@@ -10,8 +10,8 @@ import (
 )
 
 // node is the hash of a subtree plus whether the subtree holds exactly one
-// leaf (then the hash is that leaf's hash, and a parent with an empty sibling
-// passes it up unchanged). The empty subtree is the zero node.
+// leaf (then the hash is that leaf's hash). A parent with an empty sibling
+// passes a node up unchanged (combine). The empty subtree is the zero node.
 type node struct {
 	h      [32]byte
 	single bool

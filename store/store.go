@@ -155,18 +155,21 @@ func (s *Store) loadDepth() error {
 // store without a format record and without versions takes the current one.
 func (s *Store) checkFormat() error {
 	b, ok, err := s.getRaw(s.db, metaFormat)
-	switch {
-	case err != nil:
+	if err != nil || (ok && len(b) == 1 && b[0] == commitmentFormat) {
 		return err
-	case ok && len(b) == 1 && b[0] == commitmentFormat:
-		return nil
-	case ok:
-		return fmt.Errorf("store: the store's tree is in commitment format %x, this version reads format %d; restore the state by state sync or from a snapshot into an empty directory", b, commitmentFormat)
 	}
-	if _, ok, err := s.getRaw(s.db, metaLatest); err != nil || ok {
-		return errors.Join(err, fmt.Errorf("store: the store's tree is in commitment format 1 (leaves tagged 0x00, inner nodes 0x01), this version reads format %d; restore the state by state sync or from a snapshot into an empty directory", commitmentFormat))
+	format := fmt.Sprintf("%x", b)
+	if !ok {
+		_, versions, err := s.getRaw(s.db, metaLatest)
+		if err != nil {
+			return err
+		}
+		if !versions {
+			return s.db.Set(metaFormat, []byte{commitmentFormat}, pebble.Sync)
+		}
+		format = "1 (leaves tagged 0x00, inner nodes 0x01)"
 	}
-	return s.db.Set(metaFormat, []byte{commitmentFormat}, pebble.Sync)
+	return fmt.Errorf("store: the store's tree is in commitment format %s, this version reads format %d; restore the state by state sync or from a snapshot into an empty directory", format, commitmentFormat)
 }
 
 func (s *Store) loadMeta() error {

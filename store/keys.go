@@ -6,7 +6,7 @@ import "encoding/binary"
 //
 //	L | key                          -> value                 flat index, latest version
 //	K | bucket(4, BE) | kh(32)       -> leafhash(32) || key   leaf index, latest version, kh = sha256(key)
-//	B | bucket(4, BE)                -> hash(32) || flag(1)   bucket summaries (tree level BucketDepth), latest
+//	B | bucket(4, BE)                -> hash(32) || flag(1) [|| tip(4)]  bucket summaries (tree level BucketDepth), latest; the tip if one leaf, see tipOf
 //	U | version(8, BE) | A | kh[0]   -> kh(32) of each key the version created, sorted, see putCreated
 //	U | version(8, BE) | K | kh(32)  -> undo record of a leaf the version changed or deleted, see encodeUndo
 //	U | version(8, BE) | N | level(1) -> packed previous nodes of that tree level, see encodeNodeBlob

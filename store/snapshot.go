@@ -338,9 +338,14 @@ func (im *Importer) endBucketBefore(b *pebble.Batch, next uint64) error {
 	}
 	prev := im.bucket
 	n := subtree(im.leaves, im.tree.depth)
+	var tip uint32
+	if len(im.leaves) == 1 {
+		tip = tipOf(&im.leaves[0].kh, im.tree.depth)
+	}
 	im.tree.levels[im.tree.depth][prev] = n
+	im.tree.tips[prev] = tip
 	im.leaves, im.bucket = im.leaves[:0], next
-	return b.Set(bucketKey(prev), encodeNode(n), nil)
+	return b.Set(bucketKey(prev), encodeBucket(n, tip), nil)
 }
 
 // Finish hashes the imported leaves, checks the root against the one given to

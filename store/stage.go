@@ -26,6 +26,7 @@ type staged struct {
 	batch     *pebble.Batch
 	count     int64
 	changed   int
+	scanned   int // buckets Stage read from the leaf index
 	size      int // the batch's length once filled, see batchSize
 	capacity  int // the batch's capacity when created; fill must not grow it
 	stageTime time.Duration
@@ -57,10 +58,12 @@ type leafOp struct {
 
 // bucketResult is the outcome of restaging one bucket.
 type bucketResult struct {
-	idx uint64
-	old node
-	new node
-	ops []leafOp
+	idx     uint64
+	old     node
+	new     node
+	tip     uint32 // new's tip if it holds one leaf
+	scanned bool   // the bucket's leaves were read from the leaf index
+	ops     []leafOp
 }
 
 // Stage validates changes and aux, computes the root of the next version with
@@ -110,12 +113,16 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 		return nil, err
 	}
 	var buckets levelDelta
+	scanned := 0
 	for _, r := range results {
 		if r.new != r.old {
-			buckets = append(buckets, nodeChange{idx: r.idx, old: r.old, new: r.new})
+			buckets = append(buckets, nodeChange{idx: r.idx, old: r.old, new: r.new, tip: r.tip})
+		}
+		if r.scanned {
+			scanned++
 		}
 	}
-	st := &staged{version: version, depth: s.depth, deltas: propagate(s.tree, buckets), root: s.tree.root()}
+	st := &staged{version: version, depth: s.depth, deltas: propagate(s.tree, buckets), root: s.tree.root(), scanned: scanned}
 	if d := st.deltas[0]; len(d) == 1 {
 		st.root = d[0].new
 	}
@@ -140,7 +147,9 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 // counts, so a block that rewrites values unchanged reserves nothing for them.
 func (st *staged) batchSize(results []bucketResult, aux []Change) int {
 	n := batchHeaderLen + record(len(metaCount), 8) + record(len(metaLatest), 8+32) + record(versionKeyLen, 32)
-	n += len(st.deltas[st.depth]) * record(bucketKeyLen, 33)
+	for _, e := range st.deltas[st.depth] {
+		n += record(bucketKeyLen, bucketValueLen(e.new))
+	}
 	var pages [256]int
 	for _, r := range results {
 		for i := range r.ops {
@@ -313,15 +322,22 @@ func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, sc *scanBuff
 	b := prefixIndex(&kcs[0].kh, s.depth)
 	res := bucketResult{idx: b, old: s.tree.node(s.depth, b)}
 	cur := sc.leaves[:0]
-	if !res.old.empty() {
+	switch tip := s.tree.tips[b]; {
+	case res.old.empty():
 		// An empty bucket has no leaves to read: a growing store skips
 		// the scan for every key that starts a bucket.
+	case res.old.single && tip != 0 && !touchesTip(kcs, tip, s.depth):
+		// Neither is one holding a single leaf that no change touches:
+		// the leaf's tip and hash, in memory, place it among the new ones.
+		cur = append(cur, tipLeaf(b, tip, s.depth, res.old.h))
+	default:
 		var err error
 		if cur, sc.keys, err = seekLeaves(it, b, cur, sc.keys[:0]); err != nil {
 			return bucketResult{}, err
 		}
-		sc.leaves = cur
+		res.scanned = true
 	}
+	sc.leaves = cur
 	next := make([]leaf, 0, len(cur)+len(kcs))
 	i := 0
 	for _, kc := range kcs {
@@ -347,7 +363,21 @@ func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, sc *scanBuff
 	}
 	next = append(next, cur[i:]...)
 	res.new = subtree(next, s.depth)
+	if len(next) == 1 {
+		res.tip = tipOf(&next[0].kh, s.depth)
+	}
 	return res, nil
+}
+
+// touchesTip reports whether a change's key has the tip of the bucket's one
+// leaf: it may be that leaf's key, which only the leaf index can tell.
+func touchesTip(kcs []keyChange, tip uint32, depth int) bool {
+	for i := range kcs {
+		if tipOf(&kcs[i].kh, depth) == tip {
+			return true
+		}
+	}
+	return false
 }
 
 // leafChange decides what kc does to the leaf old (nil if absent): the op to
@@ -387,7 +417,7 @@ func (s *Store) leafChange(kc keyChange, old *leaf) (*leafOp, *leaf, error) {
 func (st *staged) fill(results []bucketResult, aux []Change) error {
 	b := st.batch
 	for _, e := range st.deltas[st.depth] {
-		if err := b.Set(bucketKey(e.idx), encodeNode(e.new), nil); err != nil {
+		if err := b.Set(bucketKey(e.idx), encodeBucket(e.new, e.tip), nil); err != nil {
 			return err
 		}
 	}
@@ -546,6 +576,7 @@ func (s *Store) writeAndSwap(st *staged, start time.Time) (err error) {
 	s.stats.LastStageTime = st.stageTime
 	s.stats.LastBatchBytes = n
 	s.stats.LastChangedLeaves = st.changed
+	s.stats.LastScannedBuckets = st.scanned
 	return nil
 }
 

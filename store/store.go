@@ -36,6 +36,10 @@ type Stats struct {
 	LastStageTime     time.Duration // wall time of the last Stage
 	LastBatchBytes    int           // size of the last committed Pebble batch
 	LastChangedLeaves int           // leaves the last commit changed
+	// LastScannedBuckets is how many buckets the last commit's Stage read
+	// from the leaf index; a bucket that was empty, or held one leaf that
+	// no change touched, needs no read.
+	LastScannedBuckets int
 }
 
 // Store is a versioned, Merkle-indexed key-value store. See the package doc
@@ -210,12 +214,13 @@ func (s *Store) loadTree() error {
 	}
 	for it.First(); it.Valid(); it.Next() {
 		k := it.Key()
-		n, _, err := decodeNode(it.Value())
+		n, tip, err := decodeBucket(it.Value())
 		if err != nil || len(k) != 5 || uint64(binary.BigEndian.Uint32(k[1:])) >= 1<<s.depth {
 			_ = it.Close()
 			return errors.Join(err, fmt.Errorf("store: corrupt bucket summary %x", k))
 		}
 		t.levels[s.depth][binary.BigEndian.Uint32(k[1:])] = n
+		t.tips[binary.BigEndian.Uint32(k[1:])] = tip
 	}
 	if err := it.Close(); err != nil {
 		return err

@@ -133,18 +133,40 @@ func bucketPath(leaves []leaf, kh *[32]byte, d int, out []sibling) ([]sibling, [
 }
 
 // resident is the in-memory upper tree: levels 0..depth, level d holding 2^d
-// nodes. Level depth holds the bucket summaries.
+// nodes. Level depth holds the bucket summaries, and tips the tip (see tipOf)
+// of each bucket that holds one leaf, 0 where it is not known.
 type resident struct {
 	depth  int
 	levels [][]node
+	tips   []uint32
 }
 
 func newResident(depth int) *resident {
-	r := &resident{depth: depth, levels: make([][]node, depth+1)}
+	r := &resident{depth: depth, levels: make([][]node, depth+1), tips: make([]uint32, 1<<depth)}
 	for d := range r.levels {
 		r.levels[d] = make([]node, 1<<d)
 	}
 	return r
+}
+
+// tipOf returns the 32 bits of kh that follow its bucket's depth bits. A
+// bucket that holds one leaf keeps that leaf's tip in memory, so a change to
+// another key of the bucket can place itself beside the leaf without reading
+// it from the leaf index: a different tip is a different key, and the two
+// keys part within the tip's bits.
+func tipOf(kh *[32]byte, depth int) uint32 {
+	return uint32(binary.BigEndian.Uint64(kh[:8]) >> (32 - depth))
+}
+
+// tipLeaf stands for the one leaf of bucket b, whose hash is lh, when only
+// its tip is known: its kh has the bucket's bits, the tip and zeros after.
+// Within its bucket it sorts and splits from other keys as the real leaf
+// does, as long as their tips differ.
+func tipLeaf(b uint64, tip uint32, depth int, lh [32]byte) leaf {
+	var l leaf
+	binary.BigEndian.PutUint64(l.kh[:8], b<<(64-depth)|uint64(tip)<<(32-depth))
+	l.lh = lh
+	return l
 }
 
 func (r *resident) node(d int, i uint64) node { return r.levels[d][i] }
@@ -167,12 +189,17 @@ func (r *resident) apply(deltas []levelDelta) {
 			r.levels[d][e.idx] = e.new
 		}
 	}
+	for _, e := range deltas[r.depth] {
+		r.tips[e.idx] = e.tip
+	}
 }
 
-// nodeChange is one changed resident node of a commit.
+// nodeChange is one changed resident node of a commit. On the bucket level,
+// tip is the new node's tip if it holds one leaf.
 type nodeChange struct {
 	idx      uint64
 	old, new node
+	tip      uint32
 }
 
 // levelDelta holds one level's changed nodes, sorted by idx.
@@ -241,8 +268,34 @@ func findInBlob(blob []byte, idx uint64) (node, bool, error) {
 	return decodeNode(rec[4:nodeRecordBytes])
 }
 
-func encodeNode(n node) []byte {
-	return append(append(make([]byte, 0, 33), n.h[:]...), boolByte(n.single))
+// encodeBucket is a bucket summary's value: its node, then the tip of its
+// leaf if it holds one.
+func encodeBucket(n node, tip uint32) []byte {
+	b := append(make([]byte, 0, bucketValueLen(n)), n.h[:]...)
+	b = append(b, boolByte(n.single))
+	if n.single {
+		b = binary.BigEndian.AppendUint32(b, tip)
+	}
+	return b
+}
+
+func bucketValueLen(n node) int {
+	if n.single {
+		return 33 + 4
+	}
+	return 33
+}
+
+// decodeBucket reads a bucket summary. One without a tip (written before
+// tips were kept, or by no single leaf) gives tip 0: not known.
+func decodeBucket(b []byte) (node, uint32, error) {
+	var tip uint32
+	if len(b) == 33+4 && b[32] == 1 {
+		tip = binary.BigEndian.Uint32(b[33:])
+		b = b[:33]
+	}
+	n, _, err := decodeNode(b)
+	return n, tip, err
 }
 
 func decodeNode(b []byte) (node, bool, error) {
@@ -281,6 +334,10 @@ func (s *Store) checkBuckets(changed levelDelta) error {
 		}
 		if got := subtree(leaves, s.depth); got != s.tree.node(s.depth, e.idx) {
 			err = fmt.Errorf("store: invariant broken: bucket %d rehashes to %x, tree holds %x", e.idx, got.h, s.tree.node(s.depth, e.idx).h)
+			break
+		}
+		if tip := s.tree.tips[e.idx]; len(leaves) == 1 && tip != 0 && tip != tipOf(&leaves[0].kh, s.depth) {
+			err = fmt.Errorf("store: invariant broken: bucket %d holds tip %08x, its leaf has %08x", e.idx, tip, tipOf(&leaves[0].kh, s.depth))
 			break
 		}
 	}

@@ -112,6 +112,7 @@ func startProfile(cfg Config) (stop func(), err error) {
 func storeWrites(cfg Config, s *store.Store, res *Result) error {
 	p := newProgress("store write")
 	var busy time.Duration
+	var scans int64
 	err := batches(cfg, func(lo, hi int64) error {
 		cs := make([]store.Change, 0, hi-lo)
 		for i := lo; i < hi; i++ {
@@ -125,6 +126,7 @@ func storeWrites(cfg Config, s *store.Store, res *Result) error {
 			return err
 		}
 		busy += time.Since(start)
+		scans += int64(s.Stats().LastScannedBuckets)
 		p.tick(hi, cfg.Keys)
 		return nil
 	})
@@ -133,7 +135,8 @@ func storeWrites(cfg Config, s *store.Store, res *Result) error {
 	}
 	res.StoreWPS = float64(cfg.Keys) / busy.Seconds()
 	st := s.Stats()
-	logf("store write: %.0f writes/s; last commit: stage %v, write %v, %d bytes", res.StoreWPS, st.LastStageTime, st.LastCommitTime, st.LastBatchBytes)
+	logf("store write: %.0f writes/s; last commit: stage %v, write %v, %d bytes; buckets read from the leaf index: %d for %d writes (%.1f %%)",
+		res.StoreWPS, st.LastStageTime, st.LastCommitTime, st.LastBatchBytes, scans, cfg.Keys, 100*float64(scans)/float64(cfg.Keys))
 	return nil
 }
 

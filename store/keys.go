@@ -14,6 +14,9 @@ import "encoding/binary"
 //	M | name                         -> metadata (latest, depth, oldest, count, import)
 //	X | key                          -> value                 aux keyspace, latest only, outside the tree
 //
+// A store whose summaries carry tips cannot be opened by a build from before
+// tips were kept (it refuses a 37-byte summary as corrupt); the reverse works.
+//
 // The undo log is keyed version first so that dropping the history of all
 // versions below some version is a single DeleteRange. A key the version
 // created has no previous value to keep, only the fact that it was absent, so

@@ -47,7 +47,7 @@ var (
 
 // DepthFor returns a bucket depth for a store expected to hold n keys: about
 // eight keys per bucket, clamped to [12, 26]. Memory for the resident levels is
-// about 66 bytes times 2^depth.
+// about 70 bytes times 2^depth.
 func DepthFor(expectedKeys int64) int {
 	if expectedKeys <= 8 {
 		return minBucketDepth

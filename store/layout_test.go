@@ -448,18 +448,7 @@ func TestSingleLeafBucketsNeedNoScan(t *testing.T) {
 	// An imported store knows the tips of its single-leaf buckets.
 	version, root, chunks := exportAll(t, s, 1024)
 	dst := mustOpen(t, vfs.NewMem(), depth)
-	im, err := dst.NewImporter(version, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range chunks {
-		if err := im.Add(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := im.Finish(); err != nil {
-		t.Fatal(err)
-	}
+	importAll(t, dst, version, root, chunks)
 	s.Close()
 	s = dst
 	step("after an import", 0, sets(k[0], "0"))

@@ -120,6 +120,19 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Fatalf("only %d chunks", len(chunks))
 	}
 	dst, fs := openMem(t, 12) // another bucket depth: the root does not depend on it
+	importAll(t, dst, version, root, chunks)
+	dst.Close()
+	dst = mustOpen(t, fs, 0)
+	defer dst.Close()
+	if got := dst.LastCommit(); got.Version != version || !bytes.Equal(got.Root, root) {
+		t.Fatalf("reopened import at %d %x", got.Version, got.Root)
+	}
+	compareStores(t, src, dst, version)
+}
+
+// importAll imports the chunks of an export into the empty store dst.
+func importAll(t testing.TB, dst *Store, version int64, root []byte, chunks [][]byte) {
+	t.Helper()
 	im, err := dst.NewImporter(version, root)
 	if err != nil {
 		t.Fatal(err)
@@ -133,13 +146,6 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if err != nil || ci.Version != version || !bytes.Equal(ci.Root, root) {
 		t.Fatalf("finish: %+v %v", ci, err)
 	}
-	dst.Close()
-	dst = mustOpen(t, fs, 0)
-	defer dst.Close()
-	if got := dst.LastCommit(); got.Version != version || !bytes.Equal(got.Root, root) {
-		t.Fatalf("reopened import at %d %x", got.Version, got.Root)
-	}
-	compareStores(t, src, dst, version)
 }
 
 // compareStores checks dst holds src's state at version and evolves alike.

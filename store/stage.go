@@ -327,8 +327,8 @@ func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, sc *scanBuff
 		// An empty bucket has no leaves to read: a growing store skips
 		// the scan for every key that starts a bucket.
 	case res.old.single && tip != 0 && !touchesTip(kcs, tip, s.depth):
-		// Neither is one holding a single leaf that no change touches:
-		// the leaf's tip and hash, in memory, place it among the new ones.
+		// Nor has one whose single leaf no change touches: the leaf's tip
+		// and hash, in memory, place it among the changed keys.
 		cur = append(cur, tipLeaf(b, tip, s.depth, res.old.h))
 	default:
 		var err error

@@ -215,12 +215,12 @@ func (s *Store) loadTree() error {
 	for it.First(); it.Valid(); it.Next() {
 		k := it.Key()
 		n, tip, err := decodeBucket(it.Value())
-		if err != nil || len(k) != 5 || uint64(binary.BigEndian.Uint32(k[1:])) >= 1<<s.depth {
+		if err != nil || len(k) != bucketKeyLen || uint64(binary.BigEndian.Uint32(k[1:])) >= 1<<s.depth {
 			_ = it.Close()
 			return errors.Join(err, fmt.Errorf("store: corrupt bucket summary %x", k))
 		}
-		t.levels[s.depth][binary.BigEndian.Uint32(k[1:])] = n
-		t.tips[binary.BigEndian.Uint32(k[1:])] = tip
+		b := binary.BigEndian.Uint32(k[1:])
+		t.levels[s.depth][b], t.tips[b] = n, tip
 	}
 	if err := it.Close(); err != nil {
 		return err

@@ -155,7 +155,7 @@ func newResident(depth int) *resident {
 // it from the leaf index: a different tip is a different key, and the two
 // keys part within the tip's bits.
 func tipOf(kh *[32]byte, depth int) uint32 {
-	return uint32(binary.BigEndian.Uint64(kh[:8]) >> (32 - depth))
+	return uint32(prefixIndex(kh, depth+32))
 }
 
 // tipLeaf stands for the one leaf of bucket b, whose hash is lh, when only

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble"
@@ -276,13 +277,13 @@ func (s *Store) restageBuckets(kcs []keyChange) ([]bucketResult, error) {
 	results := make([]bucketResult, len(groups))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(groups)/64))
 	errs := make([]error, workers)
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			lo, hi := w*len(groups)/workers, (w+1)*len(groups)/workers
-			errs[w] = s.restageRange(groups[lo:hi], results[lo:hi])
+			errs[w] = s.restageClaimed(groups, results, &next)
 		}(w)
 	}
 	wg.Wait()
@@ -294,16 +295,28 @@ func (s *Store) restageBuckets(kcs []keyChange) ([]bucketResult, error) {
 	return results, nil
 }
 
-// restageRange restages consecutive buckets with one leaf-index iterator.
-func (s *Store) restageRange(groups [][]keyChange, results []bucketResult) error {
+// restageChunk is how many consecutive buckets a restaging worker claims at
+// a time. Workers claim chunks until none is left, so one slowed by a
+// compaction on its core takes fewer, instead of the others waiting for its
+// fixed share; each worker's claims still rise, so its iterator only seeks
+// forward.
+const restageChunk = 32
+
+// restageClaimed restages the chunks of groups it claims from next, with one
+// leaf-index iterator.
+func (s *Store) restageClaimed(groups [][]keyChange, results []bucketResult, next *atomic.Int64) error {
 	it, err := newLeafIter(s.db)
 	if err != nil {
 		return err
 	}
 	var sc scanBuffers
-	for g := range groups {
-		if results[g], err = s.restageBucket(it, groups[g], &sc); err != nil {
+	for err == nil {
+		lo := int(next.Add(restageChunk)) - restageChunk
+		if lo >= len(groups) {
 			break
+		}
+		for g := lo; g < min(lo+restageChunk, len(groups)) && err == nil; g++ {
+			results[g], err = s.restageBucket(it, groups[g], &sc)
 		}
 	}
 	return errors.Join(err, it.Close())

@@ -6,7 +6,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // node is the hash of a subtree plus whether the subtree holds exactly one
@@ -207,14 +210,66 @@ type levelDelta []nodeChange
 
 // propagate computes the changed nodes of levels depth-1..0 given the changed
 // buckets, reading unchanged children from base. It does not touch base.
+//
+// The subtrees under the 2^k nodes of level k share no node, so with several
+// cores the buckets are cut by their first k bits and each part is hashed up
+// to level k on its own goroutine; the parts' deltas, each sorted, join in
+// order, and the k levels above them are hashed last.
 func propagate(base *resident, buckets levelDelta) []levelDelta {
 	deltas := make([]levelDelta, base.depth+1)
 	deltas[base.depth] = buckets
-	for d := base.depth - 1; d >= 0; d-- {
+	top := base.depth - 1 // the highest level still to hash
+	if k := propagateSplit(len(buckets), base.depth); k > 0 {
+		parts := make([][]levelDelta, 1<<k)
+		shift := base.depth - k
+		var wg sync.WaitGroup
+		for p := range parts {
+			first := sort.Search(len(buckets), func(i int) bool { return buckets[i].idx>>shift >= uint64(p) })
+			end := sort.Search(len(buckets), func(i int) bool { return buckets[i].idx>>shift > uint64(p) })
+			wg.Add(1)
+			go func(p int, part levelDelta) {
+				defer wg.Done()
+				ds := make([]levelDelta, base.depth+1)
+				ds[base.depth] = part
+				for d := base.depth - 1; d >= k; d-- {
+					ds[d] = parentsOf(base, d, ds[d+1])
+				}
+				parts[p] = ds
+			}(p, buckets[first:end])
+		}
+		wg.Wait()
+		for d := base.depth - 1; d >= k; d-- {
+			n := 0
+			for _, ds := range parts {
+				n += len(ds[d])
+			}
+			deltas[d] = make(levelDelta, 0, n)
+			for _, ds := range parts {
+				deltas[d] = append(deltas[d], ds[d]...)
+			}
+		}
+		top = k - 1
+	}
+	for d := top; d >= 0; d-- {
 		deltas[d] = parentsOf(base, d, deltas[d+1])
 	}
 	return deltas
 }
+
+// propagateSplit is the level k whose nodes propagate hashes below on
+// separate goroutines: one per core, rounded down to a power of two, and 0
+// (one goroutine) for few changes, where starting goroutines costs more than
+// it saves.
+func propagateSplit(changed, depth int) int {
+	if changed < propagateParallelMin {
+		return 0
+	}
+	return min(bits.Len(uint(runtime.GOMAXPROCS(0)))-1, 3, depth)
+}
+
+// propagateParallelMin is the fewest changed buckets hashed on several
+// goroutines; a variable so that tests can take the parallel path with few.
+var propagateParallelMin = 1024
 
 // parentsOf computes level d's changed nodes from the changed children on
 // level d+1, reading unchanged siblings from base.

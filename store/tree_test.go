@@ -1,10 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
+	"math/bits"
 	"math/rand"
 	"reflect"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -66,21 +69,48 @@ func TestPropagateMatchesRebuild(t *testing.T) {
 				buckets = append(buckets, nodeChange{idx: i, old: base.node(depth, i), new: n})
 			}
 		}
-		got := propagate(base, buckets)
-
 		want := clone(base)
 		for _, c := range buckets {
 			want.levels[depth][c.idx] = c.new
 		}
 		want.rebuild()
-		next := clone(base)
-		next.apply(got)
-		for d := range want.levels {
-			if !reflect.DeepEqual(next.levels[d], want.levels[d]) {
-				t.Fatalf("%s: level %d differs from a full rebuild", name, d)
+
+		// One goroutine, then the buckets cut into 2, 4 and 8 parts, each
+		// hashed on its own goroutine: the same deltas, in the same order.
+		var serial []levelDelta
+		for _, procs := range []int{1, 2, 4, 8} {
+			got := propagateWith(t, procs, base, buckets)
+			for d, ld := range got {
+				if !slices.IsSortedFunc(ld, func(a, b nodeChange) int { return cmp.Compare(a.idx, b.idx) }) {
+					t.Fatalf("%s, %d procs: level %d's delta is not sorted", name, procs, d)
+				}
+			}
+			next := clone(base)
+			next.apply(got)
+			for d := range want.levels {
+				if !reflect.DeepEqual(next.levels[d], want.levels[d]) {
+					t.Fatalf("%s, %d procs: level %d differs from a full rebuild", name, procs, d)
+				}
+			}
+			if serial == nil {
+				serial = got
+			} else if !reflect.DeepEqual(got, serial) {
+				t.Fatalf("%s: %d procs give other deltas than one", name, procs)
 			}
 		}
 	}
+}
+
+// propagateWith runs propagate with GOMAXPROCS procs, on several goroutines
+// whenever procs > 1, however few the changes.
+func propagateWith(t *testing.T, procs int, base *resident, buckets levelDelta) []levelDelta {
+	prevProcs, prevMin := runtime.GOMAXPROCS(procs), propagateParallelMin
+	propagateParallelMin = 1
+	defer func() { runtime.GOMAXPROCS(prevProcs); propagateParallelMin = prevMin }()
+	if k, want := propagateSplit(len(buckets), base.depth), bits.Len(uint(procs))-1; len(buckets) > 0 && k != want {
+		t.Fatalf("%d procs: split at level %d, want %d", procs, k, want)
+	}
+	return propagate(base, buckets)
 }
 
 func clone(r *resident) *resident {

@@ -319,6 +319,9 @@ func (s *Store) restageClaimed(groups [][]keyChange, results []bucketResult, nex
 			results[g], err = s.restageBucket(it, groups[g], &sc)
 		}
 	}
+	if err != nil {
+		next.Store(int64(len(groups))) // the others claim nothing more
+	}
 	return errors.Join(err, it.Close())
 }
 

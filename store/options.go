@@ -39,7 +39,7 @@ type Options struct {
 var (
 	ErrVersionPruned  = errors.New("store: version pruned")
 	ErrVersionUnknown = errors.New("store: version unknown")
-	ErrFailed         = errors.New("store: failed after a write error, restart the process")
+	ErrFailed         = errors.New("store: failed after an I/O error, restart the process")
 	ErrClosed         = errors.New("store: closed")
 	ErrEmptyTree      = errors.New("store: the tree is empty at this version, its root is 32 zero bytes and it holds no proof")
 	ErrNothingStaged  = errors.New("store: nothing staged")

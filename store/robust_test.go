@@ -5,12 +5,17 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"math/rand"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cockroachdb/pebble"
+	"github.com/cockroachdb/pebble/vfs"
+	"github.com/cockroachdb/pebble/vfs/errorfs"
 	ics23 "github.com/cosmos/ics23/go"
 )
 
@@ -129,5 +134,107 @@ func TestCorruptLeafKeyIsRefused(t *testing.T) {
 	}
 	if got, err := s.Get([]byte("alpha")); err != nil || string(got) != "1" {
 		t.Fatalf("alpha after the failed stage: %q %v", got, err)
+	}
+}
+
+// TestReadErrorWhileRestagingOnSeveralWorkers: a table read that fails while
+// four workers restage buckets must fail that Stage with the error and leave
+// the last commit in place; reopened, the store stages the same changes to
+// the root the tree's definition gives.
+func TestReadErrorWhileRestagingOnSeveralWorkers(t *testing.T) {
+	prev := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(prev)
+	mem := vfs.NewMem()
+	var armed atomic.Bool
+	var injected atomic.Int64
+	fs := errorfs.Wrap(mem, errorfs.InjectorFunc(func(op errorfs.Op, path string) error {
+		if armed.Load() && op == errorfs.OpFileReadAt && strings.HasSuffix(path, ".sst") && injected.Add(1) > 40 {
+			return errorfs.ErrInjected // after 40 good reads, so that every worker is under way
+		}
+		return nil
+	}))
+	s := mustOpen(t, fs, 12)
+	model := map[string]string{}
+	var updates []Change
+	for c := 0; c < 3; c++ {
+		var cs []Change
+		for i := 0; i < 5000; i++ {
+			k, v := fmt.Sprintf("key-%d-%d", c, i), fmt.Sprintf("value-%d", i)
+			cs = append(cs, Change{Key: []byte(k), Value: []byte(v)})
+			model[k] = v
+			updates = append(updates, Change{Key: []byte(k), Value: []byte(v + "-2")})
+		}
+		mustCommit(t, s, cs)
+	}
+	if err := s.db.Flush(); err != nil { // every leaf now in a table, none cached
+		t.Fatal(err)
+	}
+	last := s.LastCommit()
+
+	armed.Store(true)
+	_, err := s.Stage(updates, nil)
+	armed.Store(false)
+	// A read error fails the store, as any I/O error does (see failStopFS).
+	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), errorfs.ErrInjected.Error()) {
+		t.Fatalf("stage with failing table reads (%d reads): %v, want ErrFailed with the injected error", injected.Load(), err)
+	}
+	if _, err := s.Commit(); err == nil {
+		t.Fatal("commit after the failed stage succeeded")
+	}
+	if lc := s.LastCommit(); lc.Version != last.Version || !bytes.Equal(lc.Root, last.Root) {
+		t.Fatalf("last commit moved from %d to %d", last.Version, lc.Version)
+	}
+	_ = s.Close() // a failed store may keep Pebble's lock: reopen a copy, as after a restart
+	fresh := vfs.NewMem()
+	if _, err := vfs.Clone(mem, fresh, "db", "db"); err != nil {
+		t.Fatal(err)
+	}
+	s = mustOpen(t, fresh, 12)
+	defer s.Close()
+	if lc := s.LastCommit(); lc.Version != last.Version || !bytes.Equal(lc.Root, last.Root) {
+		t.Fatalf("reopened at %d %x, want %d %x", lc.Version, lc.Root, last.Version, last.Root)
+	}
+	for _, c := range updates {
+		model[string(c.Key)] = string(c.Value)
+	}
+	if got := mustCommit(t, s, updates); !bytes.Equal(got.Root, refRoot(model)) {
+		t.Fatalf("root after the updates %x, want %x", got.Root, refRoot(model))
+	}
+}
+
+// TestCorruptLeafOnSeveralWorkersIsRefused: a leaf entry that does not decode,
+// in one of the last buckets, while four workers restage 4,096 of them: Stage
+// must return that error whichever worker meets it, and commit nothing.
+func TestCorruptLeafOnSeveralWorkersIsRefused(t *testing.T) {
+	prev := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(prev)
+	s, _ := openMem(t, 12)
+	defer s.Close()
+	var cs, updates []Change
+	for i := 0; i < 15000; i++ {
+		k := fmt.Sprintf("key-%d", i)
+		cs = append(cs, Change{Key: []byte(k), Value: []byte("1")})
+		updates = append(updates, Change{Key: []byte(k), Value: []byte("2")})
+	}
+	last := mustCommit(t, s, cs)
+	var victim [32]byte
+	for _, c := range cs {
+		if kh := sha256.Sum256(c.Key); prefixIndex(&kh, s.depth) >= 4000 {
+			victim = kh
+			break
+		}
+	}
+	if err := s.db.Set(leafKey(&victim, s.depth), []byte("short"), pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Stage(updates, nil)
+	if err == nil || !strings.Contains(err.Error(), "corrupt leaf entry") {
+		t.Fatalf("stage over a corrupt leaf in bucket %d: %v, want a corrupt leaf entry error", prefixIndex(&victim, s.depth), err)
+	}
+	if _, err := s.Commit(); err == nil {
+		t.Fatal("commit after a failed stage succeeded")
+	}
+	if lc := s.LastCommit(); lc.Version != last.Version || !bytes.Equal(lc.Root, last.Root) {
+		t.Fatalf("last commit moved to %d %x", lc.Version, lc.Root)
 	}
 }

@@ -140,7 +140,9 @@ func TestCorruptLeafKeyIsRefused(t *testing.T) {
 // TestReadErrorWhileRestagingOnSeveralWorkers: a table read that fails while
 // four workers restage buckets must fail that Stage with the error and leave
 // the last commit in place; reopened, the store stages the same changes to
-// the root the tree's definition gives.
+// the root the tree's definition gives. (The fail-stop filesystem fails the
+// store on such an error even if a worker lost it; the next test has an error
+// that only the worker sees.)
 func TestReadErrorWhileRestagingOnSeveralWorkers(t *testing.T) {
 	prev := runtime.GOMAXPROCS(4)
 	defer runtime.GOMAXPROCS(prev)

@@ -223,19 +223,17 @@ func propagate(base *resident, buckets levelDelta) []levelDelta {
 		parts := make([][]levelDelta, 1<<k)
 		shift := base.depth - k
 		var wg sync.WaitGroup
+		lo := 0
 		for p := range parts {
-			first := sort.Search(len(buckets), func(i int) bool { return buckets[i].idx>>shift >= uint64(p) })
-			end := sort.Search(len(buckets), func(i int) bool { return buckets[i].idx>>shift > uint64(p) })
+			hi := lo + sort.Search(len(buckets)-lo, func(i int) bool { return buckets[lo+i].idx>>shift > uint64(p) })
+			parts[p] = make([]levelDelta, base.depth+1)
+			parts[p][base.depth] = buckets[lo:hi]
 			wg.Add(1)
-			go func(p int, part levelDelta) {
+			go func(ds []levelDelta) {
 				defer wg.Done()
-				ds := make([]levelDelta, base.depth+1)
-				ds[base.depth] = part
-				for d := base.depth - 1; d >= k; d-- {
-					ds[d] = parentsOf(base, d, ds[d+1])
-				}
-				parts[p] = ds
-			}(p, buckets[first:end])
+				hashUp(base, ds, base.depth-1, k)
+			}(parts[p])
+			lo = hi
 		}
 		wg.Wait()
 		for d := base.depth - 1; d >= k; d-- {
@@ -250,10 +248,16 @@ func propagate(base *resident, buckets levelDelta) []levelDelta {
 		}
 		top = k - 1
 	}
-	for d := top; d >= 0; d-- {
+	hashUp(base, deltas, top, 0)
+	return deltas
+}
+
+// hashUp fills deltas[from] down to deltas[to] (from >= to), each level from
+// the changed nodes of the level below it.
+func hashUp(base *resident, deltas []levelDelta, from, to int) {
+	for d := from; d >= to; d-- {
 		deltas[d] = parentsOf(base, d, deltas[d+1])
 	}
-	return deltas
 }
 
 // propagateSplit is the level k whose nodes propagate hashes below on

@@ -20,7 +20,14 @@ func openMem(t testing.TB, depth int) (*Store, vfs.FS) {
 
 func mustOpen(t testing.TB, fs vfs.FS, depth int) *Store {
 	t.Helper()
-	s, err := Open("db", Options{FS: fs, BucketDepth: depth, CacheBytes: 8 << 20, MemTableBytes: 4 << 20})
+	return mustOpenWith(t, fs, depth, 0)
+}
+
+// mustOpenWith opens with a bucket cache of bucketCache bytes (0: the
+// default; negative: none).
+func mustOpenWith(t testing.TB, fs vfs.FS, depth int, bucketCache int64) *Store {
+	t.Helper()
+	s, err := Open("db", Options{FS: fs, BucketDepth: depth, CacheBytes: 8 << 20, MemTableBytes: 4 << 20, BucketCacheBytes: bucketCache})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

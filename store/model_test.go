@@ -57,8 +57,8 @@ func runModel(t *testing.T, seed int64) {
 }
 
 // TestDeterminism commits the same final state with different batching,
-// change order, GOMAXPROCS, cache sizes, bucket depths and restarts and
-// expects the same roots.
+// change order, GOMAXPROCS, cache sizes (block and bucket caches), bucket
+// depths and restarts and expects the same roots.
 func TestDeterminism(t *testing.T) {
 	rng := rand.New(rand.NewSource(11))
 	var all []Change
@@ -68,16 +68,17 @@ func TestDeterminism(t *testing.T) {
 	var want []byte
 	for i, cfg := range []struct {
 		procs, depth, batch int
-		cache               int64
+		cache, bucketCache  int64
 		shuffle, reopen     bool
 	}{
-		{1, 12, 3000, 1 << 20, false, false},
-		{2, 16, 700, 64 << 20, true, false},
-		{4, 20, 250, 1 << 20, true, true},
-		{1, 14, 1, 8 << 20, false, false},
+		{1, 12, 3000, 1 << 20, -1, false, false},
+		{2, 16, 700, 64 << 20, 0, true, false},
+		{4, 20, 250, 1 << 20, 0, true, true},
+		{1, 14, 1, 8 << 20, 0, false, false},
+		{2, 12, 100, 1 << 20, 8 << 10, true, true},
 	} {
 		prev := runtime.GOMAXPROCS(cfg.procs)
-		root := commitInBatches(t, all, cfg.depth, cfg.batch, cfg.cache, cfg.shuffle, cfg.reopen)
+		root := commitInBatches(t, all, cfg.depth, cfg.batch, cfg.cache, cfg.bucketCache, cfg.shuffle, cfg.reopen)
 		runtime.GOMAXPROCS(prev)
 		if i == 0 {
 			want = root
@@ -87,13 +88,13 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
-func commitInBatches(t *testing.T, all []Change, depth, batch int, cache int64, shuffle, reopen bool) []byte {
+func commitInBatches(t *testing.T, all []Change, depth, batch int, cache, bucketCache int64, shuffle, reopen bool) []byte {
 	cs := append([]Change(nil), all...)
 	if shuffle {
 		rand.New(rand.NewSource(int64(batch))).Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
 	}
 	fs := vfsNewMem()
-	s, err := Open("db", Options{FS: fs, BucketDepth: depth, CacheBytes: cache})
+	s, err := Open("db", Options{FS: fs, BucketDepth: depth, CacheBytes: cache, BucketCacheBytes: bucketCache})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func commitInBatches(t *testing.T, all []Change, depth, batch int, cache int64, 
 		mustCommit(t, s, cs[i:min(i+batch, len(cs))])
 		if reopen && i%(5*batch) == 0 {
 			s.Close()
-			s = mustOpen(t, fs, 0)
+			s = mustOpenWith(t, fs, 0, bucketCache)
 		}
 	}
 	root := s.LastCommit().Root

@@ -23,16 +23,23 @@ const (
 	minBucketDepth       = 12
 	maxBucketDepth       = 26
 	defaultCacheBytes    = 256 << 20
+	defaultBucketCache   = 256 << 20
 	defaultMemTableBytes = 64 << 20
 )
 
 // Options configure Open. The zero value is usable.
 type Options struct {
-	FS            vfs.FS                           // nil means vfs.Default
-	BucketDepth   int                              // used only when creating a new store; 0 means 16
-	CacheBytes    int64                            // Pebble block cache; 0 means 256 MiB
-	MemTableBytes uint64                           // 0 means 64 MiB
-	Logger        func(format string, args ...any) // optional
+	FS            vfs.FS // nil means vfs.Default
+	BucketDepth   int    // used only when creating a new store; 0 means 16
+	CacheBytes    int64  // Pebble block cache; 0 means 256 MiB
+	MemTableBytes uint64 // 0 means 64 MiB
+	// BucketCacheBytes bounds the memory that keeps the leaves' tips and
+	// hashes of buckets of two leaves or more, so that a commit need not
+	// read them from the leaf index (see bucketCache): about 36 bytes per
+	// leaf and 64 per bucket, 460 MB for 10 million keys. 0 means 256 MiB; a
+	// negative value keeps none.
+	BucketCacheBytes int64
+	Logger           func(format string, args ...any) // optional
 }
 
 // Errors returned by the store. Wrapped errors match with errors.Is.
@@ -68,6 +75,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.MemTableBytes == 0 {
 		o.MemTableBytes = defaultMemTableBytes
+	}
+	if o.BucketCacheBytes == 0 {
+		o.BucketCacheBytes = defaultBucketCache
 	}
 	if o.Logger == nil {
 		o.Logger = func(string, ...any) {}

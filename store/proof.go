@@ -161,7 +161,7 @@ func (v *view) path(kh *[32]byte) ([]sibling, node, error) {
 	if err != nil || n.empty() || n.single {
 		return sibs, n, err
 	}
-	leaves, err := v.leaves(b)
+	leaves, err := v.pathLeaves(b)
 	if err != nil {
 		return nil, node{}, err
 	}
@@ -170,6 +170,20 @@ func (v *view) path(kh *[32]byte) ([]sibling, node, error) {
 		return sibs, node{}, nil
 	}
 	return sibs, leafNode(&rest[0]), nil
+}
+
+// pathLeaves returns bucket b's leaves for a path through it, which needs
+// only their hashes and how they split: at the latest version, the stand-ins
+// of the bucket cache if it holds b (a path that ends on a stand-in ends on the
+// leaf with its tip, and existenceProof checks that leaf's hash), else the
+// leaves from the leaf index.
+func (v *view) pathLeaves(b uint64) ([]leaf, error) {
+	if v.latest() {
+		if ls, ok := v.s.tree.cache.leaves(b, v.s.depth, nil); ok {
+			return ls, nil
+		}
+	}
+	return v.leaves(b)
 }
 
 func (v *view) nonExistence(key []byte) (*ics23.CommitmentProof, error) {

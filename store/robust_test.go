@@ -104,21 +104,26 @@ func TestClosedStoreRefusesCalls(t *testing.T) {
 // (builds with invariants) or the key comparison behind it catches it, and the
 // other keys stay readable.
 func TestCorruptLeafKeyIsRefused(t *testing.T) {
-	s, _ := openMem(t, 12)
-	defer s.Close()
-	info := mustCommit(t, s, sets("alpha", "1", "bravo", "2", "charlie", "3"))
-	kh := sha256.Sum256([]byte("bravo"))
+	// Two keys of one bucket, so that a change reads the bucket from the
+	// leaf index once the store is reopened with no bucket cache filled.
+	_, ks := oneBucketKeys(12, 2)
+	s, fs := openMem(t, 12)
+	defer func() { s.Close() }()
+	info := mustCommit(t, s, sets("alpha", "1", ks[0], "0", ks[1], "1"))
+	kh := sha256.Sum256([]byte(ks[1]))
 	lk := leafKey(&kh, s.depth)
 	v, ok, err := s.getRaw(s.db, lk)
 	if err != nil || !ok {
-		t.Fatalf("leaf entry of bravo: %v %v", ok, err)
+		t.Fatalf("leaf entry of %s: %v %v", ks[1], ok, err)
 	}
 	bad := append([]byte(nil), v...)
 	copy(bad[32:], "BRAVO")
 	if err := s.db.Set(lk, bad, pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.Stage(sets("bravo", "22"), nil)
+	s.Close()
+	s = mustOpen(t, fs, 12)
+	_, err = s.Stage(sets(ks[1], "22"), nil)
 	want := "share a hash"
 	if invariants {
 		want = "does not hash"
@@ -210,8 +215,8 @@ func TestReadErrorWhileRestagingOnSeveralWorkers(t *testing.T) {
 func TestCorruptLeafOnSeveralWorkersIsRefused(t *testing.T) {
 	prev := runtime.GOMAXPROCS(4)
 	defer runtime.GOMAXPROCS(prev)
-	s, _ := openMem(t, 12)
-	defer s.Close()
+	s, fs := openMem(t, 12)
+	defer func() { s.Close() }()
 	var cs, updates []Change
 	for i := 0; i < 15000; i++ {
 		k := fmt.Sprintf("key-%d", i)
@@ -219,9 +224,16 @@ func TestCorruptLeafOnSeveralWorkersIsRefused(t *testing.T) {
 		updates = append(updates, Change{Key: []byte(k), Value: []byte("2")})
 	}
 	last := mustCommit(t, s, cs)
+	// The victim is a leaf of a bucket of several, far into the bucket
+	// order, which the reopened store (its bucket cache empty) must read.
+	perBucket := map[uint64]int{}
+	for _, c := range cs {
+		kh := sha256.Sum256(c.Key)
+		perBucket[prefixIndex(&kh, s.depth)]++
+	}
 	var victim [32]byte
 	for _, c := range cs {
-		if kh := sha256.Sum256(c.Key); prefixIndex(&kh, s.depth) >= 4000 {
+		if kh := sha256.Sum256(c.Key); prefixIndex(&kh, s.depth) >= 4000 && perBucket[prefixIndex(&kh, s.depth)] > 1 {
 			victim = kh
 			break
 		}
@@ -229,6 +241,8 @@ func TestCorruptLeafOnSeveralWorkersIsRefused(t *testing.T) {
 	if err := s.db.Set(leafKey(&victim, s.depth), []byte("short"), pebble.Sync); err != nil {
 		t.Fatal(err)
 	}
+	s.Close()
+	s = mustOpen(t, fs, 12)
 	_, err := s.Stage(updates, nil)
 	if err == nil || !strings.Contains(err.Error(), "corrupt leaf entry") {
 		t.Fatalf("stage over a corrupt leaf in bucket %d: %v, want a corrupt leaf entry error", prefixIndex(&victim, s.depth), err)

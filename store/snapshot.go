@@ -208,7 +208,7 @@ func (s *Store) NewImporter(version int64, root []byte) (_ *Importer, err error)
 	s.mu.Lock()
 	s.importing = true
 	s.mu.Unlock()
-	im := &Importer{s: s, version: version, tree: newResident(s.depth), kind: entryLeaf}
+	im := &Importer{s: s, version: version, tree: s.newTree(), kind: entryLeaf}
 	copy(im.root[:], root)
 	return im, nil
 }
@@ -435,7 +435,7 @@ func (s *Store) wipe() (err error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tree, s.version, s.root, s.oldest, s.count = newResident(s.depth), 0, [32]byte{}, 0, 0
+	s.tree, s.version, s.root, s.oldest, s.count = s.newTree(), 0, [32]byte{}, 0, 0
 	s.iters.reset()
 	s.importing = false
 	return nil

@@ -28,6 +28,7 @@ type staged struct {
 	count     int64
 	changed   int
 	scanned   int // buckets Stage read from the leaf index
+	cached    []cachedBucket
 	size      int // the batch's length once filled, see batchSize
 	capacity  int // the batch's capacity when created; fill must not grow it
 	stageTime time.Duration
@@ -38,6 +39,13 @@ func (st *staged) close() {
 		_ = st.batch.Close()
 		st.batch = nil
 	}
+}
+
+// cachedBucket is a restaged bucket's entry for the bucket cache, put there
+// once the version is committed.
+type cachedBucket struct {
+	idx uint64
+	rec []byte
 }
 
 // keyChange is a validated change with its key hash.
@@ -65,6 +73,7 @@ type bucketResult struct {
 	tip     uint32 // new's tip if it holds one leaf
 	scanned bool   // the bucket's leaves were read from the leaf index
 	ops     []leafOp
+	cached  []byte // the bucket's entry in the bucket cache once committed (cacheRecord)
 }
 
 // Stage validates changes and aux, computes the root of the next version with
@@ -123,7 +132,14 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 			scanned++
 		}
 	}
-	st := &staged{version: version, depth: s.depth, deltas: propagate(s.tree, buckets), root: s.tree.root(), scanned: scanned}
+	var cached []cachedBucket
+	if s.tree.cache != nil {
+		cached = make([]cachedBucket, len(results))
+		for i, r := range results {
+			cached[i] = cachedBucket{idx: r.idx, rec: r.cached}
+		}
+	}
+	st := &staged{version: version, depth: s.depth, deltas: propagate(s.tree, buckets), root: s.tree.root(), scanned: scanned, cached: cached}
 	if d := st.deltas[0]; len(d) == 1 {
 		st.root = d[0].new
 	}
@@ -338,15 +354,28 @@ func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, sc *scanBuff
 	b := prefixIndex(&kcs[0].kh, s.depth)
 	res := bucketResult{idx: b, old: s.tree.node(s.depth, b)}
 	cur := sc.leaves[:0]
+	inMemory := false
 	switch tip := s.tree.tips[b]; {
 	case res.old.empty():
 		// An empty bucket has no leaves to read: a growing store skips
 		// the scan for every key that starts a bucket.
-	case res.old.single && tip != 0 && !touchesTip(kcs, tip, s.depth):
-		// Nor has one whose single leaf no change touches: the leaf's tip
-		// and hash, in memory, place it among the changed keys.
-		cur = append(cur, tipLeaf(b, tip, s.depth, res.old.h))
+	case res.old.single && tip != 0:
+		// Nor has one of a single leaf whose tip is known: the tip and the
+		// leaf's hash, in memory, place it among the changed keys.
+		cur, inMemory = append(cur, tipLeaf(b, tip, s.depth, res.old.h)), true
 	default:
+		cur, inMemory = s.tree.cache.leaves(b, s.depth, cur)
+	}
+	if inMemory {
+		ok, err := s.claimTips(cur, kcs)
+		if err != nil {
+			return bucketResult{}, err
+		}
+		if !ok {
+			cur, inMemory = cur[:0], false
+		}
+	}
+	if !inMemory && !res.old.empty() {
 		var err error
 		if cur, sc.keys, err = seekLeaves(it, b, cur, sc.keys[:0]); err != nil {
 			return bucketResult{}, err
@@ -382,18 +411,10 @@ func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, sc *scanBuff
 	if len(next) == 1 {
 		res.tip = tipOf(&next[0].kh, s.depth)
 	}
-	return res, nil
-}
-
-// touchesTip reports whether a change's key has the tip of the bucket's one
-// leaf: it may be that leaf's key, which only the leaf index can tell.
-func touchesTip(kcs []keyChange, tip uint32, depth int) bool {
-	for i := range kcs {
-		if tipOf(&kcs[i].kh, depth) == tip {
-			return true
-		}
+	if s.tree.cache != nil {
+		res.cached = cacheRecord(next, s.depth)
 	}
-	return false
+	return res, nil
 }
 
 // leafChange decides what kc does to the leaf old (nil if absent): the op to
@@ -412,7 +433,9 @@ func (s *Store) leafChange(kc keyChange, old *leaf) (*leafOp, *leaf, error) {
 	case !kc.del && old != nil && old.lh == op.lh:
 		return nil, old, nil
 	}
-	if old != nil {
+	if old != nil && old.val != nil {
+		op.oldValue = old.val
+	} else if old != nil {
 		v, ok, err := s.getRaw(s.db, flatKey(kc.key))
 		if err != nil || !ok {
 			return nil, nil, fmtJoin(err, "store: corrupt: leaf without value for key %x", kc.key)
@@ -581,9 +604,13 @@ func (s *Store) writeAndSwap(st *staged, start time.Time) (err error) {
 		return err
 	}
 	s.tree.apply(st.deltas)
+	for _, c := range st.cached {
+		s.tree.cache.put(c.idx, c.rec)
+	}
+	s.tree.cache.reclaim()
 	s.iters.reset()
 	if invariants {
-		if err := s.checkBuckets(st.deltas[s.depth]); err != nil {
+		if err := errors.Join(s.checkBuckets(st.deltas[s.depth]), s.checkCache(st.cached)); err != nil {
 			panic(err) // the tree in memory no longer matches what was written
 		}
 	}

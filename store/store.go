@@ -40,6 +40,11 @@ type Stats struct {
 	// from the leaf index; a bucket that was empty, or held one leaf that
 	// no change touched, needs no read.
 	LastScannedBuckets int
+	// BucketCacheBuckets and BucketCacheBytes are what the bucket cache
+	// holds (see Options.BucketCacheBytes): buckets, and bytes counted
+	// against its budget.
+	BucketCacheBuckets int
+	BucketCacheBytes   int64
 }
 
 // Store is a versioned, Merkle-indexed key-value store. See the package doc
@@ -207,7 +212,7 @@ func (s *Store) getInt(k []byte) (int64, error) {
 // loadTree rebuilds the resident levels from the bucket summaries and checks
 // the result against the recorded root.
 func (s *Store) loadTree() error {
-	t := newResident(s.depth)
+	t := s.newTree()
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixBucket}, UpperBound: []byte{prefixBucket + 1}})
 	if err != nil {
 		return err
@@ -231,6 +236,14 @@ func (s *Store) loadTree() error {
 	}
 	s.tree = t
 	return nil
+}
+
+// newTree returns an empty resident tree with an empty bucket cache of the
+// configured size.
+func (s *Store) newTree() *resident {
+	t := newResident(s.depth)
+	t.cache = newBucketCache(s.opts.BucketCacheBytes)
+	return t
 }
 
 // Close closes the store. Closing a failed store returns its error and closes
@@ -354,6 +367,7 @@ func (s *Store) Stats() Stats {
 	defer s.mu.RUnlock()
 	st := s.stats
 	st.Keys, st.Version, st.OldestVersion, st.BucketDepth = s.count, s.version, s.oldest, s.depth
+	st.BucketCacheBuckets, st.BucketCacheBytes = s.tree.cache.size()
 	return st
 }
 

@@ -29,6 +29,7 @@ type leaf struct {
 	kh  [32]byte
 	lh  [32]byte
 	key []byte
+	val []byte // the leaf's value if already read (claimTips), else nil
 }
 
 // leafPrefix begins every leaf's preimage, and an inner node's preimage is
@@ -142,6 +143,7 @@ type resident struct {
 	depth  int
 	levels [][]node
 	tips   []uint32
+	cache  *bucketCache // leaves of buckets of two or more; nil: none kept
 }
 
 func newResident(depth int) *resident {
@@ -397,6 +399,27 @@ func (s *Store) checkBuckets(changed levelDelta) error {
 		}
 		if tip := s.tree.tips[e.idx]; len(leaves) == 1 && tip != 0 && tip != tipOf(&leaves[0].kh, s.depth) {
 			err = fmt.Errorf("store: invariant broken: bucket %d holds tip %08x, its leaf has %08x", e.idx, tip, tipOf(&leaves[0].kh, s.depth))
+			break
+		}
+	}
+	return errors.Join(err, it.Close())
+}
+
+// checkCache compares the bucket cache's entries for the given buckets with
+// their leaves in the leaf index just written (an invariants-build check).
+func (s *Store) checkCache(buckets []cachedBucket) error {
+	it, err := newLeafIter(s.db)
+	if err != nil {
+		return err
+	}
+	var leaves []leaf
+	var keys []byte
+	for _, c := range buckets {
+		if leaves, keys, err = seekLeaves(it, c.idx, leaves[:0], keys[:0]); err != nil {
+			break
+		}
+		if e, ok := s.tree.cache.entry(c.idx); ok && !bytes.Equal(e[cachedHeaderLen:], cacheRecord(leaves, s.depth)) {
+			err = fmt.Errorf("store: invariant broken: bucket %d's cached leaves %x differ from the leaf index's", c.idx, e)
 			break
 		}
 	}

@@ -12,40 +12,54 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/landsea/corridor/app"
+	"github.com/landsea/corridor/store"
 )
 
 // AppConfig is the [corridor] section of config.toml: everything the
 // application and its API need beyond CometBFT's own settings.
 type AppConfig struct {
-	GRPCAddress       string `mapstructure:"grpc_address"`
-	GRPCTLSCert       string `mapstructure:"grpc_tls_cert"`
-	GRPCTLSKey        string `mapstructure:"grpc_tls_key"`
-	GRPCClientCA      string `mapstructure:"grpc_client_ca"`
-	RetainVersions    int64  `mapstructure:"retain_versions"`
-	SnapshotInterval  int64  `mapstructure:"snapshot_interval"`
-	StoreBucketDepth  int    `mapstructure:"store_bucket_depth"`
-	StoreCacheMiB     int64  `mapstructure:"store_cache_mib"`
-	TxBytesMax        int    `mapstructure:"tx_bytes_max"`
-	MessagesPerTxMax  int    `mapstructure:"messages_per_tx_max"`
-	EventsPerBlockMax int    `mapstructure:"events_per_block_max"`
-	MemoBytesMax      int    `mapstructure:"memo_bytes_max"`
-	DemoLoad          bool   `mapstructure:"demo_load"`
+	GRPCAddress         string `mapstructure:"grpc_address"`
+	GRPCTLSCert         string `mapstructure:"grpc_tls_cert"`
+	GRPCTLSKey          string `mapstructure:"grpc_tls_key"`
+	GRPCClientCA        string `mapstructure:"grpc_client_ca"`
+	RetainVersions      int64  `mapstructure:"retain_versions"`
+	SnapshotInterval    int64  `mapstructure:"snapshot_interval"`
+	StoreBucketDepth    int    `mapstructure:"store_bucket_depth"`
+	StoreCacheMiB       int64  `mapstructure:"store_cache_mib"`
+	StoreBucketCacheMiB int64  `mapstructure:"store_bucket_cache_mib"`
+	TxBytesMax          int    `mapstructure:"tx_bytes_max"`
+	MessagesPerTxMax    int    `mapstructure:"messages_per_tx_max"`
+	EventsPerBlockMax   int    `mapstructure:"events_per_block_max"`
+	MemoBytesMax        int    `mapstructure:"memo_bytes_max"`
+	DemoLoad            bool   `mapstructure:"demo_load"`
 }
 
 // DefaultAppConfig is the [corridor] section of a new node.
 func DefaultAppConfig() AppConfig {
 	d := app.DefaultConfig()
 	return AppConfig{
-		GRPCAddress:       "127.0.0.1:9090",
-		RetainVersions:    d.RetainVersions,
-		SnapshotInterval:  d.SnapshotInterval,
-		StoreBucketDepth:  16,
-		StoreCacheMiB:     256,
-		TxBytesMax:        d.Limits.TxBytesMax,
-		MessagesPerTxMax:  d.Limits.MessagesPerTxMax,
-		EventsPerBlockMax: d.Limits.EventsPerBlockMax,
-		MemoBytesMax:      d.Limits.MemoBytesMax,
+		GRPCAddress:         "127.0.0.1:9090",
+		RetainVersions:      d.RetainVersions,
+		SnapshotInterval:    d.SnapshotInterval,
+		StoreBucketDepth:    16,
+		StoreCacheMiB:       256,
+		StoreBucketCacheMiB: 256,
+		TxBytesMax:          d.Limits.TxBytesMax,
+		MessagesPerTxMax:    d.Limits.MessagesPerTxMax,
+		EventsPerBlockMax:   d.Limits.EventsPerBlockMax,
+		MemoBytesMax:        d.Limits.MemoBytesMax,
 	}
+}
+
+// StoreOptions returns the store's options from the [corridor] section: the
+// bucket depth for a new store and the two caches (a bucket cache of 0 MiB
+// is none).
+func (c AppConfig) StoreOptions() store.Options {
+	bucketCache := c.StoreBucketCacheMiB << 20
+	if bucketCache <= 0 {
+		bucketCache = -1
+	}
+	return store.Options{BucketDepth: c.StoreBucketDepth, CacheBytes: c.StoreCacheMiB << 20, BucketCacheBytes: bucketCache}
 }
 
 // App returns the application configuration.
@@ -80,10 +94,13 @@ retain_versions = {{ .RetainVersions }}
 snapshot_interval = {{ .SnapshotInterval }}
 
 # Store: resident tree depth used when the store is created (about
-# log2(expected records / 8); 16 suits up to ~500k records, 24 ~130M), and
-# the Pebble block cache.
+# log2(expected records / 8); 16 suits up to ~500k records, 24 ~130M), the
+# Pebble block cache, and the bucket cache, which spares commits and proofs
+# most reads of the leaf index (about 40 bytes per record to hold them all;
+# 0 keeps none).
 store_bucket_depth = {{ .StoreBucketDepth }}
 store_cache_mib = {{ .StoreCacheMiB }}
+store_bucket_cache_mib = {{ .StoreBucketCacheMiB }}
 
 # Limits on what a transaction or block may carry. All nodes of a network
 # must use the same limits: they decide which transactions succeed.

@@ -53,8 +53,7 @@ func Run(ctx context.Context, home string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(filepath.Join(conf.DBDir(), "corridor.db"), store.Options{
-		BucketDepth: ac.StoreBucketDepth, CacheBytes: ac.StoreCacheMiB << 20})
+	st, err := store.Open(filepath.Join(conf.DBDir(), "corridor.db"), ac.StoreOptions())
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}

@@ -58,7 +58,7 @@ func benchKey(id string) *client.Key {
 // demo members in genesis.
 func openAppChain(dir, chainID string) (*appChain, error) {
 	ac := node.DefaultAppConfig()
-	st, err := store.Open(dir, store.Options{BucketDepth: ac.StoreBucketDepth, CacheBytes: ac.StoreCacheMiB << 20})
+	st, err := store.Open(dir, ac.StoreOptions())
 	if err != nil {
 		return nil, err
 	}

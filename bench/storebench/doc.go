@@ -20,6 +20,11 @@
 // keys than the run writes, as a node sized for its future holds. The RESULT
 // and BUILD lines name the depth.
 //
+// The store's bucket cache is 64 bytes per key, from 256 to 640 MiB, and
+// none above 20M keys, or -bucket-cache-mib M (negative: none). Only commits
+// fill it, so the reads and proofs of a full run find it as the writes left
+// it, and those of -read find it empty. The RESULT and BUILD lines name it.
+//
 // lowmem.sh, beside this file, runs a command in a memory cgroup after
 // dropping the OS page cache (root only), so that -read on a store that fits
 // in memory can be timed as on one that does not.

@@ -21,6 +21,7 @@ func main() {
 	flag.BoolVar(&cfg.SkipIAVL, "skip-iavl", false, "skip IAVL (always skipped above 10M keys)")
 	flag.BoolVar(&cfg.Proto, "proto", false, "run only the design prototype comparison")
 	cacheMiB := flag.Int64("cache-mib", 0, "Pebble block cache in MiB for the store and raw Pebble (default: 256, or 100 bytes per key up to 1024)")
+	bucketCacheMiB := flag.Int64("bucket-cache-mib", 0, "the store's bucket cache in MiB (default: 64 bytes per key, from 256 to 640, none above 20M keys; negative: none)")
 	flag.IntVar(&cfg.Depth, "depth", 0, "the store's bucket depth (default: store.DepthFor(keys), about eight keys per bucket)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase (or of the writes of -build, or of -read) to this file")
 	build := flag.String("build", "", "only write the store into this new directory and keep it there")
@@ -31,6 +32,10 @@ func main() {
 	}
 	cfg.CPUProfile = *cpuProfile
 	cfg.CacheBytes = *cacheMiB << 20
+	cfg.BucketCacheBytes = *bucketCacheMiB << 20
+	if cfg.BucketCacheBytes == 0 {
+		cfg.BucketCacheBytes = bucketCacheFor(cfg.Keys)
+	}
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = cacheFor(cfg.Keys)
 	}
@@ -71,8 +76,8 @@ func run(cfg Config) error {
 	if cfg.Proto {
 		return RunProto(cfg)
 	}
-	logf("storebench: %d keys, %d-byte values, commit every %d, in %s, GOMAXPROCS %d, block cache %d MiB, GOGC %d",
-		cfg.Keys, cfg.ValueBytes, cfg.CommitEvery, cfg.Dir, runtime.GOMAXPROCS(0), cfg.CacheBytes>>20, gcPercent())
+	logf("storebench: %d keys, %d-byte values, commit every %d, in %s, GOMAXPROCS %d, block cache %d MiB, bucket cache %d MiB, GOGC %d",
+		cfg.Keys, cfg.ValueBytes, cfg.CommitEvery, cfg.Dir, runtime.GOMAXPROCS(0), cfg.CacheBytes>>20, max(cfg.BucketCacheBytes>>20, 0), gcPercent())
 	var res Result
 	steps := []func(Config, *Result) error{RunStore, RunPebble}
 	res.IAVLSkipped = cfg.SkipIAVL || cfg.Keys > 10_000_000
@@ -95,9 +100,9 @@ func run(cfg Config) error {
 	if res.IAVLSkipped {
 		iavlWPS = "skipped"
 	}
-	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f store_rps_cold=%.0f pebble_rps=%.0f pebble_rps_cold=%.0f bucket_depth=%d\n",
+	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f store_rps_cold=%.0f pebble_rps=%.0f pebble_rps_cold=%.0f bucket_depth=%d bucket_cache_mib=%d\n",
 		cfg.Keys, res.StoreWPS, res.PebbleWPS, iavlWPS, res.StoreRPS, res.ProofsPS, res.ProofBytes, res.RSSMiB, res.DiskBytesPerKey,
-		res.StoreRPSCold, res.PebbleRPS, res.PebbleRPSCold, cfg.Depth)
+		res.StoreRPSCold, res.PebbleRPS, res.PebbleRPSCold, cfg.Depth, max(cfg.BucketCacheBytes>>20, 0))
 	return nil
 }
 
@@ -106,12 +111,12 @@ func buildOnly(cfg Config, dir string) error {
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
 		return fmt.Errorf("%s is not empty: -build writes a new store", dir)
 	}
-	logf("storebench: building a store of %d keys in %s, block cache %d MiB, GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, gcPercent())
+	logf("storebench: building a store of %d keys in %s, block cache %d MiB, bucket cache %d MiB, GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, max(cfg.BucketCacheBytes>>20, 0), gcPercent())
 	var res Result
 	if err := BuildStore(cfg, dir, &res); err != nil {
 		return err
 	}
-	fmt.Printf("BUILD keys=%d store_wps=%.0f bucket_depth=%d dir=%s\n", cfg.Keys, res.StoreWPS, cfg.Depth, dir)
+	fmt.Printf("BUILD keys=%d store_wps=%.0f bucket_depth=%d bucket_cache_mib=%d dir=%s\n", cfg.Keys, res.StoreWPS, cfg.Depth, max(cfg.BucketCacheBytes>>20, 0), dir)
 	return nil
 }
 
@@ -120,7 +125,7 @@ func readOnly(cfg Config, dir string) error {
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("no store to read: %w", err)
 	}
-	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, gcPercent())
+	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB (filled only by commits: empty here), GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, max(cfg.BucketCacheBytes>>20, 0), gcPercent())
 	var res Result
 	if err := ReadStore(cfg, dir, &res); err != nil {
 		return err

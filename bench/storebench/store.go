@@ -45,7 +45,7 @@ func RunStore(cfg Config, res *Result) error {
 // openStore opens (or creates) the store in dir with the run's bucket depth
 // and block cache.
 func openStore(cfg Config, dir string) (*store.Store, error) {
-	return store.Open(dir, store.Options{BucketDepth: cfg.Depth, CacheBytes: cfg.CacheBytes, Logger: logf})
+	return store.Open(dir, store.Options{BucketDepth: cfg.Depth, CacheBytes: cfg.CacheBytes, BucketCacheBytes: cfg.BucketCacheBytes, Logger: logf})
 }
 
 // BuildStore writes the run's keys into a new store in dir, lets Pebble
@@ -111,7 +111,7 @@ func startProfile(cfg Config) (stop func(), err error) {
 // storeWrites writes the run's keys, one commit per batch, and times them.
 func storeWrites(cfg Config, s *store.Store, res *Result) error {
 	p := newProgress("store write")
-	var busy time.Duration
+	var busy, staging, committing time.Duration
 	var scans int64
 	err := batches(cfg, func(lo, hi int64) error {
 		cs := make([]store.Change, 0, hi-lo)
@@ -126,7 +126,10 @@ func storeWrites(cfg Config, s *store.Store, res *Result) error {
 			return err
 		}
 		busy += time.Since(start)
-		scans += int64(s.Stats().LastScannedBuckets)
+		st := s.Stats()
+		scans += int64(st.LastScannedBuckets)
+		staging += st.LastStageTime
+		committing += st.LastCommitTime
 		p.tick(hi, cfg.Keys)
 		return nil
 	})
@@ -134,9 +137,13 @@ func storeWrites(cfg Config, s *store.Store, res *Result) error {
 		return err
 	}
 	res.StoreWPS = float64(cfg.Keys) / busy.Seconds()
+	commits := (cfg.Keys + int64(cfg.CommitEvery) - 1) / int64(cfg.CommitEvery)
+	logf("store write: per commit on average, stage %v, write %v",
+		(staging / time.Duration(commits)).Round(time.Microsecond), (committing / time.Duration(commits)).Round(time.Microsecond))
 	st := s.Stats()
-	logf("store write: %.0f writes/s; last commit: stage %v, write %v, %d bytes; buckets read from the leaf index: %d for %d writes (%.1f %%)",
-		res.StoreWPS, st.LastStageTime, st.LastCommitTime, st.LastBatchBytes, scans, cfg.Keys, 100*float64(scans)/float64(cfg.Keys))
+	logf("store write: %.0f writes/s; last commit: stage %v, write %v, %d bytes; buckets read from the leaf index: %d for %d writes (%.1f %%); bucket cache: %d buckets, %d MiB",
+		res.StoreWPS, st.LastStageTime, st.LastCommitTime, st.LastBatchBytes, scans, cfg.Keys, 100*float64(scans)/float64(cfg.Keys),
+		st.BucketCacheBuckets, st.BucketCacheBytes>>20)
 	return nil
 }
 

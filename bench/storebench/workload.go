@@ -26,6 +26,9 @@ type Config struct {
 	CPUProfile  string
 	CacheBytes  int64 // Pebble block cache of the store and of raw Pebble
 	Depth       int   // the store's bucket depth
+	// BucketCacheBytes is the store's bucket cache (store.Options):
+	// negative for none.
+	BucketCacheBytes int64
 }
 
 // cacheFor is the default block cache for a run of n keys: 256 MiB, or 100
@@ -36,6 +39,20 @@ type Config struct {
 // 100M keys the 1 GiB cap keeps the process under its 4 GiB budget.
 func cacheFor(n int64) int64 {
 	return min(max(256<<20, 100*n), 1<<30)
+}
+
+// bucketCacheFor is the store's default bucket cache for a run of n keys: 64
+// bytes per key, at least the store's own default of 256 MiB and at most 640
+// MiB, which holds every bucket of a 10M-key store (about 400 MiB counted,
+// 40 bytes per key). Above 20M keys, none: the 100M run's 4 GiB budget is
+// taken by the resident tree, the block cache and the memtables (3.5 GiB at
+// its peak before the cache existed), and a cache holding a twentieth of
+// 100M keys' buckets would spare only a twentieth of their reads.
+func bucketCacheFor(n int64) int64 {
+	if n > 20_000_000 {
+		return -1
+	}
+	return min(max(256<<20, 64*n), 640<<20)
 }
 
 // Result is what a run measured.

@@ -1,0 +1,285 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"github.com/cockroachdb/pebble/vfs"
+)
+
+// TestBucketCacheSparesScans follows one bucket of several leaves through the
+// cases of restageBucket with the bucket cache: inserts, updates and deletes
+// of its keys need no read of the leaf index once a commit has cached it; a
+// reopen or an import starts with nothing cached; a new key with a cached
+// leaf's tip is read; a budget too small takes nothing. Every root is checked
+// against refRoot and every key's proof at the latest version is verified.
+func TestBucketCacheSparesScans(t *testing.T) {
+	const depth = 12
+	b, k := oneBucketKeys(depth, 7)
+	fs := vfs.NewMem()
+	s := mustOpen(t, fs, depth)
+	defer func() { s.Close() }()
+	m := newModel()
+	step := func(name string, wantScans, wantCached int, cs []Change) {
+		t.Helper()
+		m.commit(cs)
+		ci := mustCommit(t, s, cs)
+		if want := refRoot(m.latest()); !bytes.Equal(ci.Root, want) {
+			t.Fatalf("%s: root %x, want %x", name, ci.Root, want)
+		}
+		st := s.Stats()
+		if st.LastScannedBuckets != wantScans {
+			t.Fatalf("%s: %d buckets scanned, want %d", name, st.LastScannedBuckets, wantScans)
+		}
+		if st.BucketCacheBuckets != wantCached {
+			t.Fatalf("%s: %d buckets cached, want %d", name, st.BucketCacheBuckets, wantCached)
+		}
+		for _, key := range k {
+			checkProof(t, s, ci.Version, ci.Root, m.latest(), key)
+		}
+	}
+	del := func(keys ...string) []Change {
+		var cs []Change
+		for _, key := range keys {
+			cs = append(cs, Change{Key: []byte(key), Delete: true})
+		}
+		return cs
+	}
+
+	step("four keys into the empty bucket", 0, 1, sets(k[0], "0", k[1], "1", k[2], "2", k[3], "3"))
+	step("a fifth key", 0, 1, sets(k[4], "4"))
+	step("an update", 0, 1, sets(k[1], "1b"))
+	step("the same value again", 0, 1, sets(k[1], "1b"))
+	step("a delete", 0, 1, del(k[2]))
+	step("an update, an insert and a delete at once", 0, 1, append(sets(k[3], "3b", k[2], "2"), del(k[0])...))
+	step("an absent key deleted", 0, 1, del(k[5]))
+	step("down to one leaf", 0, 0, del(k[1], k[2], k[3]))
+	step("two beside the one leaf", 0, 1, sets(k[0], "0", k[1], "1"))
+
+	s.Close()
+	s = mustOpen(t, fs, depth)
+	step("after a reopen: read once", 1, 1, sets(k[2], "2"))
+	step("then cached again", 0, 1, sets(k[5], "5"))
+
+	// A new key with the tip of a cached leaf might be that leaf's key:
+	// the flat index says it is not, so the bucket must be read. Forge
+	// the tip of k[6] onto the entry's first leaf, which stays first in
+	// tip order only if k[6] sorts first; else onto the last.
+	e, ok := s.tree.cache.entry(b)
+	if !ok {
+		t.Fatal("bucket not cached")
+	}
+	rec := e[cachedHeaderLen:]
+	forged := tipOf(ptr(sha256.Sum256([]byte(k[6]))), depth)
+	at := 0
+	if forged > binary.BigEndian.Uint32(rec) {
+		at = len(rec) - cachedLeafLen
+	}
+	binary.BigEndian.PutUint32(rec[at:], forged)
+	step("a new key with a cached leaf's tip", 1, 1, sets(k[6], "6"))
+	step("then cached as it is", 0, 1, sets(k[6], "6b"))
+
+	// An imported store has nothing cached.
+	version, root, chunks := exportAll(t, s, 1024)
+	dst := mustOpen(t, vfs.NewMem(), depth)
+	importAll(t, dst, version, root, chunks)
+	s.Close()
+	s = dst
+	step("after an import: read once", 1, 1, sets(k[3], "3c"))
+	step("then cached", 0, 1, del(k[3]))
+
+	// A budget smaller than the bucket's entry takes nothing.
+	small := mustOpenWith(t, vfs.NewMem(), depth, 100)
+	defer small.Close()
+	mustCommit(t, small, sets(k[0], "0", k[1], "1", k[2], "2"))
+	mustCommit(t, small, sets(k[3], "3"))
+	if st := small.Stats(); st.LastScannedBuckets != 1 || st.BucketCacheBuckets != 0 {
+		t.Fatalf("budget of 100 bytes: %d buckets scanned and %d cached, want 1 and 0", st.LastScannedBuckets, st.BucketCacheBuckets)
+	}
+}
+
+// TestBucketCacheAgainstModel commits the same random changes, mostly updates
+// and deletes of keys present, to stores without a bucket cache, with one too
+// small for all buckets and with the default, reopening one now and then. The
+// roots must equal refRoot's, proofs at the latest version must verify and be
+// the same bytes from every store, and the store with the default cache must
+// read fewer buckets than the one without.
+func TestBucketCacheAgainstModel(t *testing.T) {
+	const depth, keys = 12, 20000
+	rng := rand.New(rand.NewSource(5))
+	budgets := []int64{-1, 64 << 10, 0}
+	stores := make([]*Store, len(budgets))
+	fss := make([]vfs.FS, len(budgets))
+	for i, bc := range budgets {
+		fss[i] = vfs.NewMem()
+		stores[i] = mustOpenWith(t, fss[i], depth, bc)
+	}
+	defer func() {
+		for _, s := range stores {
+			s.Close()
+		}
+	}()
+	m := newModel()
+	scans := make([]int, len(budgets))
+	for v := 1; v <= 12; v++ {
+		n := 3000
+		if v == 1 {
+			n = keys / 2
+		}
+		cs := randomChanges(rng, n, keys, 0.2)
+		m.commit(cs)
+		want := refRoot(m.latest())
+		for i, s := range stores {
+			ci := mustCommit(t, s, cs)
+			if !bytes.Equal(ci.Root, want) {
+				t.Fatalf("version %d, bucket cache %d: root %x, want %x", v, budgets[i], ci.Root, want)
+			}
+			if v > 1 {
+				scans[i] += s.Stats().LastScannedBuckets
+			}
+		}
+		if r := rng.Intn(len(stores) + 2); r < len(stores) {
+			stores[r].Close()
+			stores[r] = mustOpenWith(t, fss[r], depth, budgets[r])
+		}
+		for j := 0; j < 20; j++ {
+			key := fmt.Sprintf("key-%06d", rng.Intn(keys))
+			var first []byte
+			for i, s := range stores {
+				checkProof(t, s, int64(v), want, m.latest(), key)
+				p, err := s.Proof(int64(v), []byte(key))
+				if err != nil {
+					t.Fatal(err)
+				}
+				enc, err := p.Marshal()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if i == 0 {
+					first = enc
+				} else if !bytes.Equal(enc, first) {
+					t.Fatalf("version %d, key %s: the proof with bucket cache %d differs from the one without", v, key, budgets[i])
+				}
+			}
+		}
+	}
+	if st := stores[1].Stats(); st.BucketCacheBytes > 64<<10 || st.BucketCacheBuckets == 0 {
+		t.Fatalf("small cache holds %d buckets in %d bytes, want some within 65536", st.BucketCacheBuckets, st.BucketCacheBytes)
+	}
+	if scans[2] >= scans[0]/2 || scans[1] >= scans[0] {
+		t.Fatalf("buckets read: %d without a cache, %d with a small one, %d with the default", scans[0], scans[1], scans[2])
+	}
+}
+
+// TestBucketCacheArena puts, replaces and drops random entries in a cache
+// against a map: every entry must read back as put, the budget must hold,
+// and after each round's reclaim the bytes left behind by replaced entries
+// must be at most a quarter of the arena and one chunk.
+func TestBucketCacheArena(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	const budget = 16 << 20
+	c := newBucketCache(budget)
+	model := map[uint64][]byte{}
+	refused := 0
+	// The first entry, at offset 0 of chunk 0, dropped at once: copying
+	// that chunk out must not bring it back.
+	const gone = 1 << 20
+	c.put(gone, make([]byte, 2*cachedLeafLen))
+	c.put(gone, nil)
+	for round := 0; round < 40; round++ {
+		for i := 0; i < 20000; i++ {
+			b := uint64(rng.Intn(100000))
+			var rec []byte
+			if rng.Intn(8) > 0 {
+				rec = make([]byte, (2+rng.Intn(9))*cachedLeafLen)
+				rng.Read(rec)
+			}
+			c.put(b, rec)
+			e, ok := c.entry(b)
+			switch need := int64(cachedHeaderLen + len(rec)); {
+			case rec == nil && ok:
+				t.Fatalf("bucket %d dropped but still cached", b)
+			case rec != nil && ok && !bytes.Equal(e[cachedHeaderLen:], rec):
+				t.Fatalf("bucket %d reads back %x, want %x", b, e, rec)
+			case rec != nil && !ok && c.used+need+cachedBucketOverhead <= budget:
+				t.Fatalf("bucket %d not cached with %d of %d bytes used", b, c.used, budget)
+			case rec != nil && !ok:
+				refused++
+			}
+			if ok {
+				model[b] = rec
+			} else {
+				delete(model, b)
+			}
+		}
+		c.reclaim()
+		if c.used > budget {
+			t.Fatalf("round %d: %d bytes used, budget %d", round, c.used, budget)
+		}
+		live := int64(0)
+		for _, n := range c.live {
+			live += int64(n)
+		}
+		if c.arena-live > c.arena/4+cacheChunkBytes {
+			t.Fatalf("round %d: %d of %d arena bytes left behind", round, c.arena-live, c.arena)
+		}
+		if _, ok := c.entry(gone); ok {
+			t.Fatalf("round %d: a dropped entry came back", round)
+		}
+		if n, _ := c.size(); n != len(model) {
+			t.Fatalf("round %d: %d buckets cached, model %d", round, n, len(model))
+		}
+		for b, rec := range model {
+			e, ok := c.entry(b)
+			if !ok || binary.BigEndian.Uint32(e) != uint32(b) || !bytes.Equal(e[cachedHeaderLen:], rec) {
+				t.Fatalf("round %d: bucket %d reads back %x, want %x", round, b, e, rec)
+			}
+		}
+	}
+	if refused == 0 {
+		t.Fatal("the budget never refused an entry")
+	}
+}
+
+// TestProofsFromTheCacheDuringCommits proves keys that never change while
+// commits rewrite the other leaves of their buckets, and so the cache's
+// entries for them: every proof must verify against the root of the version
+// it was asked for. Run with -race, it also checks that proofs read the cache
+// only while commits do not write it.
+func TestProofsFromTheCacheDuringCommits(t *testing.T) {
+	s, _ := openMem(t, 12)
+	defer s.Close()
+	var fixed []Change
+	for i := 0; i < 2000; i++ {
+		fixed = append(fixed, Change{Key: []byte(fmt.Sprintf("fixed-%d", i)), Value: []byte("1")})
+	}
+	rng := rand.New(rand.NewSource(9))
+	mustCommit(t, s, append(fixed, randomChanges(rng, 15000, 15000, 0)...))
+	stop := startReaders(2, func() error {
+		ci := s.LastCommit()
+		for i := 0; i < 20; i++ {
+			key := fixed[rand.Intn(len(fixed))].Key
+			p, err := s.Proof(ci.Version, key)
+			if err != nil {
+				return err
+			}
+			if err := VerifyMembership(ci.Root, p, key, []byte("1")); err != nil {
+				return fmt.Errorf("version %d, key %s: %w", ci.Version, key, err)
+			}
+		}
+		return nil
+	})
+	for v := 0; v < 30; v++ {
+		mustCommit(t, s, randomChanges(rng, 1000, 15000, 0.3))
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Stats(); st.BucketCacheBuckets < 3000 {
+		t.Fatalf("%d buckets cached, want most of 4,096", st.BucketCacheBuckets)
+	}
+}

@@ -383,43 +383,50 @@ func sortLeaves(ls []leaf) {
 // checkBuckets rehashes the given buckets from the leaf index just written
 // and compares them with the resident tree (an invariants-build check).
 func (s *Store) checkBuckets(changed levelDelta) error {
-	it, err := newLeafIter(s.db)
-	if err != nil {
-		return err
+	idxs := make([]uint64, len(changed))
+	for i, e := range changed {
+		idxs[i] = e.idx
 	}
-	var leaves []leaf
-	var keys []byte
-	for _, e := range changed {
-		if leaves, keys, err = seekLeaves(it, e.idx, leaves[:0], keys[:0]); err != nil {
-			break
+	return s.checkLeaves(idxs, func(b uint64, leaves []leaf) error {
+		if got := subtree(leaves, s.depth); got != s.tree.node(s.depth, b) {
+			return fmt.Errorf("store: invariant broken: bucket %d rehashes to %x, tree holds %x", b, got.h, s.tree.node(s.depth, b).h)
 		}
-		if got := subtree(leaves, s.depth); got != s.tree.node(s.depth, e.idx) {
-			err = fmt.Errorf("store: invariant broken: bucket %d rehashes to %x, tree holds %x", e.idx, got.h, s.tree.node(s.depth, e.idx).h)
-			break
+		if tip := s.tree.tips[b]; len(leaves) == 1 && tip != 0 && tip != tipOf(&leaves[0].kh, s.depth) {
+			return fmt.Errorf("store: invariant broken: bucket %d holds tip %08x, its leaf has %08x", b, tip, tipOf(&leaves[0].kh, s.depth))
 		}
-		if tip := s.tree.tips[e.idx]; len(leaves) == 1 && tip != 0 && tip != tipOf(&leaves[0].kh, s.depth) {
-			err = fmt.Errorf("store: invariant broken: bucket %d holds tip %08x, its leaf has %08x", e.idx, tip, tipOf(&leaves[0].kh, s.depth))
-			break
-		}
-	}
-	return errors.Join(err, it.Close())
+		return nil
+	})
 }
 
 // checkCache compares the bucket cache's entries for the given buckets with
 // their leaves in the leaf index just written (an invariants-build check).
 func (s *Store) checkCache(buckets []cachedBucket) error {
+	idxs := make([]uint64, len(buckets))
+	for i, c := range buckets {
+		idxs[i] = c.idx
+	}
+	return s.checkLeaves(idxs, func(b uint64, leaves []leaf) error {
+		if e, ok := s.tree.cache.entry(b); ok && !bytes.Equal(e[cachedHeaderLen:], cacheRecord(leaves, s.depth)) {
+			return fmt.Errorf("store: invariant broken: bucket %d's cached leaves %x differ from the leaf index's", b, e)
+		}
+		return nil
+	})
+}
+
+// checkLeaves calls check with each bucket's leaves, read in the order given
+// from the leaf index (the checks of builds with invariants).
+func (s *Store) checkLeaves(idxs []uint64, check func(b uint64, leaves []leaf) error) error {
 	it, err := newLeafIter(s.db)
 	if err != nil {
 		return err
 	}
 	var leaves []leaf
 	var keys []byte
-	for _, c := range buckets {
-		if leaves, keys, err = seekLeaves(it, c.idx, leaves[:0], keys[:0]); err != nil {
+	for _, b := range idxs {
+		if leaves, keys, err = seekLeaves(it, b, leaves[:0], keys[:0]); err != nil {
 			break
 		}
-		if e, ok := s.tree.cache.entry(c.idx); ok && !bytes.Equal(e[cachedHeaderLen:], cacheRecord(leaves, s.depth)) {
-			err = fmt.Errorf("store: invariant broken: bucket %d's cached leaves %x differ from the leaf index's", c.idx, e)
+		if err = check(b, leaves); err != nil {
 			break
 		}
 	}

@@ -29,9 +29,9 @@ import (
 // restaged, and holds at most budget bytes of entries (each counted with a
 // fixed overhead for its index); once full it takes no new buckets.
 // Entries are appended to large chunks and found through a map of plain
-// integers, so the garbage collector has nothing in it to scan: a map of
-// slices, one per bucket, made collections take a quarter of the CPU of a
-// 3-million-key write run. A replaced entry leaves its old bytes behind;
+// integers, so the garbage collector has nothing in it to scan: a first
+// version with one slice per bucket spent much of a write run's time in
+// collections. A replaced entry leaves its old bytes behind;
 // after each commit the chunks with the fewest live bytes are copied out
 // until the bytes left behind are at most a quarter of the arena. The cache
 // never changes a root, only whether a bucket is read. Restaging reads it

@@ -36,8 +36,9 @@ type Options struct {
 	// BucketCacheBytes bounds the memory that keeps the leaves' tips and
 	// hashes of buckets of two leaves or more, so that a commit need not
 	// read them from the leaf index (see bucketCache): about 36 bytes per
-	// leaf and 64 per bucket, 460 MB for 10 million keys. 0 means 256 MiB; a
-	// negative value keeps none.
+	// leaf and 29 per bucket, 400 MiB for 10 million keys, and up to a
+	// quarter more in entries left behind. 0 means 256 MiB; a negative value
+	// keeps none.
 	BucketCacheBytes int64
 	Logger           func(format string, args ...any) // optional
 }

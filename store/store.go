@@ -37,8 +37,9 @@ type Stats struct {
 	LastBatchBytes    int           // size of the last committed Pebble batch
 	LastChangedLeaves int           // leaves the last commit changed
 	// LastScannedBuckets is how many buckets the last commit's Stage read
-	// from the leaf index; a bucket that was empty, or held one leaf that
-	// no change touched, needs no read.
+	// from the leaf index. A bucket that was empty needs no read, nor does
+	// one of a single leaf whose tip is known or one in the bucket cache,
+	// unless a new key has one of its leaves' tips.
 	LastScannedBuckets int
 	// BucketCacheBuckets and BucketCacheBytes are what the bucket cache
 	// holds (see Options.BucketCacheBytes): buckets, and bytes counted

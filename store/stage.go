@@ -28,10 +28,12 @@ type staged struct {
 	count     int64
 	changed   int
 	scanned   int // buckets Stage read from the leaf index
-	cached    []cachedBucket
 	size      int // the batch's length once filled, see batchSize
 	capacity  int // the batch's capacity when created; fill must not grow it
 	stageTime time.Duration
+	// restaged lists every bucket Stage restaged, when there is a bucket
+	// cache to fill or invariants to check.
+	restaged []restagedBucket
 }
 
 func (st *staged) close() {
@@ -41,9 +43,9 @@ func (st *staged) close() {
 	}
 }
 
-// cachedBucket is a restaged bucket's entry for the bucket cache, put there
-// once the version is committed.
-type cachedBucket struct {
+// restagedBucket is a restaged bucket and its entry for the bucket cache,
+// put there once the version is committed.
+type restagedBucket struct {
 	idx uint64
 	rec []byte
 }
@@ -132,14 +134,14 @@ func (s *Store) stage(version, count int64, kcs []keyChange, aux []Change) (*sta
 			scanned++
 		}
 	}
-	var cached []cachedBucket
-	if s.tree.cache != nil {
-		cached = make([]cachedBucket, len(results))
+	var restaged []restagedBucket
+	if s.tree.cache != nil || invariants {
+		restaged = make([]restagedBucket, len(results))
 		for i, r := range results {
-			cached[i] = cachedBucket{idx: r.idx, rec: r.cached}
+			restaged[i] = restagedBucket{idx: r.idx, rec: r.cached}
 		}
 	}
-	st := &staged{version: version, depth: s.depth, deltas: propagate(s.tree, buckets), root: s.tree.root(), scanned: scanned, cached: cached}
+	st := &staged{version: version, depth: s.depth, deltas: propagate(s.tree, buckets), root: s.tree.root(), scanned: scanned, restaged: restaged}
 	if d := st.deltas[0]; len(d) == 1 {
 		st.root = d[0].new
 	}
@@ -604,13 +606,13 @@ func (s *Store) writeAndSwap(st *staged, start time.Time) (err error) {
 		return err
 	}
 	s.tree.apply(st.deltas)
-	for _, c := range st.cached {
-		s.tree.cache.put(c.idx, c.rec)
+	for _, r := range st.restaged {
+		s.tree.cache.put(r.idx, r.rec)
 	}
 	s.tree.cache.reclaim()
 	s.iters.reset()
 	if invariants {
-		if err := errors.Join(s.checkBuckets(st.deltas[s.depth]), s.checkCache(st.cached)); err != nil {
+		if err := s.checkBuckets(st.restaged); err != nil {
 			panic(err) // the tree in memory no longer matches what was written
 		}
 	}

@@ -380,53 +380,31 @@ func sortLeaves(ls []leaf) {
 	sort.Slice(ls, func(i, j int) bool { return bytes.Compare(ls[i].kh[:], ls[j].kh[:]) < 0 })
 }
 
-// checkBuckets rehashes the given buckets from the leaf index just written
-// and compares them with the resident tree (an invariants-build check).
-func (s *Store) checkBuckets(changed levelDelta) error {
-	idxs := make([]uint64, len(changed))
-	for i, e := range changed {
-		idxs[i] = e.idx
-	}
-	return s.checkLeaves(idxs, func(b uint64, leaves []leaf) error {
-		if got := subtree(leaves, s.depth); got != s.tree.node(s.depth, b) {
-			return fmt.Errorf("store: invariant broken: bucket %d rehashes to %x, tree holds %x", b, got.h, s.tree.node(s.depth, b).h)
-		}
-		if tip := s.tree.tips[b]; len(leaves) == 1 && tip != 0 && tip != tipOf(&leaves[0].kh, s.depth) {
-			return fmt.Errorf("store: invariant broken: bucket %d holds tip %08x, its leaf has %08x", b, tip, tipOf(&leaves[0].kh, s.depth))
-		}
-		return nil
-	})
-}
-
-// checkCache compares the bucket cache's entries for the given buckets with
-// their leaves in the leaf index just written (an invariants-build check).
-func (s *Store) checkCache(buckets []cachedBucket) error {
-	idxs := make([]uint64, len(buckets))
-	for i, c := range buckets {
-		idxs[i] = c.idx
-	}
-	return s.checkLeaves(idxs, func(b uint64, leaves []leaf) error {
-		if e, ok := s.tree.cache.entry(b); ok && !bytes.Equal(e[cachedHeaderLen:], cacheRecord(leaves, s.depth)) {
-			return fmt.Errorf("store: invariant broken: bucket %d's cached leaves %x differ from the leaf index's", b, e)
-		}
-		return nil
-	})
-}
-
-// checkLeaves calls check with each bucket's leaves, read in the order given
-// from the leaf index (the checks of builds with invariants).
-func (s *Store) checkLeaves(idxs []uint64, check func(b uint64, leaves []leaf) error) error {
+// checkBuckets rereads the restaged buckets from the leaf index just written
+// and compares them with the resident tree, their tips and their entries in
+// the bucket cache (an invariants-build check).
+func (s *Store) checkBuckets(restaged []restagedBucket) error {
 	it, err := newLeafIter(s.db)
 	if err != nil {
 		return err
 	}
 	var leaves []leaf
 	var keys []byte
-	for _, b := range idxs {
+	for _, r := range restaged {
+		b := r.idx
 		if leaves, keys, err = seekLeaves(it, b, leaves[:0], keys[:0]); err != nil {
 			break
 		}
-		if err = check(b, leaves); err != nil {
+		if got := subtree(leaves, s.depth); got != s.tree.node(s.depth, b) {
+			err = fmt.Errorf("store: invariant broken: bucket %d rehashes to %x, tree holds %x", b, got.h, s.tree.node(s.depth, b).h)
+			break
+		}
+		if tip := s.tree.tips[b]; len(leaves) == 1 && tip != 0 && tip != tipOf(&leaves[0].kh, s.depth) {
+			err = fmt.Errorf("store: invariant broken: bucket %d holds tip %08x, its leaf has %08x", b, tip, tipOf(&leaves[0].kh, s.depth))
+			break
+		}
+		if e, ok := s.tree.cache.entry(b); ok && !bytes.Equal(e[cachedHeaderLen:], cacheRecord(leaves, s.depth)) {
+			err = fmt.Errorf("store: invariant broken: bucket %d's cached leaves %x differ from the leaf index's", b, e)
 			break
 		}
 	}

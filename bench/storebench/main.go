@@ -77,7 +77,7 @@ func run(cfg Config) error {
 		return RunProto(cfg)
 	}
 	logf("storebench: %d keys, %d-byte values, commit every %d, in %s, GOMAXPROCS %d, block cache %d MiB, bucket cache %d MiB, GOGC %d",
-		cfg.Keys, cfg.ValueBytes, cfg.CommitEvery, cfg.Dir, runtime.GOMAXPROCS(0), cfg.CacheBytes>>20, max(cfg.BucketCacheBytes>>20, 0), gcPercent())
+		cfg.Keys, cfg.ValueBytes, cfg.CommitEvery, cfg.Dir, runtime.GOMAXPROCS(0), cfg.CacheBytes>>20, cfg.bucketCacheMiB(), gcPercent())
 	var res Result
 	steps := []func(Config, *Result) error{RunStore, RunPebble}
 	res.IAVLSkipped = cfg.SkipIAVL || cfg.Keys > 10_000_000
@@ -102,7 +102,7 @@ func run(cfg Config) error {
 	}
 	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f store_rps_cold=%.0f pebble_rps=%.0f pebble_rps_cold=%.0f bucket_depth=%d bucket_cache_mib=%d\n",
 		cfg.Keys, res.StoreWPS, res.PebbleWPS, iavlWPS, res.StoreRPS, res.ProofsPS, res.ProofBytes, res.RSSMiB, res.DiskBytesPerKey,
-		res.StoreRPSCold, res.PebbleRPS, res.PebbleRPSCold, cfg.Depth, max(cfg.BucketCacheBytes>>20, 0))
+		res.StoreRPSCold, res.PebbleRPS, res.PebbleRPSCold, cfg.Depth, cfg.bucketCacheMiB())
 	return nil
 }
 
@@ -111,12 +111,12 @@ func buildOnly(cfg Config, dir string) error {
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
 		return fmt.Errorf("%s is not empty: -build writes a new store", dir)
 	}
-	logf("storebench: building a store of %d keys in %s, block cache %d MiB, bucket cache %d MiB, GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, max(cfg.BucketCacheBytes>>20, 0), gcPercent())
+	logf("storebench: building a store of %d keys in %s, block cache %d MiB, bucket cache %d MiB, GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), gcPercent())
 	var res Result
 	if err := BuildStore(cfg, dir, &res); err != nil {
 		return err
 	}
-	fmt.Printf("BUILD keys=%d store_wps=%.0f bucket_depth=%d bucket_cache_mib=%d dir=%s\n", cfg.Keys, res.StoreWPS, cfg.Depth, max(cfg.BucketCacheBytes>>20, 0), dir)
+	fmt.Printf("BUILD keys=%d store_wps=%.0f bucket_depth=%d bucket_cache_mib=%d dir=%s\n", cfg.Keys, res.StoreWPS, cfg.Depth, cfg.bucketCacheMiB(), dir)
 	return nil
 }
 
@@ -125,7 +125,7 @@ func readOnly(cfg Config, dir string) error {
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("no store to read: %w", err)
 	}
-	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB (filled only by commits: empty here), GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, max(cfg.BucketCacheBytes>>20, 0), gcPercent())
+	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB (filled only by commits: empty here), GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), gcPercent())
 	var res Result
 	if err := ReadStore(cfg, dir, &res); err != nil {
 		return err

@@ -31,6 +31,9 @@ type Config struct {
 	BucketCacheBytes int64
 }
 
+// bucketCacheMiB is the bucket cache the run's lines name: 0 for none.
+func (c Config) bucketCacheMiB() int64 { return max(c.BucketCacheBytes>>20, 0) }
+
 // cacheFor is the default block cache for a run of n keys: 256 MiB, or 100
 // bytes per key up to 1 GiB. The index and filter blocks of a large store
 // (about 10 bytes per key) must stay cached; beyond that, a node holding 10
@@ -46,8 +49,9 @@ func cacheFor(n int64) int64 {
 // MiB, which holds every bucket of a 10M-key store (about 400 MiB counted,
 // 40 bytes per key). Above 20M keys, none: the 100M run's 4 GiB budget is
 // taken by the resident tree, the block cache and the memtables (3.5 GiB at
-// its peak before the cache existed), and a cache holding a twentieth of
-// 100M keys' buckets would spare only a twentieth of their reads.
+// its peak before the cache existed), and a cache in what is left would
+// hold about a tenth of 100M keys' buckets (some 4 GB of entries) and spare
+// about a tenth of their reads.
 func bucketCacheFor(n int64) int64 {
 	if n > 20_000_000 {
 		return -1

@@ -13,7 +13,12 @@
 // To compare reads of two builds of the store without the noise of each
 // run's writes, -build DIR writes a store of -keys keys into DIR and keeps
 // it, and -read DIR times the same read passes and proofs on it, opened with
-// a cold block cache (stdout: one BUILD or READ line).
+// a cold block cache (stdout: one BUILD or READ line; READ's open_s is the
+// time the store took to open).
+//
+// -update DIR times -updates updates (default 1,000,000) of random existing
+// keys on such a store, a commit every 10,000, as a node's first commits after
+// a restart (stdout: one UPDATE line, with open_s). It leaves them in DIR.
 //
 // The store is created with store.DepthFor(N) as its bucket depth (about
 // eight keys per bucket once full), or with -depth D: a store made for more

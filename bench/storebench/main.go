@@ -26,6 +26,8 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase (or of the writes of -build, or of -read) to this file")
 	build := flag.String("build", "", "only write the store into this new directory and keep it there")
 	read := flag.String("read", "", "only time reads and proofs on the store -build left in this directory (same -keys)")
+	update := flag.String("update", "", "only time -updates updates of random existing keys on the store -build left in this directory (same -keys)")
+	flag.IntVar(&cfg.Updates, "updates", 1_000_000, "updates that -update times")
 	flag.Parse()
 	if cfg.Depth == 0 {
 		cfg.Depth = store.DepthFor(cfg.Keys)
@@ -49,8 +51,10 @@ func main() {
 	}
 	var err error
 	switch {
-	case *build != "" && *read != "":
-		err = errors.New("-build and -read: give one of them")
+	case (*build != "") && (*read != "" || *update != "") || *read != "" && *update != "":
+		err = errors.New("-build, -read and -update: give one of them")
+	case *update != "":
+		err = updateOnly(cfg, *update)
 	case *build != "":
 		err = buildOnly(cfg, *build)
 	case *read != "":
@@ -130,8 +134,23 @@ func readOnly(cfg Config, dir string) error {
 	if err := ReadStore(cfg, dir, &res); err != nil {
 		return err
 	}
-	fmt.Printf("READ keys=%d store_rps=%.0f store_rps_cold=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f dir=%s\n",
-		cfg.Keys, res.StoreRPS, res.StoreRPSCold, res.ProofsPS, res.ProofBytes, res.RSSMiB, dir)
+	fmt.Printf("READ keys=%d store_rps=%.0f store_rps_cold=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f open_s=%.1f dir=%s\n",
+		cfg.Keys, res.StoreRPS, res.StoreRPSCold, res.ProofsPS, res.ProofBytes, res.RSSMiB, res.OpenSeconds, dir)
+	return nil
+}
+
+// updateOnly times updates on the store buildOnly left in dir (and leaves
+// them there: the store keeps its keys, with new values and more history).
+func updateOnly(cfg Config, dir string) error {
+	if _, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("no store to update: %w", err)
+	}
+	logf("storebench: updating %d random keys of the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB, GOGC %d", cfg.Updates, cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), gcPercent())
+	ups, openSeconds, err := UpdateStore(cfg, dir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("UPDATE keys=%d updates=%d store_ups=%.0f open_s=%.1f bucket_cache_mib=%d dir=%s\n", cfg.Keys, cfg.Updates, ups, openSeconds, cfg.bucketCacheMiB(), dir)
 	return nil
 }
 

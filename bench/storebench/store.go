@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -72,10 +73,13 @@ func BuildStore(cfg Config, dir string, res *Result) error {
 // store again and again, or two stores in turn, leaves out what makes a full
 // run's reads vary: the shape the writes happened to leave the LSM in.
 func ReadStore(cfg Config, dir string, res *Result) error {
+	start := time.Now()
 	s, err := openStore(cfg, dir)
 	if err != nil {
 		return err
 	}
+	res.OpenSeconds = time.Since(start).Seconds()
+	logf("store: opened in %.1fs", res.OpenSeconds)
 	if n := s.Stats().Keys; n != cfg.Keys {
 		return errors.Join(fmt.Errorf("%s holds %d keys, not the %d of -keys", dir, n, cfg.Keys), s.Close())
 	}
@@ -109,14 +113,24 @@ func startProfile(cfg Config) (stop func(), err error) {
 }
 
 // storeWrites writes the run's keys, one commit per batch, and times them.
-func storeWrites(cfg Config, s *store.Store, res *Result) error {
-	p := newProgress("store write")
+func storeWrites(cfg Config, s *store.Store, res *Result) (err error) {
+	res.StoreWPS, err = timedCommits(cfg, s, "store write", func(i int64) store.Change {
+		return store.Change{Key: key(i), Value: value(i, cfg.ValueBytes)}
+	})
+	return err
+}
+
+// timedCommits stages and commits cfg.Keys changes, change(0) to
+// change(cfg.Keys-1), a batch per commit, logs where the time went and how
+// many buckets were read, and returns the changes per second.
+func timedCommits(cfg Config, s *store.Store, name string, change func(i int64) store.Change) (float64, error) {
+	p := newProgress(name)
 	var busy, staging, committing time.Duration
 	var scans int64
 	err := batches(cfg, func(lo, hi int64) error {
 		cs := make([]store.Change, 0, hi-lo)
 		for i := lo; i < hi; i++ {
-			cs = append(cs, store.Change{Key: key(i), Value: value(i, cfg.ValueBytes)})
+			cs = append(cs, change(i))
 		}
 		start := time.Now()
 		if _, err := s.Stage(cs, nil); err != nil {
@@ -134,17 +148,47 @@ func storeWrites(cfg Config, s *store.Store, res *Result) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	res.StoreWPS = float64(cfg.Keys) / busy.Seconds()
+	wps := float64(cfg.Keys) / busy.Seconds()
 	commits := (cfg.Keys + int64(cfg.CommitEvery) - 1) / int64(cfg.CommitEvery)
-	logf("store write: per commit on average, stage %v, write %v",
+	logf("%s: per commit on average, stage %v, write %v", name,
 		(staging / time.Duration(commits)).Round(time.Microsecond), (committing / time.Duration(commits)).Round(time.Microsecond))
 	st := s.Stats()
-	logf("store write: %.0f writes/s; last commit: stage %v, write %v, %d bytes; buckets read from the leaf index: %d for %d writes (%.1f %%); bucket cache: %d buckets, %d MiB",
-		res.StoreWPS, st.LastStageTime, st.LastCommitTime, st.LastBatchBytes, scans, cfg.Keys, 100*float64(scans)/float64(cfg.Keys),
+	logf("%s: %.0f writes/s; last commit: stage %v, write %v, %d bytes; buckets read from the leaf index: %d for %d writes (%.1f %%); bucket cache: %d buckets, %d MiB",
+		name, wps, st.LastStageTime, st.LastCommitTime, st.LastBatchBytes, scans, cfg.Keys, 100*float64(scans)/float64(cfg.Keys),
 		st.BucketCacheBuckets, st.BucketCacheBytes>>20)
-	return nil
+	return wps, nil
+}
+
+// UpdateStore opens the store BuildStore left in dir and times updates of
+// random existing keys, cfg.Updates of them, a commit every cfg.CommitEvery:
+// the commits of a node that has just restarted. It returns the updates per
+// second and how long the store took to open.
+func UpdateStore(cfg Config, dir string) (ups, openSeconds float64, err error) {
+	start := time.Now()
+	s, err := openStore(cfg, dir)
+	if err != nil {
+		return 0, 0, err
+	}
+	openSeconds = time.Since(start).Seconds()
+	logf("store: opened in %.1fs", openSeconds)
+	if n := s.Stats().Keys; n != cfg.Keys {
+		return 0, 0, errors.Join(fmt.Errorf("%s holds %d keys, not the %d of -keys", dir, n, cfg.Keys), s.Close())
+	}
+	stop, err := startProfile(cfg)
+	if err != nil {
+		return 0, 0, errors.Join(err, s.Close())
+	}
+	defer stop()
+	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	updates := cfg
+	updates.Keys = int64(cfg.Updates)
+	ups, err = timedCommits(updates, s, "store update", func(int64) store.Change {
+		i := rng.Int63n(cfg.Keys)
+		return store.Change{Key: key(i), Value: value(i+rng.Int63n(1<<40), cfg.ValueBytes)}
+	})
+	return ups, openSeconds, errors.Join(err, s.Close())
 }
 
 // parallel runs fn over idx split between cfg.Readers goroutines and returns

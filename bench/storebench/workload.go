@@ -18,6 +18,7 @@ type Config struct {
 	CommitEvery int    // writes per commit
 	ValueBytes  int    // value size
 	Reads       int    // random latest reads measured
+	Updates     int    // -update: updates of random existing keys measured
 	Proofs      int    // proofs generated
 	Readers     int    // goroutines for reads and proofs
 	Dir         string // scratch directory, removed afterwards
@@ -68,6 +69,7 @@ type Result struct {
 	ProofsPS                     float64
 	ProofBytes                   float64
 	RSSMiB                       float64
+	OpenSeconds                  float64 // -read: opening the store, bucket cache warm-up included
 	DiskBytesPerKey              float64
 	DiskBytesPerKeyBeforePrune   float64
 	PruneFreedBytes              int64

@@ -6,16 +6,20 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand"
+	"runtime"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/vfs"
 )
 
 // TestBucketCacheSparesScans follows one bucket of several leaves through the
 // cases of restageBucket with the bucket cache: inserts, updates and deletes
 // of its keys need no read of the leaf index once a commit has cached it; a
-// reopen or an import starts with nothing cached; a new key with a cached
-// leaf's tip is read; a budget too small takes nothing. Every root is checked
+// reopen or an import fills the cache from the leaf index; a new key with a
+// cached leaf's tip is read; a budget too small takes nothing. Every root is checked
 // against refRoot and every key's proof at the latest version is verified.
 func TestBucketCacheSparesScans(t *testing.T) {
 	const depth = 12
@@ -62,7 +66,7 @@ func TestBucketCacheSparesScans(t *testing.T) {
 
 	s.Close()
 	s = mustOpen(t, fs, depth)
-	step("after a reopen: read once", 1, 1, sets(k[2], "2"))
+	step("after a reopen, which warmed the cache", 0, 1, sets(k[2], "2"))
 	step("then cached again", 0, 1, sets(k[5], "5"))
 
 	// A new key with the tip of a cached leaf might be that leaf's key:
@@ -83,13 +87,13 @@ func TestBucketCacheSparesScans(t *testing.T) {
 	step("a new key with a cached leaf's tip", 1, 1, sets(k[6], "6"))
 	step("then cached as it is", 0, 1, sets(k[6], "6b"))
 
-	// An imported store has nothing cached.
+	// An import warms the cache too.
 	version, root, chunks := exportAll(t, s, 1024)
 	dst := mustOpen(t, vfs.NewMem(), depth)
 	importAll(t, dst, version, root, chunks)
 	s.Close()
 	s = dst
-	step("after an import: read once", 1, 1, sets(k[3], "3c"))
+	step("after an import, which warmed the cache", 0, 1, sets(k[3], "3c"))
 	step("then cached", 0, 1, del(k[3]))
 
 	// A budget smaller than the bucket's entry takes nothing.
@@ -282,4 +286,110 @@ func TestProofsFromTheCacheDuringCommits(t *testing.T) {
 	if st := s.Stats(); st.BucketCacheBuckets < 3000 {
 		t.Fatalf("%d buckets cached, want most of 4,096", st.BucketCacheBuckets)
 	}
+}
+
+// TestBucketCacheWarmsAtOpen reopens a store of random keys, warming its
+// bucket cache with one worker and then with four: the cache must hold every
+// bucket that cacheRecord keeps, with the entry the model's leaves give, and
+// the next commit must read no bucket and reach refRoot's root. A budget too
+// small for all must hold what fits, within it; a bucket with a leaf entry
+// that does not decode must be left out, and a Stage that touches it must
+// read it and report the entry.
+func TestBucketCacheWarmsAtOpen(t *testing.T) {
+	const depth = 12
+	rng := rand.New(rand.NewSource(11))
+	fs := vfs.NewMem()
+	s := mustOpen(t, fs, depth)
+	defer func() { s.Close() }()
+	m := newModel()
+	commit := func(cs []Change) {
+		t.Helper()
+		m.commit(cs)
+		if ci := mustCommit(t, s, cs); !bytes.Equal(ci.Root, refRoot(m.latest())) {
+			t.Fatalf("root %x, want %x", ci.Root, refRoot(m.latest()))
+		}
+	}
+	for range 3 {
+		commit(randomChanges(rng, 8000, 24000, 0.1))
+	}
+	checkCached := func(name string, want map[uint64][]byte, all bool) {
+		t.Helper()
+		n, bytesUsed := s.tree.cache.size()
+		if all && n != len(want) || n == 0 {
+			t.Fatalf("%s: %d buckets cached, want %d", name, n, len(want))
+		}
+		if bytesUsed > s.tree.cache.budget {
+			t.Fatalf("%s: %d bytes cached, budget %d", name, bytesUsed, s.tree.cache.budget)
+		}
+		for b := range s.tree.cache.loc {
+			e, _ := s.tree.cache.entry(uint64(b))
+			if !bytes.Equal(e[cachedHeaderLen:], want[uint64(b)]) {
+				t.Fatalf("%s: bucket %d cached as %x, want %x", name, b, e, want[uint64(b)])
+			}
+		}
+	}
+	prevProcs, prevKeys := runtime.GOMAXPROCS(4), warmKeysPerWorker
+	defer func() { runtime.GOMAXPROCS(prevProcs); warmKeysPerWorker = prevKeys }()
+	for _, perWorker := range []int64{prevKeys, 1000} {
+		warmKeysPerWorker = perWorker // 1000: four workers for about 20,000 keys
+		s.Close()
+		s = mustOpen(t, fs, depth)
+		checkCached(fmt.Sprintf("%d keys per worker", perWorker), cachedRecords(m.latest(), depth), true)
+		commit(randomChanges(rng, 4000, 24000, 0.1))
+		if st := s.Stats(); st.LastScannedBuckets != 0 {
+			t.Fatalf("%d keys per worker: %d buckets read after the warm-up", perWorker, st.LastScannedBuckets)
+		}
+	}
+	want := cachedRecords(m.latest(), depth)
+
+	s.Close()
+	s = mustOpenWith(t, fs, depth, 8<<10)
+	checkCached("8 KiB", want, false)
+	if n, _ := s.tree.cache.size(); n >= len(want) {
+		t.Fatalf("8 KiB: %d buckets cached, want fewer than %d", n, len(want))
+	}
+
+	// A corrupt entry in a cacheable bucket.
+	var victim [32]byte
+	for k := range m.latest() {
+		if victim = sha256.Sum256([]byte(k)); want[prefixIndex(&victim, depth)] != nil {
+			break
+		}
+	}
+	if err := s.db.Set(leafKey(&victim, depth), []byte("short"), pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	bad := prefixIndex(&victim, depth)
+	delete(want, bad)
+	s.Close()
+	s = mustOpen(t, fs, depth)
+	checkCached("a corrupt entry", want, true)
+	var touch []Change
+	for k := range m.latest() {
+		if kh := sha256.Sum256([]byte(k)); prefixIndex(&kh, depth) == bad {
+			touch = append(touch, Change{Key: []byte(k), Value: []byte("again")})
+		}
+	}
+	if _, err := s.Stage(touch, nil); err == nil || !strings.Contains(err.Error(), "corrupt leaf entry") {
+		t.Fatalf("stage over a corrupt leaf in bucket %d: %v, want a corrupt leaf entry error", bad, err)
+	}
+}
+
+// cachedRecords returns what a bucket cache without a budget holds for the
+// state: cacheRecord of each bucket's leaves, for the buckets it keeps.
+func cachedRecords(state map[string]string, depth int) map[uint64][]byte {
+	byBucket := map[uint64][]leaf{}
+	for k, v := range state {
+		kh := sha256.Sum256([]byte(k))
+		b := prefixIndex(&kh, depth)
+		byBucket[b] = append(byBucket[b], newLeaf(kh, sha256.Sum256([]byte(v)), nil))
+	}
+	out := map[uint64][]byte{}
+	for b, ls := range byBucket {
+		slices.SortFunc(ls, func(x, y leaf) int { return bytes.Compare(x.kh[:], y.kh[:]) })
+		if rec := cacheRecord(ls, depth); rec != nil {
+			out[b] = rec
+		}
+	}
+	return out
 }

@@ -105,7 +105,7 @@ func TestClosedStoreRefusesCalls(t *testing.T) {
 // other keys stay readable.
 func TestCorruptLeafKeyIsRefused(t *testing.T) {
 	// Two keys of one bucket, so that a change reads the bucket from the
-	// leaf index once the store is reopened with no bucket cache filled.
+	// leaf index once the store is reopened without a bucket cache.
 	_, ks := oneBucketKeys(12, 2)
 	s, fs := openMem(t, 12)
 	defer func() { s.Close() }()
@@ -122,7 +122,7 @@ func TestCorruptLeafKeyIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s = mustOpen(t, fs, 12)
+	s = mustOpenWith(t, fs, 12, -1)
 	_, err = s.Stage(sets(ks[1], "22"), nil)
 	want := "share a hash"
 	if invariants {
@@ -225,7 +225,8 @@ func TestCorruptLeafOnSeveralWorkersIsRefused(t *testing.T) {
 	}
 	last := mustCommit(t, s, cs)
 	// The victim is a leaf of a bucket of several, far into the bucket
-	// order, which the reopened store (its bucket cache empty) must read.
+	// order, which the reopened store leaves out of the bucket cache it
+	// warms (an entry that does not decode) and so must read.
 	perBucket := map[uint64]int{}
 	for _, c := range cs {
 		kh := sha256.Sum256(c.Key)

@@ -130,7 +130,10 @@ func (s *Store) load() error {
 	if err := s.loadMeta(); err != nil {
 		return err
 	}
-	return s.loadTree()
+	if err := s.loadTree(); err != nil {
+		return err
+	}
+	return s.warmBucketCache(s.tree, s.count)
 }
 
 func (s *Store) loadDepth() error {

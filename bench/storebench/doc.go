@@ -14,7 +14,7 @@
 // run's writes, -build DIR writes a store of -keys keys into DIR and keeps
 // it, and -read DIR times the same read passes and proofs on it, opened with
 // a cold block cache (stdout: one BUILD or READ line; READ's open_s is the
-// time the store took to open).
+// time the store took to open, warming its bucket cache included).
 //
 // -update DIR times -updates updates (default 1,000,000) of random existing
 // keys on such a store, a commit every 10,000, as a node's first commits after
@@ -26,9 +26,10 @@
 // and BUILD lines name the depth.
 //
 // The store's bucket cache is 64 bytes per key, from 256 to 640 MiB, and
-// none above 20M keys, or -bucket-cache-mib M (negative: none). Only commits
-// fill it, so the reads and proofs of a full run find it as the writes left
-// it, and those of -read find it empty. The RESULT and BUILD lines name it.
+// none above 20M keys, or -bucket-cache-mib M (negative: none). Commits fill
+// it, and the store warms it from the leaf index as it opens: the reads and
+// proofs of a full run find it as the writes left it, those of -read as the
+// warm-up left it. The RESULT and BUILD lines name it.
 //
 // lowmem.sh, beside this file, runs a command in a memory cgroup after
 // dropping the OS page cache (root only), so that -read on a store that fits

@@ -68,8 +68,9 @@ func BuildStore(cfg Config, dir string, res *Result) error {
 	return errors.Join(err, s.Close())
 }
 
-// ReadStore opens the store BuildStore left in dir, with a cold block cache,
-// and times the same read passes and proofs as a full run. Reading one
+// ReadStore opens the store BuildStore left in dir, with a cold block cache
+// and the bucket cache the store warms as it opens, and times the same read
+// passes and proofs as a full run. Reading one
 // store again and again, or two stores in turn, leaves out what makes a full
 // run's reads vary: the shape the writes happened to leave the LSM in.
 func ReadStore(cfg Config, dir string, res *Result) error {

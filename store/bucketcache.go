@@ -31,9 +31,10 @@ import (
 // mostly miss it. This cache holds 36 bytes per leaf instead of the 4 KiB
 // block around it, and a commit keeps it current.
 //
-// The cache is only filled by commits, with the leaves of the buckets they
-// restaged, and holds at most budget bytes of entries (each counted with a
-// fixed overhead for its index); once full it takes no new buckets.
+// The cache is filled from the leaf index when the store opens or an import
+// commits (warmBucketCache), then by commits, with the leaves of the buckets
+// they restaged. It holds at most budget bytes of entries (each counted with
+// a fixed overhead for its index); once full it takes no new buckets.
 // Entries are appended to large chunks and found through a map of plain
 // integers, so the garbage collector has nothing in it to scan: a first
 // version with one slice per bucket spent much of a write run's time in
@@ -41,8 +42,8 @@ import (
 // after each commit the chunks with the fewest live bytes are copied out
 // until the bytes left behind are at most a quarter of the arena. The cache
 // never changes a root, only whether a bucket is read. Restaging reads it
-// under ioMu and proofs under mu's read lock; only writeAndSwap, holding
-// both, writes it.
+// under ioMu and proofs under mu's read lock; once the store is open only
+// writeAndSwap, holding both, writes it.
 type bucketCache struct {
 	budget int64
 	used   int64             // entries' bytes, with cachedBucketOverhead each

@@ -43,11 +43,6 @@ func newLeafIter(r reader) (*pebble.Iterator, error) {
 	return r.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixLeaf}, UpperBound: []byte{prefixLeaf + 1}})
 }
 
-// newFlatIter opens an iterator over the flat index, for latest reads.
-func newFlatIter(r reader) (*pebble.Iterator, error) {
-	return r.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixFlat}, UpperBound: []byte{prefixFlat + 1}})
-}
-
 // seekLeaves reads bucket b's leaves with an iterator over the leaf index,
 // appending them to out and their keys to keys (the leaves' key fields point
 // into it, so a caller may reuse both buffers once it is done with the
@@ -98,7 +93,7 @@ type view struct {
 // close returns the view's iterator to the pool.
 func (v *view) close() {
 	if v.it != nil {
-		v.s.iters.leaf.put(v.it, v.itGen)
+		v.s.iters.put(v.it, v.itGen)
 		v.it = nil
 	}
 }
@@ -173,7 +168,7 @@ func (v *view) historyNode(d int, i uint64) (node, error) {
 func (v *view) leaves(b uint64) ([]leaf, error) {
 	if v.it == nil {
 		var err error
-		if v.it, v.itGen, err = v.s.iters.leaf.get(v.s.db); err != nil {
+		if v.it, v.itGen, err = v.s.iters.get(v.s.db); err != nil {
 			return nil, err
 		}
 	}

@@ -6,14 +6,14 @@ import (
 	"github.com/cockroachdb/pebble"
 )
 
-// iterPool keeps iterators of the latest version for readers: opening a
-// Pebble iterator costs more than the few-entry bucket scan a proof needs, and
-// Pebble's Get builds and tears down one per call, while a kept iterator keeps
-// each level's current table open for the next seek. A Pebble iterator sees
-// the state of its creation and pins the memtables and files of that state, so
-// the pool is emptied whenever the latest version changes and whenever files
-// should be let go (flush, prune, compaction); an iterator taken before that
-// is closed when returned.
+// iterPool keeps leaf-index iterators of the latest version for proofs:
+// opening a Pebble iterator costs more than the few-entry bucket scan a proof
+// needs, and a kept iterator keeps each level's current table open for the
+// next seek. (Latest reads of the flat index use Pebble's Get instead, see
+// Store.latest.) A Pebble iterator sees the state of its creation and pins
+// the memtables and files of that state, so the pool is emptied whenever the
+// latest version changes and whenever files should be let go (flush, prune,
+// compaction); an iterator taken before that is closed when returned.
 type iterPool struct {
 	mu   sync.Mutex
 	gen  uint64
@@ -21,21 +21,7 @@ type iterPool struct {
 	open func(reader) (*pebble.Iterator, error)
 }
 
-// iterPools are the store's two pools: leaf-index iterators for bucket scans
-// and flat-index iterators for latest reads.
-type iterPools struct {
-	leaf, flat iterPool
-}
-
-func newIterPools() *iterPools {
-	return &iterPools{leaf: iterPool{open: newLeafIter}, flat: iterPool{open: newFlatIter}}
-}
-
-// reset empties both pools, see iterPool.reset.
-func (p *iterPools) reset() {
-	p.leaf.reset()
-	p.flat.reset()
-}
+func newIterPool() *iterPool { return &iterPool{open: newLeafIter} }
 
 const iterPoolMax = 8
 

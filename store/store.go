@@ -70,7 +70,7 @@ type Store struct {
 	staged   *staged    // owned by the ABCI goroutine
 	stageErr error      // the last Stage's error; Commit refuses while set
 	blobs    *blobCache // decoded node history, for old versions
-	iters    *iterPools // iterators of the latest version
+	iters    *iterPool  // leaf-index iterators of the latest version, for proofs
 	ioMu     sync.Mutex // serialises Prune, import and Commit writes
 }
 
@@ -96,7 +96,7 @@ func Open(dir string, opts Options) (s *Store, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open pebble: %w", err)
 	}
-	s = &Store{opts: opts, db: db, fs: fsys, blobs: newBlobCache(64 << 20), iters: newIterPools()}
+	s = &Store{opts: opts, db: db, fs: fsys, blobs: newBlobCache(64 << 20), iters: newIterPool()}
 	if err := s.load(); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -390,19 +390,14 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 	return v, err
 }
 
-// latest reads key's latest value from the flat index with a pooled
-// iterator: one bloom-filtered seek, without building and tearing down an
-// iterator over every level as Pebble's Get does. Caller holds s.mu.
+// latest reads key's latest value from the flat index with Pebble's Get,
+// which stops at the newest level that holds the key. A seek of a kept
+// iterator saves building an iterator per read, but positions every level,
+// and on a store larger than the block cache that costs more: the older
+// versions an update leaves in lower levels, and the bottom level's blocks
+// for any key found above it (measured in docs/store.md). Caller holds s.mu.
 func (s *Store) latest(key []byte) ([]byte, bool, error) {
-	it, gen, err := s.iters.flat.get(s.db)
-	if err != nil {
-		return nil, false, err
-	}
-	defer s.iters.flat.put(it, gen)
-	if !it.SeekPrefixGE(flatKey(key)) { // the prefix of a flat key is all of it
-		return nil, false, it.Error()
-	}
-	return copyValue(it.Value()), true, nil
+	return s.getRaw(s.db, flatKey(key))
 }
 
 // GetAux returns the value of an aux key, or nil if absent.

@@ -23,7 +23,7 @@ func main() {
 	cacheMiB := flag.Int64("cache-mib", 0, "Pebble block cache in MiB for the store and raw Pebble (default: 256, or 100 bytes per key up to 1024)")
 	bucketCacheMiB := flag.Int64("bucket-cache-mib", 0, "the store's bucket cache in MiB (default: 64 bytes per key, from 256 to 640, none above 20M keys; negative: none)")
 	flag.IntVar(&cfg.Depth, "depth", 0, "the store's bucket depth (default: store.DepthFor(keys), about eight keys per bucket)")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase (or of the writes of -build, or of -read) to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase (or of the writes of -build, or of -read or -update after the store opened) to this file")
 	build := flag.String("build", "", "only write the store into this new directory and keep it there")
 	read := flag.String("read", "", "only time reads and proofs on the store -build left in this directory (same -keys)")
 	update := flag.String("update", "", "only time -updates updates of random existing keys on the store -build left in this directory (same -keys)")
@@ -49,9 +49,15 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(25)
 	}
+	modes := 0
+	for _, m := range []string{*build, *read, *update} {
+		if m != "" {
+			modes++
+		}
+	}
 	var err error
 	switch {
-	case (*build != "") && (*read != "" || *update != "") || *read != "" && *update != "":
+	case modes > 1:
 		err = errors.New("-build, -read and -update: give one of them")
 	case *update != "":
 		err = updateOnly(cfg, *update)

@@ -74,15 +74,9 @@ func BuildStore(cfg Config, dir string, res *Result) error {
 // store again and again, or two stores in turn, leaves out what makes a full
 // run's reads vary: the shape the writes happened to leave the LSM in.
 func ReadStore(cfg Config, dir string, res *Result) error {
-	start := time.Now()
-	s, err := openStore(cfg, dir)
+	s, err := openBuilt(cfg, dir, &res.OpenSeconds)
 	if err != nil {
 		return err
-	}
-	res.OpenSeconds = time.Since(start).Seconds()
-	logf("store: opened in %.1fs", res.OpenSeconds)
-	if n := s.Stats().Keys; n != cfg.Keys {
-		return errors.Join(fmt.Errorf("%s holds %d keys, not the %d of -keys", dir, n, cfg.Keys), s.Close())
 	}
 	stop, err := startProfile(cfg)
 	if err != nil {
@@ -95,6 +89,22 @@ func ReadStore(cfg Config, dir string, res *Result) error {
 	}
 	res.RSSMiB = rssMiB()
 	return errors.Join(err, s.Close())
+}
+
+// openBuilt opens the store BuildStore left in dir, checks that it holds
+// cfg.Keys keys and sets *seconds to how long opening took.
+func openBuilt(cfg Config, dir string, seconds *float64) (*store.Store, error) {
+	start := time.Now()
+	s, err := openStore(cfg, dir)
+	if err != nil {
+		return nil, err
+	}
+	*seconds = time.Since(start).Seconds()
+	logf("store: opened in %.1fs", *seconds)
+	if n := s.Stats().Keys; n != cfg.Keys {
+		return nil, errors.Join(fmt.Errorf("%s holds %d keys, not the %d of -keys", dir, n, cfg.Keys), s.Close())
+	}
+	return s, nil
 }
 
 // startProfile starts the CPU profile -cpuprofile asks for, if any, and
@@ -167,15 +177,9 @@ func timedCommits(cfg Config, s *store.Store, name string, change func(i int64) 
 // the commits of a node that has just restarted. It returns the updates per
 // second and how long the store took to open.
 func UpdateStore(cfg Config, dir string) (ups, openSeconds float64, err error) {
-	start := time.Now()
-	s, err := openStore(cfg, dir)
+	s, err := openBuilt(cfg, dir, &openSeconds)
 	if err != nil {
 		return 0, 0, err
-	}
-	openSeconds = time.Since(start).Seconds()
-	logf("store: opened in %.1fs", openSeconds)
-	if n := s.Stats().Keys; n != cfg.Keys {
-		return 0, 0, errors.Join(fmt.Errorf("%s holds %d keys, not the %d of -keys", dir, n, cfg.Keys), s.Close())
 	}
 	stop, err := startProfile(cfg)
 	if err != nil {

@@ -29,6 +29,15 @@ func main() {
 	update := flag.String("update", "", "only time -updates updates of random existing keys on the store -build left in this directory (same -keys)")
 	flag.IntVar(&cfg.Updates, "updates", 1_000_000, "updates that -update times")
 	flag.Parse()
+	for _, f := range []struct {
+		name string
+		n    int64
+	}{{"-keys", cfg.Keys}, {"-reads", int64(cfg.Reads)}, {"-proofs", int64(cfg.Proofs)}, {"-readers", int64(cfg.Readers)}, {"-updates", int64(cfg.Updates)}} {
+		if f.n < 1 {
+			fmt.Fprintf(os.Stderr, "storebench: %s %d: give at least 1\n", f.name, f.n)
+			os.Exit(2)
+		}
+	}
 	if cfg.Depth == 0 {
 		cfg.Depth = store.DepthFor(cfg.Keys)
 	}

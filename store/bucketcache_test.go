@@ -292,7 +292,8 @@ func TestProofsFromTheCacheDuringCommits(t *testing.T) {
 // bucket cache with one worker and then with four: the cache must hold every
 // bucket that cacheRecord keeps, with the entry the model's leaves give, and
 // the next commit must read no bucket and reach refRoot's root. A budget too
-// small for all must hold what fits, within it; a bucket with a leaf entry
+// small for all must hold what fits, within it, and leave room for the bucket
+// of a key a commit then changes; a bucket with a leaf entry
 // that does not decode must be left out, and a Stage that touches it must
 // read it and report the entry.
 func TestBucketCacheWarmsAtOpen(t *testing.T) {
@@ -348,6 +349,23 @@ func TestBucketCacheWarmsAtOpen(t *testing.T) {
 	if n, _ := s.tree.cache.size(); n >= len(want) {
 		t.Fatalf("8 KiB: %d buckets cached, want fewer than %d", n, len(want))
 	}
+	// The warm-up leaves room for the buckets commits bring in: a changed
+	// key's bucket that the warm-up did not take is cached by the commit.
+	var hot string
+	for k := range m.latest() {
+		kh := sha256.Sum256([]byte(k))
+		if _, in := s.tree.cache.entry(prefixIndex(&kh, depth)); !in && want[prefixIndex(&kh, depth)] != nil {
+			hot = k
+			break
+		}
+	}
+	commit(sets(hot, "hot"))
+	if kh := sha256.Sum256([]byte(hot)); s.Stats().LastScannedBuckets != 1 {
+		t.Fatalf("8 KiB: %d buckets read for a change of %s, want 1", s.Stats().LastScannedBuckets, hot)
+	} else if _, in := s.tree.cache.entry(prefixIndex(&kh, depth)); !in {
+		t.Fatalf("8 KiB: the bucket of %s, changed, was not cached: %d of %d bytes used", hot, s.tree.cache.used, s.tree.cache.budget)
+	}
+	want = cachedRecords(m.latest(), depth)
 
 	// A corrupt entry in a cacheable bucket.
 	var victim [32]byte

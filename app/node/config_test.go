@@ -1,12 +1,17 @@
 package node
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtlog "github.com/cometbft/cometbft/libs/log"
+
+	"github.com/landsea/corridor/store"
 )
 
 // TestStoreBucketCacheConfig: the bucket cache's size goes from config.toml
@@ -72,4 +77,39 @@ func TestStoreBucketCacheConfig(t *testing.T) {
 			t.Fatalf("bucket cache %d bytes, want the default %d", got, 256<<20)
 		}
 	})
+}
+
+// TestStoreLogsToTheNodeLog: the store's lines reach the node's log. A store
+// reopened with records warms its bucket cache and says so, as module=store.
+func TestStoreLogsToTheNodeLog(t *testing.T) {
+	var buf bytes.Buffer
+	logger := cmtlog.NewTMLogger(cmtlog.NewSyncWriter(&buf))
+	dir := filepath.Join(t.TempDir(), "corridor.db")
+	opts := storeOptions(DefaultAppConfig(), logger)
+	st, err := store.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cs []store.Change
+	for i := range 2000 {
+		cs = append(cs, store.Change{Key: fmt.Appendf(nil, "record-%d", i), Value: []byte("v")})
+	}
+	if _, err := st.Stage(cs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = store.Open(dir, opts); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, want := range []string{"module=store", "bucket cache warmed from the leaf index"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Fatalf("node log lacks %q:\n%s", want, buf.String())
+		}
+	}
 }

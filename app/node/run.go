@@ -53,15 +53,15 @@ func Run(ctx context.Context, home string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(filepath.Join(conf.DBDir(), "corridor.db"), ac.StoreOptions())
-	if err != nil {
-		return fmt.Errorf("open store: %w", err)
-	}
-	defer st.Close()
 	logger, err := newLogger(conf, out)
 	if err != nil {
 		return err
 	}
+	st, err := store.Open(filepath.Join(conf.DBDir(), "corridor.db"), storeOptions(ac, logger))
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer st.Close()
 	snaps := newSnapshots(filepath.Join(conf.DBDir(), "snapshots"), st, ac.SnapshotInterval, logger.With("module", "snapshots"))
 	a, err := app.New(st, gen.ChainID, ac.App(), snaps, app.NewMetrics(prometheus.DefaultRegisterer))
 	if err != nil {
@@ -111,6 +111,16 @@ func newLogger(conf *cmtcfg.Config, out io.Writer) (cmtlog.Logger, error) {
 		return nil, fmt.Errorf("log_level %q: %w", conf.LogLevel, err)
 	}
 	return logger, nil
+}
+
+// storeOptions are the store's options from the config, with the store's own
+// log lines (the bucket cache's warm-up at start, a failure, Pebble's
+// notices) in the node's log as module=store.
+func storeOptions(ac AppConfig, logger cmtlog.Logger) store.Options {
+	o := ac.StoreOptions()
+	l := logger.With("module", "store")
+	o.Logger = func(format string, args ...any) { l.Info(fmt.Sprintf(format, args...)) }
+	return o
 }
 
 // newCometNode builds the CometBFT node with every dependency explicit.

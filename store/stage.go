@@ -435,14 +435,15 @@ func (s *Store) leafChange(kc keyChange, old *leaf) (*leafOp, *leaf, error) {
 	case !kc.del && old != nil && old.lh == op.lh:
 		return nil, old, nil
 	}
-	if old != nil && old.val != nil {
-		op.oldValue = old.val
-	} else if old != nil {
-		v, ok, err := s.getRaw(s.db, flatKey(kc.key))
-		if err != nil || !ok {
-			return nil, nil, fmtJoin(err, "store: corrupt: leaf without value for key %x", kc.key)
+	if old != nil {
+		op.oldValue = old.val // read already by claimTips, or else here
+		if op.oldValue == nil {
+			v, ok, err := s.getRaw(s.db, flatKey(kc.key))
+			if err != nil || !ok {
+				return nil, nil, fmtJoin(err, "store: corrupt: leaf without value for key %x", kc.key)
+			}
+			op.oldValue = v
 		}
-		op.oldValue = v
 	}
 	if kc.del {
 		return op, nil, nil

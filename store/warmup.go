@@ -1,7 +1,6 @@
 package store
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -88,6 +87,7 @@ func (w *cacheWarmer) warm(lo, hi uint64) error {
 	}
 	var (
 		ls      []leaf
+		keys    []byte // the bucket's keys, which decodeLeaf copies out
 		batch   []byte // bucket(4) || count(1) || the record, for each bucket
 		b       uint64
 		started bool
@@ -122,17 +122,14 @@ func (w *cacheWarmer) warm(lo, hi uint64) error {
 					full, batch = w.put(batch), batch[:0]
 				}
 			}
-			b, ls, bad, started = kb, ls[:0], false, true
+			b, ls, keys, bad, started = kb, ls[:0], keys[:0], false, true
 		}
-		if len(k) != leafKeyLen || len(v) < 33 || len(v) > 32+MaxKeyBytes {
-			bad = true // the same checks as decodeLeaf's
+		l, more, err := decodeLeaf(k, v, keys)
+		if err != nil {
+			bad = true
 			continue
 		}
-		var l leaf
-		copy(l.kh[:], k[leafPrefixLen:])
-		copy(l.lh[:], v)
-		bad = bad || invariants && sha256.Sum256(v[32:]) != l.kh
-		ls = append(ls, l)
+		keys, ls = more, append(ls, l)
 	}
 	if started && !full && broken < 0 {
 		gather()

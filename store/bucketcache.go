@@ -28,7 +28,10 @@ import (
 // The cache is filled from the leaf index when the store opens or an import
 // commits (warmBucketCache), then by commits, with the leaves of the buckets
 // they restaged. It holds at most budget bytes of entries (each counted with
-// a fixed overhead for its index); once full it takes no new buckets.
+// a fixed overhead for its index). The warm-up stops once the budget is
+// used; a commit that puts a bucket into a full cache makes room by dropping
+// other buckets' entries, picked at random, so that the buckets commits keep
+// touching (a member's sequence, a counter) get in and stay in.
 // Entries are appended to large chunks and found through a map of plain
 // integers, so the garbage collector has nothing in it to scan: a first
 // version with one slice per bucket spent much of a write run's time in
@@ -114,23 +117,52 @@ func cacheRecord(ls []leaf, depth int) []byte {
 }
 
 // put makes rec (from cacheRecord) bucket b's entry, or drops the entry if
-// rec is nil. A bucket not yet cached is taken only while the budget has
-// room for it, and one whose entry grows past the budget is dropped.
+// rec is nil. If the budget has no room for the entry, entries of other
+// buckets go, picked at random, until it has; an entry bigger than the whole
+// budget is not kept.
 func (c *bucketCache) put(b uint64, rec []byte) {
 	if c == nil {
 		return
 	}
-	if e, ok := c.entry(b); ok {
-		c.live[c.loc[uint32(b)]>>32] -= len(e)
-		c.used -= int64(len(e)) + cachedBucketOverhead
-		delete(c.loc, uint32(b))
-	}
-	need := int64(cachedHeaderLen + len(rec))
-	if rec == nil || c.used+need+cachedBucketOverhead > c.budget {
+	c.drop(uint32(b))
+	need := entryBytes(rec)
+	if rec == nil || need > c.budget {
 		return
 	}
+	for c.used+need > c.budget {
+		for victim := range c.loc { // a map's range starts at a random entry
+			c.drop(victim)
+			break
+		}
+	}
 	c.loc[uint32(b)] = c.append(uint32(b), rec)
-	c.used += need + cachedBucketOverhead
+	c.used += need
+}
+
+// fill makes rec the entry of bucket b, not yet cached, if the budget has
+// room for it as it is, and reports whether it had: the warm-up takes no
+// entry's place.
+func (c *bucketCache) fill(b uint64, rec []byte) bool {
+	if c.used+entryBytes(rec) > c.budget {
+		return false
+	}
+	c.put(b, rec)
+	return true
+}
+
+// drop removes bucket b's entry, if it has one; its bytes stay in the chunk
+// until reclaim copies the chunk out.
+func (c *bucketCache) drop(b uint32) {
+	if e, ok := c.entry(uint64(b)); ok {
+		c.live[c.loc[b]>>32] -= len(e)
+		c.used -= int64(len(e)) + cachedBucketOverhead
+		delete(c.loc, b)
+	}
+}
+
+// entryBytes is what an entry of record rec counts for against the budget.
+func entryBytes(rec []byte) int64 {
+	return int64(cachedHeaderLen+len(rec)) + cachedBucketOverhead
 }
 
 // append writes an entry for bucket b into the current chunk, starting a

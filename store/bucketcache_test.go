@@ -180,15 +180,19 @@ func TestBucketCacheAgainstModel(t *testing.T) {
 }
 
 // TestBucketCacheArena puts, replaces and drops random entries in a cache
-// against a map: every entry must read back as put, the budget must hold,
-// and after each round's reclaim the bytes left behind by replaced entries
-// must be at most a quarter of the arena and one chunk.
+// against a map of what was put, more than the budget holds: an entry must
+// read back as put, every entry cached must be the last one put for its
+// bucket, the budget must hold, and a full cache must let entries go to make
+// room, no more than it needs. After each round's reclaim the bytes left
+// behind by replaced and dropped entries must be at most a quarter of the
+// arena and one chunk.
 func TestBucketCacheArena(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	const budget = 16 << 20
 	c := newBucketCache(budget)
 	model := map[uint64][]byte{}
-	refused := 0
+	const maxRec = 10 * cachedLeafLen
+	evicted := 0
 	// The first entry, at offset 0 of chunk 0, dropped at once: copying
 	// that chunk out must not bring it back.
 	const gone = 1 << 20
@@ -202,19 +206,27 @@ func TestBucketCacheArena(t *testing.T) {
 				rec = make([]byte, (2+rng.Intn(9))*cachedLeafLen)
 				rng.Read(rec)
 			}
+			others, room := len(c.loc), budget-c.used // without b's entry
+			if e, ok := c.entry(b); ok {
+				others, room = others-1, room+int64(len(e))+cachedBucketOverhead
+			}
 			c.put(b, rec)
 			e, ok := c.entry(b)
-			switch need := int64(cachedHeaderLen + len(rec)); {
+			switch went := others - len(c.loc); {
 			case rec == nil && ok:
 				t.Fatalf("bucket %d dropped but still cached", b)
-			case rec != nil && ok && !bytes.Equal(e[cachedHeaderLen:], rec):
-				t.Fatalf("bucket %d reads back %x, want %x", b, e, rec)
-			case rec != nil && !ok && c.used+need+cachedBucketOverhead <= budget:
-				t.Fatalf("bucket %d not cached with %d of %d bytes used", b, c.used, budget)
 			case rec != nil && !ok:
-				refused++
+				t.Fatalf("bucket %d not cached", b)
+			case rec != nil && !bytes.Equal(e[cachedHeaderLen:], rec):
+				t.Fatalf("bucket %d reads back %x, want %x", b, e, rec)
+			case rec != nil && went > -1 && entryBytes(rec) <= room:
+				t.Fatalf("bucket %d: %d entries went with room for it", b, went+1)
+			case rec != nil && went > -1 && c.used+entryBytes(make([]byte, maxRec)) <= budget:
+				t.Fatalf("bucket %d: %d entries went, leaving %d of %d bytes used", b, went+1, c.used, budget)
+			case rec != nil && went > -1:
+				evicted += went + 1
 			}
-			if ok {
+			if rec != nil {
 				model[b] = rec
 			} else {
 				delete(model, b)
@@ -234,18 +246,15 @@ func TestBucketCacheArena(t *testing.T) {
 		if _, ok := c.entry(gone); ok {
 			t.Fatalf("round %d: a dropped entry came back", round)
 		}
-		if n, _ := c.size(); n != len(model) {
-			t.Fatalf("round %d: %d buckets cached, model %d", round, n, len(model))
-		}
-		for b, rec := range model {
-			e, ok := c.entry(b)
-			if !ok || binary.BigEndian.Uint32(e) != uint32(b) || !bytes.Equal(e[cachedHeaderLen:], rec) {
+		for b := range c.loc {
+			e, _ := c.entry(uint64(b))
+			if rec, ok := model[uint64(b)]; !ok || binary.BigEndian.Uint32(e) != b || !bytes.Equal(e[cachedHeaderLen:], rec) {
 				t.Fatalf("round %d: bucket %d reads back %x, want %x", round, b, e, rec)
 			}
 		}
 	}
-	if refused == 0 {
-		t.Fatal("the budget never refused an entry")
+	if n, _ := c.size(); evicted == 0 || n+evicted < len(model) {
+		t.Fatalf("%d buckets cached of %d put, %d entries made room: want some, and none gone unaccounted", n, len(model), evicted)
 	}
 }
 
@@ -292,10 +301,10 @@ func TestProofsFromTheCacheDuringCommits(t *testing.T) {
 // bucket cache with one worker and then with four: the cache must hold every
 // bucket that cacheRecord keeps, with the entry the model's leaves give, and
 // the next commit must read no bucket and reach refRoot's root. A budget too
-// small for all must hold what fits, within it, and leave room for the bucket
-// of a key a commit then changes; a bucket with a leaf entry
-// that does not decode must be left out, and a Stage that touches it must
-// read it and report the entry.
+// small for all must be filled up to an entry that does not fit, and make
+// room for the bucket of a key a commit then changes; a bucket with a leaf
+// entry that does not decode must be left out, and a Stage that touches it
+// must read it and report the entry.
 func TestBucketCacheWarmsAtOpen(t *testing.T) {
 	const depth = 12
 	rng := rand.New(rand.NewSource(11))
@@ -349,8 +358,16 @@ func TestBucketCacheWarmsAtOpen(t *testing.T) {
 	if n, _ := s.tree.cache.size(); n >= len(want) {
 		t.Fatalf("8 KiB: %d buckets cached, want fewer than %d", n, len(want))
 	}
-	// The warm-up leaves room for the buckets commits bring in: a changed
-	// key's bucket that the warm-up did not take is cached by the commit.
+	// The warm-up stops only when the next entry does not fit.
+	largest := int64(0)
+	for _, rec := range want {
+		largest = max(largest, entryBytes(rec))
+	}
+	if s.tree.cache.used+largest <= s.tree.cache.budget {
+		t.Fatalf("8 KiB: the warm-up stopped with %d of %d bytes used", s.tree.cache.used, s.tree.cache.budget)
+	}
+	// A changed key's bucket that the warm-up did not take is cached by the
+	// commit, in place of others.
 	var hot string
 	for k := range m.latest() {
 		kh := sha256.Sum256([]byte(k))

@@ -12,26 +12,24 @@ import (
 )
 
 // warmBucketCache fills t's cache from the leaf index, until every bucket of
-// two leaves or more is in or all but a warmLeftOver-th of the budget is
-// used: when the store opens, and when an import has committed the tree t of
+// two leaves or more is in or the budget is used: when the store opens, and when an import has committed the tree t of
 // count keys. Without it a restarted node would read the leaf index for each
 // bucket its commits and proofs touch until a commit had touched it again:
 // for a store of millions of keys, hours of slower commits. Nothing else uses
 // t's cache meanwhile (t is not yet the store's). A store of many keys is
 // read by one worker per core, each over its own range of buckets. A bucket
 // with an entry that does not decode is left out: restaging it reads the
-// leaf index and reports the entry. The cache never lets an entry go to make
-// room, so the share of the budget the warm-up leaves is what commits can
-// still bring in: in a cache too small for all, the buckets of the keys a
-// node changes most (a member's sequence, a counter) get in with the first
-// commits that touch them.
+// leaf index and reports the entry. In a cache too small for all, the
+// buckets of the keys a node changes most (a member's sequence, a counter)
+// get in with the first commits that touch them, in place of entries picked
+// at random (bucketCache.put).
 func (s *Store) warmBucketCache(t *resident, count int64) error {
 	c := t.cache
 	if c == nil || count < 2 {
 		return nil
 	}
 	start := time.Now()
-	w := &cacheWarmer{s: s, t: t, limit: c.budget - c.budget/warmLeftOver}
+	w := &cacheWarmer{s: s, t: t}
 	parts := min(runtime.GOMAXPROCS(0), int(count/warmKeysPerWorker)+1)
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
@@ -53,10 +51,6 @@ func (s *Store) warmBucketCache(t *resident, count int64) error {
 	return nil
 }
 
-// warmLeftOver: the warm-up stops once the cache uses all but a
-// warmLeftOver-th of its budget.
-const warmLeftOver = 8
-
 // warmKeysPerWorker is the store size from which warmBucketCache takes a
 // second worker (and so on up to the cores): below it one is fast enough.
 // Tests lower it.
@@ -67,7 +61,6 @@ var warmKeysPerWorker int64 = 1 << 20
 type cacheWarmer struct {
 	s       *Store
 	t       *resident
-	limit   int64 // the bytes the warm-up may fill
 	mu      sync.Mutex
 	full    bool
 	skipped int
@@ -147,18 +140,15 @@ func (w *cacheWarmer) warm(lo, hi uint64) error {
 const warmBatchBytes = 1 << 20
 
 // put caches a batch of gather's records and reports whether the warm-up is
-// done: once the cache holds w.limit bytes or refuses an entry, or another
-// worker found it so.
+// done: once the cache has no room for an entry, or another worker found it
+// so.
 func (w *cacheWarmer) put(batch []byte) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	c := w.t.cache
 	for len(batch) > 0 && !w.full {
 		b := binary.BigEndian.Uint32(batch)
 		n := cachedHeaderLen + int(batch[4])*cachedLeafLen
-		c.put(uint64(b), batch[cachedHeaderLen:n])
-		_, in := c.loc[b]
-		w.full = !in || c.used >= w.limit
+		w.full = !w.t.cache.fill(uint64(b), batch[cachedHeaderLen:n])
 		batch = batch[n:]
 	}
 	return w.full

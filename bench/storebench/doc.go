@@ -19,6 +19,8 @@
 // -update DIR times -updates updates (default 1,000,000) of random existing
 // keys on such a store, a commit every 10,000, as a node's first commits after
 // a restart (stdout: one UPDATE line, with open_s). It leaves them in DIR.
+// With -hot-keys H only the first H keys the build wrote change: a hot set
+// spread over the buckets, as a node's members' sequences and counters are.
 //
 // The store is created with store.DepthFor(N) as its bucket depth (about
 // eight keys per bucket once full), or with -depth D: a store made for more

@@ -28,6 +28,7 @@ func main() {
 	read := flag.String("read", "", "only time reads and proofs on the store -build left in this directory (same -keys)")
 	update := flag.String("update", "", "only time -updates updates of random existing keys on the store -build left in this directory (same -keys)")
 	flag.IntVar(&cfg.Updates, "updates", 1_000_000, "updates that -update times")
+	flag.Int64Var(&cfg.HotKeys, "hot-keys", 0, "-update changes only the first N keys the build wrote, a hot set spread over the buckets (default: any key)")
 	flag.Parse()
 	for _, f := range []struct {
 		name string
@@ -157,15 +158,18 @@ func readOnly(cfg Config, dir string) error {
 // updateOnly times updates on the store buildOnly left in dir (and leaves
 // them there: the store keeps its keys, with new values and more history).
 func updateOnly(cfg Config, dir string) error {
+	if cfg.HotKeys < 0 || cfg.HotKeys > cfg.Keys {
+		return fmt.Errorf("-hot-keys %d: want 0 (any key) or at most -keys (%d)", cfg.HotKeys, cfg.Keys)
+	}
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("no store to update: %w", err)
 	}
-	logf("storebench: updating %d random keys of the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB, GOGC %d", cfg.Updates, cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), gcPercent())
+	logf("storebench: updating %d random keys (of the first %d) of the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB, GOGC %d", cfg.Updates, cfg.hotKeys(), cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), gcPercent())
 	ups, openSeconds, err := UpdateStore(cfg, dir)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("UPDATE keys=%d updates=%d store_ups=%.0f open_s=%.1f bucket_cache_mib=%d dir=%s\n", cfg.Keys, cfg.Updates, ups, openSeconds, cfg.bucketCacheMiB(), dir)
+	fmt.Printf("UPDATE keys=%d updates=%d hot_keys=%d store_ups=%.0f open_s=%.1f bucket_cache_mib=%d dir=%s\n", cfg.Keys, cfg.Updates, cfg.hotKeys(), ups, openSeconds, cfg.bucketCacheMiB(), dir)
 	return nil
 }
 

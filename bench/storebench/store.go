@@ -190,7 +190,7 @@ func UpdateStore(cfg Config, dir string) (ups, openSeconds float64, err error) {
 	updates := cfg
 	updates.Keys = int64(cfg.Updates)
 	ups, err = timedCommits(updates, s, "store update", func(int64) store.Change {
-		i := rng.Int63n(cfg.Keys)
+		i := rng.Int63n(cfg.hotKeys())
 		return store.Change{Key: key(i), Value: value(i+rng.Int63n(1<<40), cfg.ValueBytes)}
 	})
 	return ups, openSeconds, errors.Join(err, s.Close())

@@ -19,6 +19,7 @@ type Config struct {
 	ValueBytes  int    // value size
 	Reads       int    // random latest reads measured
 	Updates     int    // -update: updates of random existing keys measured
+	HotKeys     int64  // -update: only keys 0..HotKeys-1 change (0: any key)
 	Proofs      int    // proofs generated
 	Readers     int    // goroutines for reads and proofs
 	Dir         string // scratch directory, removed afterwards
@@ -34,6 +35,14 @@ type Config struct {
 
 // bucketCacheMiB is the bucket cache the run's lines name: 0 for none.
 func (c Config) bucketCacheMiB() int64 { return max(c.BucketCacheBytes>>20, 0) }
+
+// hotKeys is the number of keys -update changes: the first HotKeys, or all.
+func (c Config) hotKeys() int64 {
+	if c.HotKeys == 0 {
+		return c.Keys
+	}
+	return c.HotKeys
+}
 
 // cacheFor is the default block cache for a run of n keys: 256 MiB, or 100
 // bytes per key up to 1 GiB. The index and filter blocks of a large store

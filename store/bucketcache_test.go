@@ -9,7 +9,9 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/vfs"
@@ -91,6 +93,7 @@ func TestBucketCacheSparesScans(t *testing.T) {
 	version, root, chunks := exportAll(t, s, 1024)
 	dst := mustOpen(t, vfs.NewMem(), depth)
 	importAll(t, dst, version, root, chunks)
+	dst.WaitForWarmUp()
 	s.Close()
 	s = dst
 	step("after an import, which warmed the cache", 0, 1, sets(k[3], "3c"))
@@ -407,6 +410,105 @@ func TestBucketCacheWarmsAtOpen(t *testing.T) {
 	}
 	if _, err := s.Stage(touch, nil); err == nil || !strings.Contains(err.Error(), "corrupt leaf entry") {
 		t.Fatalf("stage over a corrupt leaf in bucket %d: %v, want a corrupt leaf entry error", bad, err)
+	}
+}
+
+// TestBucketCacheWarmsBesideCommits reopens a store and, while its warm-up
+// holds a first batch of entries read but not yet put, commits changes all
+// over the store: the warm-up must throw away the entries of the buckets the
+// commits restaged, so that once it ends the cache holds every bucket with
+// the entry the model's leaves give, and the next commit reads none. Proofs
+// run throughout. A Close during a warm-up must end it and return.
+func TestBucketCacheWarmsBesideCommits(t *testing.T) {
+	const depth = 12
+	rng := rand.New(rand.NewSource(12))
+	fs := vfs.NewMem()
+	s := mustOpen(t, fs, depth)
+	defer func() { s.Close() }()
+	m := newModel()
+	commit := func(cs []Change) {
+		t.Helper()
+		m.commit(cs)
+		if ci := mustCommit(t, s, cs); !bytes.Equal(ci.Root, refRoot(m.latest())) {
+			t.Fatalf("root %x, want %x", ci.Root, refRoot(m.latest()))
+		}
+	}
+	for range 3 {
+		commit(randomChanges(rng, 8000, 24000, 0.1))
+	}
+	prevBatch := warmBatchBytes
+	warmBatchBytes = 4 << 10 // about fifteen buckets a batch
+	defer func() { warmBatchBytes, beforeWarmPut = prevBatch, nil }()
+	// hold pauses the warm-up before its first put until resume is closed.
+	hold := func() (reached, resume chan struct{}) {
+		reached, resume = make(chan struct{}), make(chan struct{})
+		var once sync.Once
+		beforeWarmPut = func() { once.Do(func() { close(reached); <-resume }) }
+		return reached, resume
+	}
+
+	s.Close()
+	reached, resume := hold()
+	s = mustOpenWarming(t, fs, depth, 0)
+	<-reached
+	stop := startReaders(2, func() error {
+		ci := s.LastCommit()
+		for i := 0; i < 20; i++ {
+			key := []byte(fmt.Sprintf("key-%06d", rand.Intn(24000)))
+			v, err := s.GetAt(ci.Version, key)
+			if err != nil || v == nil {
+				return err // nil for a key absent at that version
+			}
+			p, err := s.Proof(ci.Version, key)
+			if err == nil {
+				err = VerifyMembership(ci.Root, p, key, v)
+			}
+			if err != nil {
+				return fmt.Errorf("version %d, key %s: %w", ci.Version, key, err)
+			}
+		}
+		return nil
+	})
+	for range 3 {
+		commit(randomChanges(rng, 3000, 24000, 0.3))
+	}
+	close(resume)
+	s.WaitForWarmUp()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	want := cachedRecords(m.latest(), depth)
+	if n, _ := s.tree.cache.size(); n != len(want) {
+		t.Fatalf("%d buckets cached after the warm-up, want %d", n, len(want))
+	}
+	for b, rec := range want {
+		if e, ok := s.tree.cache.entry(b); !ok || !bytes.Equal(e[cachedHeaderLen:], rec) {
+			t.Fatalf("bucket %d cached as %x (%v), want %x", b, e, ok, rec)
+		}
+	}
+	commit(randomChanges(rng, 3000, 24000, 0.3))
+	if n := s.Stats().LastScannedBuckets; n != 0 {
+		t.Fatalf("%d buckets read after the warm-up", n)
+	}
+	want = cachedRecords(m.latest(), depth)
+
+	s.Close()
+	reached, resume = hold()
+	s = mustOpenWarming(t, fs, depth, 0)
+	<-reached
+	closed := make(chan error)
+	go func() { closed <- s.Close() }()
+	time.Sleep(10 * time.Millisecond) // Close is waiting for the warm-up
+	close(resume)
+	if err := <-closed; err != nil {
+		t.Fatalf("close during the warm-up: %v", err)
+	}
+	if n, _ := s.tree.cache.size(); n >= len(want) {
+		t.Fatalf("%d buckets cached by a warm-up that Close ended, want fewer than %d", n, len(want))
+	}
+	s = mustOpen(t, fs, depth)
+	if n, _ := s.tree.cache.size(); n != len(want) {
+		t.Fatalf("reopened after a Close during the warm-up: %d buckets cached, want %d", n, len(want))
 	}
 }
 

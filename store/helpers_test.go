@@ -24,8 +24,17 @@ func mustOpen(t testing.TB, fs vfs.FS, depth int) *Store {
 }
 
 // mustOpenWith opens with a bucket cache of bucketCache bytes (0: the
-// default; negative: none).
+// default; negative: none) and waits for its warm-up.
 func mustOpenWith(t testing.TB, fs vfs.FS, depth int, bucketCache int64) *Store {
+	t.Helper()
+	s := mustOpenWarming(t, fs, depth, bucketCache)
+	s.WaitForWarmUp()
+	return s
+}
+
+// mustOpenWarming is mustOpenWith without the wait: the bucket cache's
+// warm-up may still run.
+func mustOpenWarming(t testing.TB, fs vfs.FS, depth int, bucketCache int64) *Store {
 	t.Helper()
 	s, err := Open("db", Options{FS: fs, BucketDepth: depth, CacheBytes: 8 << 20, MemTableBytes: 4 << 20, BucketCacheBytes: bucketCache})
 	if err != nil {

@@ -397,14 +397,12 @@ func (s *Store) commitImport(b *pebble.Batch, im *Importer) (err error) {
 	if err := b.Commit(pebble.Sync); err != nil {
 		return s.fail(err)
 	}
-	if err := s.warmBucketCache(im.tree, im.count); err != nil {
-		return s.fail(err)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tree, s.version, s.root, s.oldest, s.count = im.tree, im.version, im.root, im.version, im.count
 	s.iters.reset()
 	s.importing = false
+	s.startWarmUp(s.tree, s.count)
 	return nil
 }
 

@@ -72,6 +72,9 @@ type Store struct {
 	blobs    *blobCache // decoded node history, for old versions
 	iters    *iterPool  // leaf-index iterators of the latest version, for proofs
 	ioMu     sync.Mutex // serialises Prune, import and Commit writes
+
+	warming *cacheWarmer   // the bucket cache's warm-up, while it runs (under mu)
+	warmers sync.WaitGroup // warm-ups running, which Close waits for
 }
 
 // Open opens or creates the store in dir.
@@ -101,6 +104,7 @@ func Open(dir string, opts Options) (s *Store, err error) {
 		_ = db.Close()
 		return nil, err
 	}
+	s.startWarmUp(s.tree, s.count)
 	return s, nil
 }
 
@@ -130,10 +134,7 @@ func (s *Store) load() error {
 	if err := s.loadMeta(); err != nil {
 		return err
 	}
-	if err := s.loadTree(); err != nil {
-		return err
-	}
-	return s.warmBucketCache(s.tree, s.count)
+	return s.loadTree()
 }
 
 func (s *Store) loadDepth() error {
@@ -254,30 +255,47 @@ func (s *Store) newTree() *resident {
 // Pebble in the background, as Pebble may be wedged after the failure.
 func (s *Store) Close() (err error) {
 	defer recoverFatal(&err)
-	s.ioMu.Lock()
-	defer s.ioMu.Unlock()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	failErr := s.state()
-	if s.closed {
-		return ErrClosed
+	failErr, err := s.markClosed()
+	if err != nil {
+		return err
 	}
-	s.closed = true
-	if s.staged != nil {
-		s.staged.close()
-		s.staged = nil
-	}
+	// Once the store is marked closed no call reaches Pebble but a warm-up
+	// still between two batches, which ends at the next.
 	if failErr != nil {
-		// Closing a pooled iterator takes Pebble's own lock, which a
-		// wedged flush or compaction may hold for ever.
+		// Closing an iterator takes Pebble's own lock, which a wedged flush
+		// or compaction may hold for ever.
 		go func() {
+			s.warmers.Wait()
 			s.iters.reset()
 			closeQuietly(s.db, nil)
 		}()
 		return failErr
 	}
+	s.warmers.Wait()
 	s.iters.reset()
 	return s.closeWatching()
+}
+
+// markClosed marks the store closed, or returns ErrClosed if it already was.
+// failErr is the error of a failed store.
+func (s *Store) markClosed() (failErr, err error) {
+	s.ioMu.Lock()
+	defer s.ioMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	failErr = s.state()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	s.closed = true
+	if s.warming != nil {
+		s.warming.stop.Store(true)
+	}
+	if s.staged != nil {
+		s.staged.close()
+		s.staged = nil
+	}
+	return failErr, nil
 }
 
 // closeWatching closes Pebble, but stops waiting if an I/O error fails the

@@ -3,34 +3,97 @@ package store
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble"
 )
 
-// warmBucketCache fills t's cache from the leaf index, until every bucket of
-// two leaves or more is in or the budget is used: when the store opens, and when an import has committed the tree t of
-// count keys. Without it a restarted node would read the leaf index for each
-// bucket its commits and proofs touch until a commit had touched it again:
-// for a store of millions of keys, hours of slower commits. Nothing else uses
-// t's cache meanwhile (t is not yet the store's). A store of many keys is
-// read by one worker per core, each over its own range of buckets. A bucket
-// with an entry that does not decode is left out: restaging it reads the
-// leaf index and reports the entry. In a cache too small for all, the
-// buckets of the keys a node changes most (a member's sequence, a counter)
-// get in with the first commits that touch them, in place of entries picked
-// at random (bucketCache.put).
-func (s *Store) warmBucketCache(t *resident, count int64) error {
-	c := t.cache
-	if c == nil || count < 2 {
-		return nil
+// startWarmUp fills t's cache from the leaf index in the background, until
+// every bucket of two leaves or more is in or the budget is used: when the
+// store opens, and when an import has committed the tree t of count keys.
+// Without it a restarted node would read the leaf index for each bucket its
+// commits and proofs touch until a commit had touched it again: for a store
+// of millions of keys, hours of slower commits. It runs beside them, so that
+// a large store opens at once: until the warm-up reaches a bucket, a commit
+// or a proof that touches it reads the leaf index, as with no cache.
+//
+// A store of many keys is read by one worker per core, each over its own
+// range of buckets, through an iterator that sees the leaf index as it was
+// when the worker began. The workers hand over their entries in batches,
+// under ioMu and mu as a commit writes the cache, and an entry of a bucket
+// that a commit has restaged since the warm-up began is thrown away: the
+// commit put its own, newer one (or dropped it). A bucket with a leaf entry
+// that does not decode is left out: restaging it reads the leaf index and
+// reports the entry. An error stops the warm-up, which only saves reads, and
+// is logged. In a cache too small for all, the buckets of the keys a node
+// changes most (a member's sequence, a counter) get in with the commits that
+// touch them, in place of entries picked at random (bucketCache.put).
+//
+// Caller holds mu (or has the store to itself, in Open).
+func (s *Store) startWarmUp(t *resident, count int64) {
+	if t.cache == nil || count < 2 || s.closed {
+		return
 	}
-	start := time.Now()
-	w := &cacheWarmer{s: s, t: t}
-	parts := min(runtime.GOMAXPROCS(0), int(count/warmKeysPerWorker)+1)
+	if s.warming != nil {
+		s.warming.stop.Store(true) // a tree replaced: its warm-up ends at its next batch
+	}
+	w := &cacheWarmer{s: s, t: t, start: time.Now(), done: make(chan struct{}),
+		changed: make([]uint64, (1<<s.depth+63)/64)}
+	s.warming = w
+	s.warmers.Add(1)
+	go func() {
+		defer s.warmers.Done()
+		defer close(w.done)
+		w.run(min(runtime.GOMAXPROCS(0), int(count/warmKeysPerWorker)+1))
+	}()
+}
+
+// WaitForWarmUp waits until the bucket cache's warm-up, if one runs, has
+// ended: the cache then holds what it will hold until commits change it.
+func (s *Store) WaitForWarmUp() {
+	s.mu.RLock()
+	w := s.warming
+	s.mu.RUnlock()
+	if w != nil {
+		<-w.done
+	}
+}
+
+// warmKeysPerWorker is the store size from which the warm-up takes a second
+// worker (and so on up to the cores): below it one is fast enough. Tests
+// lower it.
+var warmKeysPerWorker int64 = 1 << 20
+
+// warmBatchBytes is about the size of the batches of entries the workers
+// hand over. Tests lower it.
+var warmBatchBytes = 1 << 20
+
+// beforeWarmPut, if set, is called before each batch is handed over: tests
+// commit there, between the read of a batch and its put.
+var beforeWarmPut func()
+
+// cacheWarmer is one warm-up: the tree whose cache it fills, and what its
+// workers share.
+type cacheWarmer struct {
+	s     *Store
+	t     *resident
+	start time.Time
+	stop  atomic.Bool   // Close, or a tree replaced
+	done  chan struct{} // closed when the warm-up has ended
+	// changed marks the buckets commits restaged since the warm-up began.
+	// It, ended and t's cache are read and written under s.mu.
+	changed []uint64
+	ended   bool
+	mu      sync.Mutex // skipped
+	skipped int
+}
+
+// run reads the leaf index with parts workers, then logs how it went.
+func (w *cacheWarmer) run(parts int) {
+	s := w.s
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
@@ -40,34 +103,42 @@ func (s *Store) warmBucketCache(t *resident, count int64) error {
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
+	s.ioMu.Lock()
+	defer s.ioMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.warming == w {
+		s.warming = nil
 	}
-	buckets, bytes := c.size()
-	s.opts.Logger("store: bucket cache warmed from the leaf index in %s: %d buckets, %d MiB of %d MiB", time.Since(start).Round(time.Millisecond), buckets, bytes>>20, c.budget>>20)
+	err := errors.Join(errs...)
+	if err == nil && invariants && s.state() == nil && s.tree == w.t {
+		// Every entry, warmed or put by a commit meanwhile, against the leaf
+		// index and the tree.
+		all := make([]restagedBucket, 0, len(w.t.cache.loc))
+		for b := range w.t.cache.loc {
+			all = append(all, restagedBucket{idx: uint64(b)})
+		}
+		if err := s.checkBuckets(all); err != nil {
+			panic(err)
+		}
+	}
+	buckets, bytes := w.t.cache.size()
+	switch {
+	case err != nil:
+		s.opts.Logger("store: bucket cache warm-up stopped after %s, with %d buckets (%d MiB) in: %v", time.Since(w.start).Round(time.Millisecond), buckets, bytes>>20, err)
+	case w.stop.Load() || s.tree != w.t:
+		// Close, or an import or a wipe replaced the tree: nothing to say.
+	default:
+		s.opts.Logger("store: bucket cache warmed from the leaf index in %s: %d buckets, %d MiB of %d MiB", time.Since(w.start).Round(time.Millisecond), buckets, bytes>>20, w.t.cache.budget>>20)
+	}
 	if w.skipped > 0 {
 		s.opts.Logger("store: %d buckets left out of the bucket cache: a leaf entry of each does not decode", w.skipped)
 	}
-	return nil
 }
 
-// warmKeysPerWorker is the store size from which warmBucketCache takes a
-// second worker (and so on up to the cores): below it one is fast enough.
-// Tests lower it.
-var warmKeysPerWorker int64 = 1 << 20
-
-// cacheWarmer is what warmBucketCache's workers share: the tree whose cache
-// they fill, behind mu.
-type cacheWarmer struct {
-	s       *Store
-	t       *resident
-	mu      sync.Mutex
-	full    bool
-	skipped int
-}
-
-// warm reads the leaves of buckets [lo, hi) in order and caches each bucket's
-// record, handing them over in batches of about warmBatchBytes.
+// warm reads the leaves of buckets [lo, hi) in order and hands each bucket's
+// record over in batches of about warmBatchBytes, until put says the warm-up
+// is done.
 func (w *cacheWarmer) warm(lo, hi uint64) error {
 	s := w.s
 	upper := []byte{prefixLeaf + 1}
@@ -86,24 +157,18 @@ func (w *cacheWarmer) warm(lo, hi uint64) error {
 		started bool
 		bad     bool
 		skipped int
-		full    bool
-		broken  = int64(-1) // a bucket whose leaves do not hash to its node
+		done    bool
 	)
 	// gather adds bucket b's leaves, if fit to cache, to the batch.
 	gather := func() {
-		switch {
-		case bad:
+		if bad {
 			skipped++
-		case invariants && len(ls) > 0 && subtree(ls, s.depth) != w.t.node(s.depth, b):
-			broken = int64(b)
-		default:
-			if rec := cacheRecord(ls, s.depth); rec != nil {
-				batch = binary.BigEndian.AppendUint32(batch, uint32(b))
-				batch = append(append(batch, byte(len(ls))), rec...)
-			}
+		} else if rec := cacheRecord(ls, s.depth); rec != nil {
+			batch = binary.BigEndian.AppendUint32(batch, uint32(b))
+			batch = append(append(batch, byte(len(ls))), rec...)
 		}
 	}
-	for it.First(); it.Valid() && !full && broken < 0; it.Next() {
+	for it.First(); it.Valid() && !done; it.Next() {
 		k, v := it.Key(), it.Value()
 		if len(k) < leafPrefixLen {
 			continue // not a leaf-index key: restaging never reads it either
@@ -112,7 +177,7 @@ func (w *cacheWarmer) warm(lo, hi uint64) error {
 			if started {
 				gather()
 				if len(batch) >= warmBatchBytes {
-					full, batch = w.put(batch), batch[:0]
+					done, batch = w.put(batch), batch[:0]
 				}
 			}
 			b, ls, keys, bad, started = kb, ls[:0], keys[:0], false, true
@@ -124,32 +189,47 @@ func (w *cacheWarmer) warm(lo, hi uint64) error {
 		}
 		keys, ls = more, append(ls, l)
 	}
-	if started && !full && broken < 0 {
+	if started && !done && it.Error() == nil {
 		gather()
 		w.put(batch)
 	}
 	w.mu.Lock()
 	w.skipped += skipped
 	w.mu.Unlock()
-	if err := it.Close(); err != nil || broken < 0 {
-		return err
-	}
-	return fmt.Errorf("store: invariant broken: the leaves of bucket %d do not hash to its node", broken)
+	return it.Close()
 }
 
-const warmBatchBytes = 1 << 20
-
-// put caches a batch of gather's records and reports whether the warm-up is
-// done: once the cache has no room for an entry, or another worker found it
-// so.
+// put caches a batch of gather's records, leaving out the buckets commits
+// have restaged since the warm-up began, and reports whether the warm-up is
+// done: the cache has no room for an entry, the store is closed or failed,
+// or its tree is no longer t.
 func (w *cacheWarmer) put(batch []byte) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for len(batch) > 0 && !w.full {
+	if beforeWarmPut != nil {
+		beforeWarmPut()
+	}
+	s := w.s
+	s.ioMu.Lock()
+	defer s.ioMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w.stop.Load() || s.tree != w.t || s.state() != nil {
+		w.ended = true
+	}
+	for len(batch) > 0 && !w.ended {
 		b := binary.BigEndian.Uint32(batch)
 		n := cachedHeaderLen + int(batch[4])*cachedLeafLen
-		w.full = !w.t.cache.fill(uint64(b), batch[cachedHeaderLen:n])
+		if w.changed[b/64]&(1<<(b%64)) == 0 {
+			w.ended = !w.t.cache.fill(uint64(b), batch[cachedHeaderLen:n])
+		}
 		batch = batch[n:]
 	}
-	return w.full
+	return w.ended
+}
+
+// restaged marks the buckets a commit restaged, whose entries the warm-up
+// must no longer put. Caller holds mu.
+func (w *cacheWarmer) restaged(rs []restagedBucket) {
+	for _, r := range rs {
+		w.changed[r.idx/64] |= 1 << (r.idx % 64)
+	}
 }

@@ -107,6 +107,7 @@ func TestStoreLogsToTheNodeLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	st.WaitForWarmUp() // it logs as it ends
 	for _, want := range []string{"module=store", "bucket cache warmed from the leaf index"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Fatalf("node log lacks %q:\n%s", want, buf.String())

@@ -14,7 +14,8 @@
 // run's writes, -build DIR writes a store of -keys keys into DIR and keeps
 // it, and -read DIR times the same read passes and proofs on it, opened with
 // a cold block cache (stdout: one BUILD or READ line; READ's open_s is the
-// time the store took to open, warming its bucket cache included).
+// time the store took to open and warm its bucket cache: the store warms it
+// in the background, and -read and -update wait for that before they time).
 //
 // -update DIR times -updates updates (default 1,000,000) of random existing
 // keys on such a store, a commit every 10,000, as a node's first commits after
@@ -29,7 +30,7 @@
 //
 // The store's bucket cache is 64 bytes per key, from 256 to 640 MiB, and
 // none above 20M keys, or -bucket-cache-mib M (negative: none). Commits fill
-// it, and the store warms it from the leaf index as it opens: the reads and
+// it, and the store warms it from the leaf index once it opens: the reads and
 // proofs of a full run find it as the writes left it, those of -read as the
 // warm-up left it. The RESULT and BUILD lines name it.
 //

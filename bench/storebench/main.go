@@ -145,7 +145,7 @@ func readOnly(cfg Config, dir string) error {
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("no store to read: %w", err)
 	}
-	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB (warmed from the leaf index as the store opens), GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), gcPercent())
+	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB (warmed from the leaf index once the store opens), GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), gcPercent())
 	var res Result
 	if err := ReadStore(cfg, dir, &res); err != nil {
 		return err

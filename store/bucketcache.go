@@ -26,7 +26,7 @@ import (
 // block around it, and a commit keeps it current.
 //
 // The cache is filled from the leaf index when the store opens or an import
-// commits (warmBucketCache), then by commits, with the leaves of the buckets
+// commits (startWarmUp), then by commits, with the leaves of the buckets
 // they restaged. It holds at most budget bytes of entries (each counted with
 // a fixed overhead for its index). The warm-up stops once the budget is
 // used; a commit that puts a bucket into a full cache makes room by dropping

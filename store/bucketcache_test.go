@@ -498,7 +498,11 @@ func TestBucketCacheWarmsBesideCommits(t *testing.T) {
 	<-reached
 	closed := make(chan error)
 	go func() { closed <- s.Close() }()
-	time.Sleep(10 * time.Millisecond) // Close is waiting for the warm-up
+	for marked := false; !marked; time.Sleep(time.Millisecond) {
+		s.mu.RLock()
+		marked = s.closed // Close now waits for the warm-up
+		s.mu.RUnlock()
+	}
 	close(resume)
 	if err := <-closed; err != nil {
 		t.Fatalf("close during the warm-up: %v", err)

@@ -126,8 +126,9 @@ func (w *cacheWarmer) run(parts int) {
 	switch {
 	case err != nil:
 		s.opts.Logger("store: bucket cache warm-up stopped after %s, with %d buckets (%d MiB) in: %v", time.Since(w.start).Round(time.Millisecond), buckets, bytes>>20, err)
-	case w.stop.Load() || s.tree != w.t:
-		// Close, or an import or a wipe replaced the tree: nothing to say.
+	case w.stop.Load() || s.tree != w.t || s.state() != nil:
+		// Close, an import or a wipe that replaced the tree, or a failure
+		// the store reports itself: nothing to say.
 	default:
 		s.opts.Logger("store: bucket cache warmed from the leaf index in %s: %d buckets, %d MiB of %d MiB", time.Since(w.start).Round(time.Millisecond), buckets, bytes>>20, w.t.cache.budget>>20)
 	}

@@ -312,19 +312,10 @@ func TestBucketCacheWarmsAtOpen(t *testing.T) {
 	const depth = 12
 	rng := rand.New(rand.NewSource(11))
 	fs := vfs.NewMem()
-	s := mustOpen(t, fs, depth)
-	defer func() { s.Close() }()
+	var s *Store
 	m := newModel()
-	commit := func(cs []Change) {
-		t.Helper()
-		m.commit(cs)
-		if ci := mustCommit(t, s, cs); !bytes.Equal(ci.Root, refRoot(m.latest())) {
-			t.Fatalf("root %x, want %x", ci.Root, refRoot(m.latest()))
-		}
-	}
-	for range 3 {
-		commit(randomChanges(rng, 8000, 24000, 0.1))
-	}
+	commit := openWithRandomKeys(t, fs, depth, rng, &s, m)
+	defer func() { s.Close() }()
 	checkCached := func(name string, want map[uint64][]byte, all bool) {
 		t.Helper()
 		n, bytesUsed := s.tree.cache.size()
@@ -423,19 +414,10 @@ func TestBucketCacheWarmsBesideCommits(t *testing.T) {
 	const depth = 12
 	rng := rand.New(rand.NewSource(12))
 	fs := vfs.NewMem()
-	s := mustOpen(t, fs, depth)
-	defer func() { s.Close() }()
+	var s *Store
 	m := newModel()
-	commit := func(cs []Change) {
-		t.Helper()
-		m.commit(cs)
-		if ci := mustCommit(t, s, cs); !bytes.Equal(ci.Root, refRoot(m.latest())) {
-			t.Fatalf("root %x, want %x", ci.Root, refRoot(m.latest()))
-		}
-	}
-	for range 3 {
-		commit(randomChanges(rng, 8000, 24000, 0.1))
-	}
+	commit := openWithRandomKeys(t, fs, depth, rng, &s, m)
+	defer func() { s.Close() }()
 	prevBatch := warmBatchBytes
 	warmBatchBytes = 4 << 10 // about fifteen buckets a batch
 	defer func() { warmBatchBytes, beforeWarmPut = prevBatch, nil }()
@@ -514,6 +496,25 @@ func TestBucketCacheWarmsBesideCommits(t *testing.T) {
 	if n, _ := s.tree.cache.size(); n != len(want) {
 		t.Fatalf("reopened after a Close during the warm-up: %d buckets cached, want %d", n, len(want))
 	}
+}
+
+// openWithRandomKeys opens a store on fs into *s and commits three rounds of
+// random changes to it. The commit it returns commits changes to the store
+// *s then holds and to m, and checks the root against refRoot.
+func openWithRandomKeys(t *testing.T, fs vfs.FS, depth int, rng *rand.Rand, s **Store, m *model) func([]Change) {
+	t.Helper()
+	*s = mustOpen(t, fs, depth)
+	commit := func(cs []Change) {
+		t.Helper()
+		m.commit(cs)
+		if ci := mustCommit(t, *s, cs); !bytes.Equal(ci.Root, refRoot(m.latest())) {
+			t.Fatalf("root %x, want %x", ci.Root, refRoot(m.latest()))
+		}
+	}
+	for range 3 {
+		commit(randomChanges(rng, 8000, 24000, 0.1))
+	}
+	return commit
 }
 
 // cachedRecords returns what a bucket cache without a budget holds for the

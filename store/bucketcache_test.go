@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/rand"
 	"runtime"
@@ -495,6 +496,27 @@ func TestBucketCacheWarmsBesideCommits(t *testing.T) {
 	s = mustOpen(t, fs, depth)
 	if n, _ := s.tree.cache.size(); n != len(want) {
 		t.Fatalf("reopened after a Close during the warm-up: %d buckets cached, want %d", n, len(want))
+	}
+}
+
+// TestPanicInWarmUpFailsTheStore: a panic inside Pebble on a warm-up's
+// goroutine (see recoverFatal) must fail the store, as on any call into it,
+// not kill the process.
+func TestPanicInWarmUpFailsTheStore(t *testing.T) {
+	const depth = 12
+	fs := vfs.NewMem()
+	var s *Store
+	openWithRandomKeys(t, fs, depth, rand.New(rand.NewSource(13)), &s, newModel())
+	s.Close()
+	beforeWarmPut = func() { panic(pebbleFatal{"injected on the warm-up"}) }
+	defer func() { beforeWarmPut = nil }()
+	s = mustOpenWarming(t, fs, depth, 0)
+	s.WaitForWarmUp()
+	if _, err := s.Get([]byte("key-000001")); !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "injected on the warm-up") {
+		t.Fatalf("Get after a panic in the warm-up: %v, want ErrFailed naming the panic", err)
+	}
+	if err := s.Close(); !errors.Is(err, ErrFailed) {
+		t.Fatalf("Close after a panic in the warm-up: %v, want ErrFailed", err)
 	}
 }
 

@@ -28,7 +28,7 @@ import (
 // commit put its own, newer one (or dropped it). A bucket with a leaf entry
 // that does not decode is left out: restaging it reads the leaf index and
 // reports the entry. An error stops the warm-up, which only saves reads, and
-// is logged. In a cache too small for all, the buckets of the keys a node
+// is logged; a panic inside Pebble fails the store, as on any call into it. In a cache too small for all, the buckets of the keys a node
 // changes most (a member's sequence, a counter) get in with the commits that
 // touch them, in place of entries picked at random (bucketCache.put).
 //
@@ -47,6 +47,7 @@ func (s *Store) startWarmUp(t *resident, count int64) {
 	go func() {
 		defer s.warmers.Done()
 		defer close(w.done)
+		defer s.failOnPanic(new(error))
 		w.run(min(runtime.GOMAXPROCS(0), int(count/warmKeysPerWorker)+1))
 	}()
 }
@@ -98,6 +99,9 @@ func (w *cacheWarmer) run(parts int) {
 	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() {
+			// A panic inside Pebble (see recoverFatal) fails the store, as
+			// on any call into it; this goroutine is the warm-up's own.
+			defer s.failOnPanic(&errs[p])
 			lo, hi := uint64(p)<<s.depth/uint64(parts), uint64(p+1)<<s.depth/uint64(parts)
 			errs[p] = w.warm(lo, hi)
 		})

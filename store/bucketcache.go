@@ -39,8 +39,9 @@ import (
 // after each commit the chunks with the fewest live bytes are copied out
 // until the bytes left behind are at most a quarter of the arena. The cache
 // never changes a root, only whether a bucket is read. Restaging reads it
-// under ioMu and proofs under mu's read lock; once the store is open only
-// writeAndSwap, holding both, writes it.
+// under ioMu (and mu's read lock while a warm-up runs) and proofs under mu's
+// read lock; writeAndSwap, holding both, and the warm-up, holding mu, write
+// it.
 type bucketCache struct {
 	budget int64
 	used   int64             // entries' bytes, with cachedBucketOverhead each

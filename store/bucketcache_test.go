@@ -407,8 +407,8 @@ func TestBucketCacheWarmsAtOpen(t *testing.T) {
 
 // TestBucketCacheWarmsBesideCommits reopens a store and, while its warm-up
 // holds a first batch of entries read but not yet put, commits changes all
-// over the store: the warm-up must throw away the entries of the buckets the
-// commits restaged, so that once it ends the cache holds every bucket with
+// over the store, then more while it puts the rest: the warm-up must throw
+// away the entries of the buckets the commits restaged, so that once it ends the cache holds every bucket with
 // the entry the model's leaves give, and the next commit reads none. Proofs
 // run throughout. A Close during a warm-up must end it and return.
 func TestBucketCacheWarmsBesideCommits(t *testing.T) {
@@ -456,6 +456,11 @@ func TestBucketCacheWarmsBesideCommits(t *testing.T) {
 		commit(randomChanges(rng, 3000, 24000, 0.3))
 	}
 	close(resume)
+	// More commits while the warm-up puts its batches: restaging reads the
+	// cache as the warm-up writes it (run with -race as well).
+	for range 2 {
+		commit(randomChanges(rng, 3000, 24000, 0.3))
+	}
 	s.WaitForWarmUp()
 	if err := stop(); err != nil {
 		t.Fatal(err)

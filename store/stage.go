@@ -366,7 +366,7 @@ func (s *Store) restageBucket(it *pebble.Iterator, kcs []keyChange, sc *scanBuff
 		// leaf's hash, in memory, place it among the changed keys.
 		cur, inMemory = append(cur, tipLeaf(b, tip, s.depth, res.old.h)), true
 	default:
-		cur, inMemory = s.tree.cache.leaves(b, s.depth, cur)
+		cur, inMemory = s.cachedLeaves(b, cur)
 	}
 	if inMemory {
 		ok, err := s.claimTips(cur, kcs)

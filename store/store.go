@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble"
@@ -73,8 +74,9 @@ type Store struct {
 	iters    *iterPool  // leaf-index iterators of the latest version, for proofs
 	ioMu     sync.Mutex // serialises Prune, import and Commit writes
 
-	warming *cacheWarmer   // the bucket cache's warm-up, while it runs (under mu)
-	warmers sync.WaitGroup // warm-ups running, which Close waits for
+	warming    *cacheWarmer   // the bucket cache's warm-up, while it runs (under mu)
+	warmingNow atomic.Bool    // warming is set: restaging reads the cache under mu
+	warmers    sync.WaitGroup // warm-ups running, which Close waits for
 }
 
 // Open opens or creates the store in dir.

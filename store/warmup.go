@@ -23,14 +23,18 @@ import (
 // A store of many keys is read by one worker per core, each over its own
 // range of buckets, through an iterator that sees the leaf index as it was
 // when the worker began. The workers hand over their entries in batches,
-// under ioMu and mu as a commit writes the cache, and an entry of a bucket
-// that a commit has restaged since the warm-up began is thrown away: the
-// commit put its own, newer one (or dropped it). A bucket with a leaf entry
-// that does not decode is left out: restaging it reads the leaf index and
-// reports the entry. An error stops the warm-up, which only saves reads, and
-// is logged; a panic inside Pebble fails the store, as on any call into it. In a cache too small for all, the buckets of the keys a node
-// changes most (a member's sequence, a counter) get in with the commits that
-// touch them, in place of entries picked at random (bucketCache.put).
+// under mu, as a commit writes the cache; an entry of a bucket that a
+// commit has restaged since the warm-up began is thrown away, since the
+// commit put its own, newer one (or dropped it). Every entry the warm-up
+// puts is thus right for the latest version, whenever it goes in, so it
+// need not wait for a Stage to end (ioMu): restaging reads the cache under
+// mu's read lock while a warm-up runs (cachedLeaves). A bucket with a leaf
+// entry that does not decode is left out: restaging it reads the leaf index
+// and reports the entry. An error stops the warm-up, which only saves reads,
+// and is logged; a panic inside Pebble fails the store, as on any call into
+// it. In a cache too small for all, the buckets of the keys a node changes
+// most (a member's sequence, a counter) get in with the commits that touch
+// them, in place of entries picked at random (bucketCache.put).
 //
 // Caller holds mu (or has the store to itself, in Open).
 func (s *Store) startWarmUp(t *resident, count int64) {
@@ -43,6 +47,7 @@ func (s *Store) startWarmUp(t *resident, count int64) {
 	w := &cacheWarmer{s: s, t: t, start: time.Now(), done: make(chan struct{}),
 		changed: make([]uint64, (1<<s.depth+63)/64)}
 	s.warming = w
+	s.warmingNow.Store(true)
 	s.warmers.Add(1)
 	go func() {
 		defer s.warmers.Done()
@@ -113,6 +118,7 @@ func (w *cacheWarmer) run(parts int) {
 	defer s.mu.Unlock()
 	if s.warming == w {
 		s.warming = nil
+		s.warmingNow.Store(false)
 	}
 	err := errors.Join(errs...)
 	if err == nil && invariants && s.state() == nil && s.tree == w.t {
@@ -213,8 +219,6 @@ func (w *cacheWarmer) put(batch []byte) bool {
 		beforeWarmPut()
 	}
 	s := w.s
-	s.ioMu.Lock()
-	defer s.ioMu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if w.stop.Load() || s.tree != w.t || s.state() != nil {
@@ -229,6 +233,17 @@ func (w *cacheWarmer) put(batch []byte) bool {
 		batch = batch[n:]
 	}
 	return w.ended
+}
+
+// cachedLeaves is the bucket cache's leaves for restaging bucket b (see
+// bucketCache.leaves). Restaging holds ioMu, which keeps commits out, but
+// not a warm-up's puts: while one runs, the read takes mu's read lock.
+func (s *Store) cachedLeaves(b uint64, out []leaf) ([]leaf, bool) {
+	if s.warmingNow.Load() {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
+	return s.tree.cache.leaves(b, s.depth, out)
 }
 
 // restaged marks the buckets a commit restaged, whose entries the warm-up

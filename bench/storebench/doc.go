@@ -22,6 +22,8 @@
 // a restart (stdout: one UPDATE line, with open_s). It leaves them in DIR.
 // With -hot-keys H only the first H keys the build wrote change: a hot set
 // spread over the buckets, as a node's members' sequences and counters are.
+// With -beside-warm-up the updates start as soon as Open returns, beside the
+// bucket cache's warm-up, as a node's blocks do; open_s is then Open alone.
 //
 // The store is created with store.DepthFor(N) as its bucket depth (about
 // eight keys per bucket once full), or with -depth D: a store made for more

@@ -28,6 +28,7 @@ func main() {
 	read := flag.String("read", "", "only time reads and proofs on the store -build left in this directory (same -keys)")
 	update := flag.String("update", "", "only time -updates updates of random existing keys on the store -build left in this directory (same -keys)")
 	flag.IntVar(&cfg.Updates, "updates", 1_000_000, "updates that -update times")
+	flag.BoolVar(&cfg.BesideWarmUp, "beside-warm-up", false, "-update commits as soon as the store opens, beside its bucket cache's warm-up, as a node does (default: once the warm-up is done); open_s is then the time Open took")
 	flag.Int64Var(&cfg.HotKeys, "hot-keys", 0, "-update changes only the first N keys the build wrote, a hot set spread over the buckets (default: any key)")
 	flag.Parse()
 	for _, f := range []struct {
@@ -69,6 +70,8 @@ func main() {
 	switch {
 	case modes > 1:
 		err = errors.New("-build, -read and -update: give one of them")
+	case cfg.BesideWarmUp && *update == "":
+		err = errors.New("-beside-warm-up goes with -update")
 	case *update != "":
 		err = updateOnly(cfg, *update)
 	case *build != "":
@@ -169,7 +172,7 @@ func updateOnly(cfg Config, dir string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("UPDATE keys=%d updates=%d hot_keys=%d store_ups=%.0f open_s=%.1f bucket_cache_mib=%d dir=%s\n", cfg.Keys, cfg.Updates, cfg.hotKeys(), ups, openSeconds, cfg.bucketCacheMiB(), dir)
+	fmt.Printf("UPDATE keys=%d updates=%d hot_keys=%d store_ups=%.0f open_s=%.1f beside_warm_up=%t bucket_cache_mib=%d dir=%s\n", cfg.Keys, cfg.Updates, cfg.hotKeys(), ups, openSeconds, cfg.BesideWarmUp, cfg.bucketCacheMiB(), dir)
 	return nil
 }
 

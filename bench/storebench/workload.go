@@ -14,20 +14,23 @@ import (
 
 // Config is one benchmark run.
 type Config struct {
-	Keys        int64  // keys written
-	CommitEvery int    // writes per commit
-	ValueBytes  int    // value size
-	Reads       int    // random latest reads measured
-	Updates     int    // -update: updates of random existing keys measured
-	HotKeys     int64  // -update: only keys 0..HotKeys-1 change (0: any key)
-	Proofs      int    // proofs generated
-	Readers     int    // goroutines for reads and proofs
-	Dir         string // scratch directory, removed afterwards
-	SkipIAVL    bool
-	Proto       bool // compare the bucketed design with persisting every inner node
-	CPUProfile  string
-	CacheBytes  int64 // Pebble block cache of the store and of raw Pebble
-	Depth       int   // the store's bucket depth
+	Keys        int64 // keys written
+	CommitEvery int   // writes per commit
+	ValueBytes  int   // value size
+	Reads       int   // random latest reads measured
+	Updates     int   // -update: updates of random existing keys measured
+	HotKeys     int64 // -update: only keys 0..HotKeys-1 change (0: any key)
+	// BesideWarmUp: -update commits as soon as Open returns, beside the
+	// bucket cache's warm-up, as a node does, instead of waiting for it.
+	BesideWarmUp bool
+	Proofs       int    // proofs generated
+	Readers      int    // goroutines for reads and proofs
+	Dir          string // scratch directory, removed afterwards
+	SkipIAVL     bool
+	Proto        bool // compare the bucketed design with persisting every inner node
+	CPUProfile   string
+	CacheBytes   int64 // Pebble block cache of the store and of raw Pebble
+	Depth        int   // the store's bucket depth
 	// BucketCacheBytes is the store's bucket cache (store.Options):
 	// negative for none.
 	BucketCacheBytes int64

@@ -37,9 +37,9 @@ type Options struct {
 	// hashes of buckets of two leaves or more, so that a commit need not
 	// read them from the leaf index (see bucketCache): about 36 bytes per
 	// leaf and 29 per bucket, 400 MiB for 10 million keys, and up to a
-	// quarter more in entries left behind. Open fills it from the leaf
-	// index, which takes some seconds per 10 million keys. 0 means 256 MiB;
-	// a negative value keeps none.
+	// quarter more in entries left behind. Once the store opens it is
+	// filled from the leaf index in the background, some seconds per 10
+	// million keys. 0 means 256 MiB; a negative value keeps none.
 	BucketCacheBytes int64
 	Logger           func(format string, args ...any) // optional
 }

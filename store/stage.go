@@ -610,8 +610,8 @@ func (s *Store) writeAndSwap(st *staged, start time.Time) (err error) {
 	for _, r := range st.restaged {
 		s.tree.cache.put(r.idx, r.rec)
 	}
-	if s.warming != nil {
-		s.warming.restaged(st.restaged)
+	if w := s.warming.Load(); w != nil {
+		w.restaged(st.restaged)
 	}
 	s.tree.cache.reclaim()
 	s.iters.reset()

@@ -74,9 +74,10 @@ type Store struct {
 	iters    *iterPool  // leaf-index iterators of the latest version, for proofs
 	ioMu     sync.Mutex // serialises Prune, import and Commit writes
 
-	warming    *cacheWarmer   // the bucket cache's warm-up, while it runs (under mu)
-	warmingNow atomic.Bool    // warming is set: restaging reads the cache under mu
-	warmers    sync.WaitGroup // warm-ups running, which Close waits for
+	// warming is the bucket cache's warm-up while it runs, set and cleared
+	// under mu; restaging loads it without mu, to know whether to take it.
+	warming atomic.Pointer[cacheWarmer]
+	warmers sync.WaitGroup // warm-ups running, which Close waits for
 }
 
 // Open opens or creates the store in dir.
@@ -289,10 +290,7 @@ func (s *Store) markClosed() (failErr, err error) {
 	if s.closed {
 		return nil, ErrClosed
 	}
-	s.closed = true
-	if s.warming != nil {
-		s.warming.stop.Store(true)
-	}
+	s.closed = true // a running warm-up ends at its next batch
 	if s.staged != nil {
 		s.staged.close()
 		s.staged = nil

@@ -41,13 +41,10 @@ func (s *Store) startWarmUp(t *resident, count int64) {
 	if t.cache == nil || count < 2 || s.closed {
 		return
 	}
-	if s.warming != nil {
-		s.warming.stop.Store(true) // a tree replaced: its warm-up ends at its next batch
-	}
+	// A warm-up of a tree this one replaces ends at its next batch.
 	w := &cacheWarmer{s: s, t: t, start: time.Now(), done: make(chan struct{}),
 		changed: make([]uint64, (1<<s.depth+63)/64)}
-	s.warming = w
-	s.warmingNow.Store(true)
+	s.warming.Store(w)
 	s.warmers.Add(1)
 	go func() {
 		defer s.warmers.Done()
@@ -60,10 +57,7 @@ func (s *Store) startWarmUp(t *resident, count int64) {
 // WaitForWarmUp waits until the bucket cache's warm-up, if one runs, has
 // ended: the cache then holds what it will hold until commits change it.
 func (s *Store) WaitForWarmUp() {
-	s.mu.RLock()
-	w := s.warming
-	s.mu.RUnlock()
-	if w != nil {
+	if w := s.warming.Load(); w != nil {
 		<-w.done
 	}
 }
@@ -87,14 +81,12 @@ type cacheWarmer struct {
 	s     *Store
 	t     *resident
 	start time.Time
-	stop  atomic.Bool   // Close, or a tree replaced
 	done  chan struct{} // closed when the warm-up has ended
 	// changed marks the buckets commits restaged since the warm-up began.
 	// It, ended and t's cache are read and written under s.mu.
 	changed []uint64
 	ended   bool
-	mu      sync.Mutex // skipped
-	skipped int
+	skipped atomic.Int64 // buckets left out: an entry does not decode
 }
 
 // run reads the leaf index with parts workers, then logs how it went.
@@ -112,14 +104,9 @@ func (w *cacheWarmer) run(parts int) {
 		})
 	}
 	wg.Wait()
-	s.ioMu.Lock()
-	defer s.ioMu.Unlock()
-	s.mu.Lock()
+	s.mu.Lock() // commits write the tree and the leaf index under it too
 	defer s.mu.Unlock()
-	if s.warming == w {
-		s.warming = nil
-		s.warmingNow.Store(false)
-	}
+	s.warming.CompareAndSwap(w, nil)
 	err := errors.Join(errs...)
 	if err == nil && invariants && s.state() == nil && s.tree == w.t {
 		// Every entry, warmed or put by a commit meanwhile, against the leaf
@@ -136,14 +123,14 @@ func (w *cacheWarmer) run(parts int) {
 	switch {
 	case err != nil:
 		s.opts.Logger("store: bucket cache warm-up stopped after %s, with %d buckets (%d MiB) in: %v", time.Since(w.start).Round(time.Millisecond), buckets, bytes>>20, err)
-	case w.stop.Load() || s.tree != w.t || s.state() != nil:
+	case s.tree != w.t || s.state() != nil:
 		// Close, an import or a wipe that replaced the tree, or a failure
 		// the store reports itself: nothing to say.
 	default:
 		s.opts.Logger("store: bucket cache warmed from the leaf index in %s: %d buckets, %d MiB of %d MiB", time.Since(w.start).Round(time.Millisecond), buckets, bytes>>20, w.t.cache.budget>>20)
 	}
-	if w.skipped > 0 {
-		s.opts.Logger("store: %d buckets left out of the bucket cache: a leaf entry of each does not decode", w.skipped)
+	if n := w.skipped.Load(); n > 0 {
+		s.opts.Logger("store: %d buckets left out of the bucket cache: a leaf entry of each does not decode", n)
 	}
 }
 
@@ -204,9 +191,7 @@ func (w *cacheWarmer) warm(lo, hi uint64) error {
 		gather()
 		w.put(batch)
 	}
-	w.mu.Lock()
-	w.skipped += skipped
-	w.mu.Unlock()
+	w.skipped.Add(int64(skipped))
 	return it.Close()
 }
 
@@ -221,7 +206,7 @@ func (w *cacheWarmer) put(batch []byte) bool {
 	s := w.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if w.stop.Load() || s.tree != w.t || s.state() != nil {
+	if s.tree != w.t || s.state() != nil { // replaced, closed or failed
 		w.ended = true
 	}
 	for len(batch) > 0 && !w.ended {
@@ -239,7 +224,7 @@ func (w *cacheWarmer) put(batch []byte) bool {
 // bucketCache.leaves). Restaging holds ioMu, which keeps commits out, but
 // not a warm-up's puts: while one runs, the read takes mu's read lock.
 func (s *Store) cachedLeaves(b uint64, out []leaf) ([]leaf, bool) {
-	if s.warmingNow.Load() {
+	if s.warming.Load() != nil {
 		s.mu.RLock()
 		defer s.mu.RUnlock()
 	}

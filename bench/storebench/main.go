@@ -72,6 +72,8 @@ func main() {
 		err = errors.New("-build, -read and -update: give one of them")
 	case cfg.BesideWarmUp && *update == "":
 		err = errors.New("-beside-warm-up goes with -update")
+	case cfg.HotKeys < 0 || cfg.HotKeys > cfg.Keys:
+		err = fmt.Errorf("-hot-keys %d: want 0 (any key) or at most -keys (%d)", cfg.HotKeys, cfg.Keys)
 	case *update != "":
 		err = updateOnly(cfg, *update)
 	case *build != "":
@@ -161,9 +163,6 @@ func readOnly(cfg Config, dir string) error {
 // updateOnly times updates on the store buildOnly left in dir (and leaves
 // them there: the store keeps its keys, with new values and more history).
 func updateOnly(cfg Config, dir string) error {
-	if cfg.HotKeys < 0 || cfg.HotKeys > cfg.Keys {
-		return fmt.Errorf("-hot-keys %d: want 0 (any key) or at most -keys (%d)", cfg.HotKeys, cfg.Keys)
-	}
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("no store to update: %w", err)
 	}

@@ -504,6 +504,95 @@ func TestBucketCacheWarmsBesideCommits(t *testing.T) {
 	}
 }
 
+// TestStatsFollowTheWarmUp: while a warm-up runs, Stats says so and the
+// share of buckets it has read grows batch by batch; when it has ended,
+// Stats says it no longer runs, and it had read every bucket.
+func TestStatsFollowTheWarmUp(t *testing.T) {
+	const depth = 12
+	fs := vfs.NewMem()
+	var s *Store
+	openWithRandomKeys(t, fs, depth, rand.New(rand.NewSource(14)), &s, newModel())
+	s.Close()
+	prevBatch := warmBatchBytes
+	warmBatchBytes = 16 << 10
+	// Each batch waits before its put until the test has read Stats, or
+	// has ended (quit), so that Close need not wait for ever.
+	at, next, quit := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	beforeWarmPut = func() {
+		select {
+		case at <- struct{}{}:
+			select {
+			case <-next:
+			case <-quit:
+			}
+		case <-quit:
+		}
+	}
+	defer func() { warmBatchBytes, beforeWarmPut = prevBatch, nil }()
+	s = mustOpenWarming(t, fs, depth, 0)
+	defer s.Close()
+	defer close(quit)
+	<-at
+	w := s.warming.Load()
+	var seen []float64
+	for open := true; open; {
+		st := s.Stats()
+		if !st.WarmingUp {
+			t.Fatalf("Stats says no warm-up runs before batch %d", len(seen)+1)
+		}
+		if n := len(seen); n > 0 && st.WarmUpRead <= seen[n-1] || st.WarmUpRead >= 1 {
+			t.Fatalf("share read before batch %d: %v, after %v", n+1, st.WarmUpRead, seen)
+		}
+		seen = append(seen, st.WarmUpRead)
+		next <- struct{}{}
+		select {
+		case <-at:
+		case <-w.done:
+			open = false
+		}
+	}
+	if len(seen) < 4 || seen[0] != 0 {
+		t.Fatalf("shares read before each batch: %v, want several, from 0", seen)
+	}
+	if st := s.Stats(); st.WarmingUp || st.WarmUpRead != 0 {
+		t.Fatalf("after the warm-up, Stats says warming %v, read %v", st.WarmingUp, st.WarmUpRead)
+	}
+	if n := w.read.Load(); n != 1<<depth {
+		t.Fatalf("the warm-up read %d buckets, want %d", n, 1<<depth)
+	}
+}
+
+// TestStatsAddUpCommits: ScannedBuckets and ChangedLeaves are the sums of
+// the commits' LastScannedBuckets and LastChangedLeaves since the store
+// opened.
+func TestStatsAddUpCommits(t *testing.T) {
+	const depth = 12
+	fs := vfs.NewMem()
+	rng := rand.New(rand.NewSource(15))
+	s := mustOpenWith(t, fs, depth, -1) // no cache: commits read buckets
+	defer func() { s.Close() }()
+	for round := range 2 {
+		var scanned, changed int64
+		for range 3 {
+			mustCommit(t, s, randomChanges(rng, 3000, 24000, 0.2))
+			st := s.Stats()
+			scanned += int64(st.LastScannedBuckets)
+			changed += int64(st.LastChangedLeaves)
+			if st.ScannedBuckets != scanned || st.ChangedLeaves != changed {
+				t.Fatalf("round %d: totals %d buckets scanned and %d leaves changed, want %d and %d", round, st.ScannedBuckets, st.ChangedLeaves, scanned, changed)
+			}
+		}
+		if scanned == 0 || changed < scanned {
+			t.Fatalf("round %d: %d buckets scanned for %d leaves changed", round, scanned, changed)
+		}
+		s.Close()
+		s = mustOpenWith(t, fs, depth, -1)
+		if st := s.Stats(); st.ScannedBuckets != 0 || st.ChangedLeaves != 0 {
+			t.Fatalf("reopened: totals %d and %d, want 0", st.ScannedBuckets, st.ChangedLeaves)
+		}
+	}
+}
+
 // TestPanicInWarmUpFailsTheStore: a panic inside Pebble on a warm-up's
 // goroutine (see recoverFatal) must fail the store, as on any call into it,
 // not kill the process.

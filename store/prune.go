@@ -76,15 +76,34 @@ func (s *Store) Flush() error {
 }
 
 // DiskBytes returns the bytes Pebble's files take on disk, as Pebble counts
-// them (sstables, write-ahead logs, manifest).
+// them (sstables, write-ahead logs, manifest); 0 once the store is closed.
 func (s *Store) DiskBytes() uint64 {
-	return s.db.Metrics().DiskSpaceUsage()
+	m := s.pebbleMetrics()
+	if m == nil {
+		return 0
+	}
+	return m.DiskSpaceUsage()
+}
+
+// pebbleMetrics returns Pebble's metrics, or nil once the store is closed:
+// a node's metrics page may be read as it stops.
+func (s *Store) pebbleMetrics() *pebble.Metrics {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil
+	}
+	return s.db.Metrics()
 }
 
 // PebbleMetrics returns Pebble's metrics table (levels, WAL, caches,
 // compactions) for operators and benchmarks.
 func (s *Store) PebbleMetrics() string {
-	return s.db.Metrics().String()
+	m := s.pebbleMetrics()
+	if m == nil {
+		return "store closed"
+	}
+	return m.String()
 }
 
 // Compactions reports Pebble's background work: compactions running now and
@@ -92,7 +111,11 @@ func (s *Store) PebbleMetrics() string {
 // stable. A node that has just taken a burst of writes (a bulk import, a state
 // sync) reads fastest once no compaction has run for a while; the estimate
 // can stay above zero on an LSM that Pebble sees no reason to compact.
+// Both are 0 once the store is closed.
 func (s *Store) Compactions() (running int64, debtBytes uint64) {
-	m := s.db.Metrics()
+	m := s.pebbleMetrics()
+	if m == nil {
+		return 0, 0
+	}
 	return m.Compact.NumInProgress, m.Compact.EstimatedDebt
 }

@@ -626,6 +626,8 @@ func (s *Store) writeAndSwap(st *staged, start time.Time) (err error) {
 	s.stats.LastBatchBytes = n
 	s.stats.LastChangedLeaves = st.changed
 	s.stats.LastScannedBuckets = st.scanned
+	s.stats.ChangedLeaves += int64(st.changed)
+	s.stats.ScannedBuckets += int64(st.scanned)
 	return nil
 }
 

@@ -47,6 +47,17 @@ type Stats struct {
 	// against its budget.
 	BucketCacheBuckets int
 	BucketCacheBytes   int64
+	// WarmingUp is true while the bucket cache fills from the leaf index in
+	// the background (after Open or an import); WarmUpRead is the share of
+	// the buckets it has read so far, from 0 to 1. A warm-up that finds the
+	// cache full ends before it has read them all.
+	WarmingUp  bool
+	WarmUpRead float64
+	// ScannedBuckets and ChangedLeaves add up LastScannedBuckets and
+	// LastChangedLeaves over the commits since the store opened: their
+	// ratio is the share of changes that read their bucket from disk.
+	ScannedBuckets int64
+	ChangedLeaves  int64
 }
 
 // Store is a versioned, Merkle-indexed key-value store. See the package doc
@@ -390,6 +401,9 @@ func (s *Store) Stats() Stats {
 	st := s.stats
 	st.Keys, st.Version, st.OldestVersion, st.BucketDepth = s.count, s.version, s.oldest, s.depth
 	st.BucketCacheBuckets, st.BucketCacheBytes = s.tree.cache.size()
+	if w := s.warming.Load(); w != nil {
+		st.WarmingUp, st.WarmUpRead = true, float64(w.read.Load())/float64(uint64(1)<<s.depth)
+	}
 	return st
 }
 

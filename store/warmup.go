@@ -87,6 +87,7 @@ type cacheWarmer struct {
 	changed []uint64
 	ended   bool
 	skipped atomic.Int64 // buckets left out: an entry does not decode
+	read    atomic.Int64 // buckets the workers have read past (Stats)
 }
 
 // run reads the leaf index with parts workers, then logs how it went.
@@ -152,6 +153,7 @@ func (w *cacheWarmer) warm(lo, hi uint64) error {
 		keys    []byte // the bucket's keys, which decodeLeaf copies out
 		batch   []byte // bucket(4) || count(1) || the record, for each bucket
 		b       uint64
+		mark    = lo // buckets below it are counted in w.read
 		started bool
 		bad     bool
 		skipped int
@@ -176,6 +178,8 @@ func (w *cacheWarmer) warm(lo, hi uint64) error {
 				gather()
 				if len(batch) >= warmBatchBytes {
 					done, batch = w.put(batch), batch[:0]
+					w.read.Add(int64(kb - mark))
+					mark = kb
 				}
 			}
 			b, ls, keys, bad, started = kb, ls[:0], keys[:0], false, true
@@ -190,6 +194,9 @@ func (w *cacheWarmer) warm(lo, hi uint64) error {
 	if started && !done && it.Error() == nil {
 		gather()
 		w.put(batch)
+	}
+	if !done && it.Error() == nil {
+		w.read.Add(int64(hi - mark))
 	}
 	w.skipped.Add(int64(skipped))
 	return it.Close()

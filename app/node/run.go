@@ -62,6 +62,9 @@ func Run(ctx context.Context, home string, out io.Writer) error {
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer st.Close()
+	if err := prometheus.DefaultRegisterer.Register(storeCollector{st}); err != nil {
+		return fmt.Errorf("register the store's metrics: %w", err)
+	}
 	snaps := newSnapshots(filepath.Join(conf.DBDir(), "snapshots"), st, ac.SnapshotInterval, logger.With("module", "snapshots"))
 	a, err := app.New(st, gen.ChainID, ac.App(), snaps, app.NewMetrics(prometheus.DefaultRegisterer))
 	if err != nil {

@@ -190,7 +190,8 @@ func checkMetrics(t *testing.T, port int) {
 	t.Helper()
 	body := metrics(t, port)
 	for _, want := range []string{`corridor_txs_total{code="0",codespace="",stage="deliver"}`, "corridor_store_commit_seconds_bucket",
-		`corridor_records_total{event="membership.member_registered"}`, "corridor_access_outbox_pending ", "cometbft_consensus_height"} {
+		`corridor_records_total{event="membership.member_registered"}`, "corridor_access_outbox_pending ", "cometbft_consensus_height",
+		"corridor_store_keys ", "corridor_store_bucket_cache_warming ", "corridor_store_scanned_buckets_total "} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)
 		}

@@ -509,10 +509,7 @@ func TestBucketCacheWarmsBesideCommits(t *testing.T) {
 // Stats says it no longer runs, and it had read every bucket.
 func TestStatsFollowTheWarmUp(t *testing.T) {
 	const depth = 12
-	fs := vfs.NewMem()
-	var s *Store
-	openWithRandomKeys(t, fs, depth, rand.New(rand.NewSource(14)), &s, newModel())
-	s.Close()
+	fs := randomKeysOnDisk(t, depth, 14)
 	prevBatch := warmBatchBytes
 	warmBatchBytes = 16 << 10
 	// Each batch waits before its put until the test has read Stats, or
@@ -529,7 +526,7 @@ func TestStatsFollowTheWarmUp(t *testing.T) {
 		}
 	}
 	defer func() { warmBatchBytes, beforeWarmPut = prevBatch, nil }()
-	s = mustOpenWarming(t, fs, depth, 0)
+	s := mustOpenWarming(t, fs, depth, 0)
 	defer s.Close()
 	defer close(quit)
 	<-at
@@ -598,13 +595,10 @@ func TestStatsAddUpCommits(t *testing.T) {
 // not kill the process.
 func TestPanicInWarmUpFailsTheStore(t *testing.T) {
 	const depth = 12
-	fs := vfs.NewMem()
-	var s *Store
-	openWithRandomKeys(t, fs, depth, rand.New(rand.NewSource(13)), &s, newModel())
-	s.Close()
+	fs := randomKeysOnDisk(t, depth, 13)
 	beforeWarmPut = func() { panic(pebbleFatal{"injected on the warm-up"}) }
 	defer func() { beforeWarmPut = nil }()
-	s = mustOpenWarming(t, fs, depth, 0)
+	s := mustOpenWarming(t, fs, depth, 0)
 	s.WaitForWarmUp()
 	if _, err := s.Get([]byte("key-000001")); !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "injected on the warm-up") {
 		t.Fatalf("Get after a panic in the warm-up: %v, want ErrFailed naming the panic", err)
@@ -631,6 +625,19 @@ func openWithRandomKeys(t *testing.T, fs vfs.FS, depth int, rng *rand.Rand, s **
 		commit(randomChanges(rng, 8000, 24000, 0.1))
 	}
 	return commit
+}
+
+// randomKeysOnDisk is a closed store of openWithRandomKeys's keys, on a new
+// in-memory filesystem: to open with a test's hooks in place.
+func randomKeysOnDisk(t *testing.T, depth int, seed int64) vfs.FS {
+	t.Helper()
+	fs := vfs.NewMem()
+	var s *Store
+	openWithRandomKeys(t, fs, depth, rand.New(rand.NewSource(seed)), &s, newModel())
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return fs
 }
 
 // cachedRecords returns what a bucket cache without a budget holds for the

@@ -55,8 +55,16 @@ func (r Keyring) path(memberID, keyID string) string {
 	return filepath.Join(r.Dir, memberID+"."+keyID+".json")
 }
 
-// Save writes k into the keyring; it refuses to overwrite a key.
+// Save writes k into the keyring; it refuses to overwrite a key, and ids
+// the ledger would refuse (which could also name a file outside the
+// keyring).
 func (r Keyring) Save(k *Key) error {
+	if err := membershiptypes.ValidateID("member id", k.MemberID); err != nil {
+		return fmt.Errorf("keyring: %w", err)
+	}
+	if err := membershiptypes.ValidateKey(k.LedgerKey()); err != nil {
+		return fmt.Errorf("keyring: %w", err)
+	}
 	if err := os.MkdirAll(r.Dir, 0o700); err != nil {
 		return fmt.Errorf("keyring: %w", err)
 	}
@@ -80,29 +88,49 @@ func (r Keyring) Save(k *Key) error {
 
 // Load reads a key. An empty keyID loads the member's only key.
 func (r Keyring) Load(memberID, keyID string) (*Key, error) {
+	if err := membershiptypes.ValidateID("member id", memberID); err != nil {
+		return nil, fmt.Errorf("keyring: %w", err)
+	}
 	if keyID == "" {
 		keys, err := r.List()
 		if err != nil {
 			return nil, err
 		}
-		var found []*Key
+		var found []string
+		var only *Key
 		for _, k := range keys {
 			if k.MemberID == memberID {
-				found = append(found, k)
+				found, only = append(found, k.KeyID), k
 			}
 		}
-		if len(found) != 1 {
-			return nil, fmt.Errorf("keyring: %d keys of member %q in %s; name one with --key", len(found), memberID, r.Dir)
+		switch len(found) {
+		case 0:
+			return nil, fmt.Errorf("keyring: no key of member %q in %s", memberID, r.Dir)
+		case 1:
+			return only, nil
 		}
-		return found[0], nil
+		return nil, fmt.Errorf("keyring: member %q has %d keys in %s (%s); name one with --key", memberID, len(found), r.Dir, strings.Join(found, ", "))
 	}
-	return readKey(r.path(memberID, keyID))
+	if strings.ContainsAny(keyID, `/\`) {
+		return nil, fmt.Errorf("keyring: key id %q holds a path separator", keyID)
+	}
+	k, err := readKey(r.path(memberID, keyID))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("keyring: no key %s/%s in %s", memberID, keyID, r.Dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k.MemberID != memberID || k.KeyID != keyID {
+		return nil, fmt.Errorf("keyring: %s holds key %s/%s, not %s/%s", r.path(memberID, keyID), k.MemberID, k.KeyID, memberID, keyID)
+	}
+	return k, nil
 }
 
 func readKey(path string) (*Key, error) {
 	bz, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("keyring: %w", err)
+		return nil, fmt.Errorf("keyring: %w", err) // wraps os.ErrNotExist for Load
 	}
 	k := &Key{}
 	if err := json.Unmarshal(bz, k); err != nil {

@@ -187,12 +187,13 @@ func minorUnits(amount, currency string) (int64, error) {
 		digits = 2
 	}
 	whole, frac, _ := strings.Cut(amount, ".")
-	if whole == "" || len(frac) > digits || strings.ContainsAny(whole+frac, "+-eE") {
-		return 0, fmt.Errorf("%q is not an amount with at most %d decimals for %s", amount, digits, currency)
+	digitsOnly := func(s string) bool { return strings.Trim(s, "0123456789") == "" }
+	if whole == "" || len(frac) > digits || !digitsOnly(whole) || !digitsOnly(frac) {
+		return 0, fmt.Errorf("%q is not an amount with at most %d decimals for %s (digits, one optional point, no sign or separators)", amount, digits, currency)
 	}
 	n, ok := new(big.Int).SetString(whole+frac+strings.Repeat("0", digits-len(frac)), 10)
 	if !ok || !n.IsInt64() {
-		return 0, fmt.Errorf("%q is not an amount the ledger can hold", amount)
+		return 0, fmt.Errorf("%q is more than the ledger can hold", amount)
 	}
 	return n.Int64(), nil
 }

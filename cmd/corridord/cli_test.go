@@ -144,3 +144,40 @@ func lastCommitted(t *testing.T, home string, base int) (int64, string, error) {
 	p.stop(t)
 	return h, hash, nil
 }
+
+// TestCLIRefusesBadFlags: a member's command with a bad flag or a key not in
+// its keyring is refused before anything is signed or sent, with a message
+// that names what was wrong. Nothing listens at --node.
+func TestCLIRefusesBadFlags(t *testing.T) {
+	home := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		says []string
+	}{
+		{[]string{"tx", "customs", "decide", "cq-electronics/CQE-2026-0001", "TH-IMPORT", "--decision", "maybe", "--from", "th-customs"},
+			[]string{`--decision "maybe"`, "accept, inspect, release or reject"}},
+		{[]string{"tx", "bill", "pledge", "LSM-CQ-2026-000001", "cq-bank", "--amount", "2,680,000.00", "--expires", "2027-06-30", "--from", "cq-electronics"},
+			[]string{"--amount", `"2,680,000.00"`, "at most 2 decimals for CNY"}},
+		{[]string{"tx", "bill", "pledge", "LSM-CQ-2026-000001", "cq-bank", "--amount", "100", "--expires", "next year", "--from", "cq-electronics"},
+			[]string{`--expires "next year"`, "YYYY-MM-DD"}},
+		{[]string{"tx", "access", "grant", "guizhou", "--type", "bill", "--record", "LSM-CQ-2026-000001", "--purpose", "audit", "--expires", "soon", "--from", "chongqing"},
+			[]string{`--expires "soon"`, "RFC 3339"}},
+		{[]string{"query", "store", "key", "not-hex"},
+			[]string{`key "not-hex" is not hex`}},
+		{[]string{"tx", "customs", "decide", "cq-electronics/CQE-2026-0001", "TH-IMPORT", "--decision", "release", "--version", "1"},
+			[]string{"--from is required"}},
+		{[]string{"tx", "customs", "decide", "cq-electronics/CQE-2026-0001", "TH-IMPORT", "--decision", "release", "--version", "1", "--from", "th-customs"},
+			[]string{`no key of member "th-customs"`, filepath.Join(home, "keys")}},
+	} {
+		out, err := run(t, append(tc.args, "--home", home, "--node", "127.0.0.1:1")...)
+		if err == nil {
+			t.Errorf("corridord %s: accepted\n%s", strings.Join(tc.args, " "), out)
+			continue
+		}
+		for _, s := range tc.says {
+			if !strings.Contains(out, s) {
+				t.Errorf("corridord %s: %s\nwant it to say %q", strings.Join(tc.args, " "), out, s)
+			}
+		}
+	}
+}

@@ -71,10 +71,11 @@ func TestE2EDemoNode(t *testing.T) {
 	if err := json.Unmarshal([]byte(dcsa[strings.Index(dcsa, "{"):]), &doc); err != nil || doc["transportDocumentReference"] != "LSM-CQ-2026-000001" {
 		t.Fatalf("DCSA export: %v\n%s", err, dcsa)
 	}
-	// An enterprise may not decide on a declaration.
-	out, err = run(t, "tx", "customs", "decide", "x", "CN_EXPORT", "--decision", "release", "--from", "cq-electronics", "--home", home, "--node", node)
-	if err == nil {
-		t.Fatalf("an enterprise decided on a declaration:\n%s", out)
+	// An enterprise may not decide on a declaration: the ledger refuses the
+	// signed tx for the role, and the CLI says so.
+	out, err = run(t, "tx", "customs", "decide", "cq-electronics/CQE-2026-0001", "CN-EXPORT", "--decision", "release", "--from", "cq-electronics", "--home", home, "--node", node)
+	if err == nil || !strings.Contains(out, "refused") || !strings.Contains(out, `member "cq-electronics" holds`) || !strings.Contains(out, "ROLE_CUSTOMS_OFFICE") {
+		t.Fatalf("an enterprise's decision on its declaration: %v\n%s", err, out)
 	}
 	// A proof bundle for a member record verifies offline, after the node stops.
 	bundle := filepath.Join(t.TempDir(), "cq-bank.bundle")

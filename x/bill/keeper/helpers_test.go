@@ -12,7 +12,8 @@ import (
 	mt "github.com/landsea/corridor/x/membership/types"
 )
 
-// fakeMembers is an in-memory membership: id -> roles.
+// fakeMembers is an in-memory membership: id -> roles. The members in
+// suspendedMembers are registered but suspended.
 type fakeMembers map[string][]mt.Role
 
 func (f fakeMembers) Get(_ base.Reader, id string) (*mt.Member, error) {
@@ -20,7 +21,11 @@ func (f fakeMembers) Get(_ base.Reader, id string) (*mt.Member, error) {
 	if !ok {
 		return nil, nil
 	}
-	return &mt.Member{Id: id, Roles: roles, Status: mt.MemberStatus_MEMBER_STATUS_ACTIVE}, nil
+	status := mt.MemberStatus_MEMBER_STATUS_ACTIVE
+	if suspendedMembers[id] {
+		status = mt.MemberStatus_MEMBER_STATUS_SUSPENDED
+	}
+	return &mt.Member{Id: id, Roles: roles, Status: status}, nil
 }
 
 func (f fakeMembers) MustHaveRole(r base.Reader, id string, roles ...mt.Role) (*mt.Member, error) {
@@ -46,11 +51,19 @@ var members = fakeMembers{
 	"th-importer":    {mt.Role_ROLE_ENTERPRISE},
 	"cq-bank":        {mt.Role_ROLE_BANK},
 	"corridor-audit": {mt.Role_ROLE_AUDITOR},
+	"yn-forwarder":   {mt.Role_ROLE_ENTERPRISE},
 }
+
+// suspendedMembers are registered members whose membership is suspended.
+var suspendedMembers = map[string]bool{"yn-forwarder": true}
 
 // env is a keeper over in-memory state, applying each message the way the
 // app does: stateless checks, then Handle on a cache that is written back
-// only when the message succeeds.
+// only when the message succeeds. The app drops a refused transaction's
+// writes (execTx in app/finalize.go, and the app's tests check it), so here
+// too a refused message never reaches e.st; what the keeper itself promises
+// is that every check comes before the first write, and apply fails the
+// test when a refused message left anything in its cache.
 type env struct {
 	t      *testing.T
 	k      keeper.Keeper
@@ -67,6 +80,7 @@ func newEnv(t *testing.T) *env {
 }
 
 func (e *env) apply(signer string, msg *types.Msg) error {
+	e.t.Helper()
 	e.height++
 	e.now = e.now.Add(5 * time.Second)
 	if err := e.k.ValidateMsg(msg); err != nil {
@@ -76,6 +90,9 @@ func (e *env) apply(signer string, msg *types.Msg) error {
 	ctx := base.NewContext(&e.events)
 	ctx.State, ctx.Index, ctx.Signer, ctx.Height, ctx.Time = st, idx, signer, e.height, e.now
 	if err := e.k.Handle(ctx, msg); err != nil {
+		if n := st.Len() + idx.Len(); n != 0 {
+			e.t.Errorf("refused %T by %s wrote %d keys before refusing (%v)", msg.Sum, signer, n, err)
+		}
 		return err
 	}
 	st.Write(e.st)

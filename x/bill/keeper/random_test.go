@@ -77,7 +77,8 @@ func randomStep(r *rand.Rand, e *env, numbers *[]string) (string, *types.Msg) {
 // signers (seeded) and checks after each that every bill has exactly one
 // possessor and one title holder in the indexes, matching its record; that
 // a pledged bill has not moved since it was pledged; that only the party in
-// control changed who holds a bill; and that every history verifies.
+// control changed who holds a bill; and that every history verifies. A
+// refused action must refuse before writing anything (env.apply checks it).
 func TestRandomNeverTwoHolders(t *testing.T) {
 	const seed, steps = 20261129, 4000
 	r := rand.New(rand.NewPCG(seed, seed))
@@ -239,16 +240,14 @@ func snapshot(e *env, numbers []string) map[string]*types.Bill {
 }
 
 // checkControl: a change of title holder or possessor is made only by the
-// party in control — the possessor, the pledgee bank or the issuer.
+// party in control — the possessor, the pledgee bank or the issuer. A
+// refused action is not looked at: its writes never reach the ledger.
 func checkControl(t *testing.T, step int, signer string, msg *types.Msg, err error, before, after *types.Bill) {
 	t.Helper()
-	if before == nil || after == nil {
+	if err != nil || before == nil || after == nil {
 		return
 	}
 	moved := before.TitleHolder != after.TitleHolder || before.Possessor != after.Possessor
-	if err != nil && (moved || !sameBill(before, after)) {
-		t.Fatalf("step %d: refused %T by %s changed bill %s", step, msg.Sum, signer, after.Content.Number)
-	}
 	if !moved || before.Status == types.BillStatus_BILL_STATUS_DRAFT {
 		return
 	}

@@ -110,6 +110,63 @@ func TestStraightBill(t *testing.T) {
 	}
 }
 
+// TestMoveArguments: a transfer or endorsement must change who holds the
+// bill and go to a registered, active member; a holder cannot pledge a bill
+// to itself; the issuer accepts a surrender for delivery without amended
+// content and one for amendment only with it. Each refusal names the
+// argument and says what is wrong with it.
+func TestMoveArguments(t *testing.T) {
+	const n = "M-1"
+	type step struct {
+		signer string
+		msg    *types.Msg
+	}
+	cases := []struct {
+		name   string
+		before []step
+		signer string
+		msg    *types.Msg
+		code   *base.Code
+		field  string
+		what   string
+	}{
+		{"transfer to the possessor", nil, "cq-electronics", transferMsg(n, "cq-electronics"),
+			base.ErrInvalidMsg, "to:", "cq-electronics already possesses"},
+		{"transfer to the possessor, title apart", []step{{"cq-electronics", transferMsg(n, "th-importer")}}, "th-importer", transferMsg(n, "th-importer"),
+			base.ErrInvalidMsg, "to:", "th-importer already possesses"},
+		{"endorse to the title holder", nil, "cq-electronics", endorseMsg(n, "cq-electronics"),
+			base.ErrInvalidMsg, "to:", "cq-electronics already holds title"},
+		{"transfer to an unregistered member", nil, "cq-electronics", transferMsg(n, "nobody-here"),
+			base.ErrNotFound, "to:", `"nobody-here" is not registered`},
+		{"endorse to an unregistered member", nil, "cq-electronics", endorseMsg(n, "nobody-here"),
+			base.ErrNotFound, "to:", `"nobody-here" is not registered`},
+		{"transfer to a suspended member", nil, "cq-electronics", transferMsg(n, "yn-forwarder"),
+			base.ErrMemberSuspended, "to:", `"yn-forwarder" is MEMBER_STATUS_SUSPENDED`},
+		{"endorse to a suspended member", nil, "cq-electronics", endorseMsg(n, "yn-forwarder"),
+			base.ErrMemberSuspended, "to:", `"yn-forwarder" is MEMBER_STATUS_SUSPENDED`},
+		{"pledge to itself", []step{{"cq-electronics", endorseMsg(n, "cq-bank")}}, "cq-bank", pledgeMsg(n, "cq-bank", 2_000_000_000),
+			base.ErrInvalidMsg, "bank:", "cannot pledge a bill to itself"},
+		{"amended content for a delivery", []step{{"cq-electronics", surrenderMsg(n, delivery)}}, "landsea-mto", acceptMsg(n, railSea(n+"-A", true)),
+			base.ErrInvalidMsg, "amended:", "surrendered for delivery, not amendment"},
+		{"no amended content for an amendment", []step{{"cq-electronics", surrenderMsg(n, amendment)}}, "landsea-mto", acceptMsg(n, nil),
+			base.ErrInvalidMsg, "amended:", "the amended content (with a new number) is required"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.mustApply("landsea-mto", issueMsg(railSea(n, true), false))
+			for _, s := range tc.before {
+				e.mustApply(s.signer, s.msg)
+			}
+			err := e.apply(tc.signer, tc.msg)
+			wantCode(t, err, tc.code)
+			if !strings.Contains(err.Error(), tc.field) || !strings.Contains(err.Error(), tc.what) {
+				t.Fatalf("error %q does not name %s or does not say %q", err, tc.field, tc.what)
+			}
+		})
+	}
+}
+
 // TestLegEvents: only the leg's carrier records its events; events never
 // move title or possession; hand-over and delivery sit on the right legs.
 func TestLegEvents(t *testing.T) {
@@ -123,18 +180,22 @@ func TestLegEvents(t *testing.T) {
 	wantCode(t, e.apply("beibu-shipping", legMsg("L-1", 1, types.LegEventType_LEG_EVENT_TYPE_HANDED_OVER, "THLCH")), base.ErrInvalidMsg)
 	wantCode(t, e.apply("cr-rail", legMsg("L-1", 0, types.LegEventType_LEG_EVENT_TYPE_DELIVERED, "CNQZH")), base.ErrInvalidMsg)
 	wantCode(t, e.apply("cr-rail", legMsg("L-1", 0, types.LegEventType_LEG_EVENT_TYPE_DEPARTED, "cnckg")), base.ErrInvalidMsg)
+	// Each event carries the Rec 24 code the README documents for it.
 	steps := []struct {
 		signer string
 		leg    uint32
 		typ    types.LegEventType
 		loc    string
+		code   string
 	}{
-		{"cr-rail", 0, types.LegEventType_LEG_EVENT_TYPE_DEPARTED, "CNCQI"},
-		{"cr-rail", 0, types.LegEventType_LEG_EVENT_TYPE_ARRIVED, "CNQZH"},
-		{"cr-rail", 0, types.LegEventType_LEG_EVENT_TYPE_HANDED_OVER, "CNQZH"},
-		{"beibu-shipping", 1, types.LegEventType_LEG_EVENT_TYPE_CUSTOMS_CLEARED, "CNQZH"},
-		{"beibu-shipping", 1, types.LegEventType_LEG_EVENT_TYPE_DEPARTED, "CNQZH"},
-		{"beibu-shipping", 1, types.LegEventType_LEG_EVENT_TYPE_ARRIVED, "THLCH"},
+		{"cr-rail", 0, types.LegEventType_LEG_EVENT_TYPE_DEPARTED, "CNCQI", "24"},
+		{"cr-rail", 0, types.LegEventType_LEG_EVENT_TYPE_ARRIVED, "CNQZH", "1"},
+		{"cr-rail", 0, types.LegEventType_LEG_EVENT_TYPE_HANDED_OVER, "CNQZH", "13"},
+		{"beibu-shipping", 1, types.LegEventType_LEG_EVENT_TYPE_CUSTOMS_CLEARED, "CNQZH", "12"},
+		{"beibu-shipping", 1, types.LegEventType_LEG_EVENT_TYPE_DEPARTED, "CNQZH", "24"},
+		{"beibu-shipping", 1, types.LegEventType_LEG_EVENT_TYPE_BORDER_CROSSED, "THLCH", "16"},
+		{"beibu-shipping", 1, types.LegEventType_LEG_EVENT_TYPE_ARRIVED, "THLCH", "1"},
+		{"beibu-shipping", 1, types.LegEventType_LEG_EVENT_TYPE_DELIVERED, "THLCH", "21"},
 	}
 	for _, s := range steps {
 		e.mustApply(s.signer, legMsg("L-1", s.leg, s.typ, s.loc))
@@ -142,12 +203,12 @@ func TestLegEvents(t *testing.T) {
 		if b.TitleHolder != before.TitleHolder || b.Possessor != before.Possessor || b.Status != before.Status {
 			t.Fatalf("leg event %v moved the bill: %s/%s/%v", s.typ, b.TitleHolder, b.Possessor, b.Status)
 		}
-		if b.LastEvent.Type != s.typ || b.LastEvent.Location != s.loc || b.LastEvent.Rec24Code != types.Rec24Code(s.typ) {
+		if b.LastEvent.Type != s.typ || b.LastEvent.Location != s.loc || b.LastEvent.LegIndex != s.leg {
 			t.Fatalf("last event %+v", b.LastEvent)
 		}
-	}
-	if got := e.bill("L-1").LastEvent.Rec24Code; got != "1" {
-		t.Fatalf("ARRIVED has Rec 24 code %q, want 1", got)
+		if b.LastEvent.Rec24Code != s.code {
+			t.Fatalf("%v has Rec 24 code %q, want %s", s.typ, b.LastEvent.Rec24Code, s.code)
+		}
 	}
 }
 
@@ -158,20 +219,32 @@ func TestBadInputNamesField(t *testing.T) {
 		name  string
 		edit  func(c *types.BillContent)
 		field string
+		what  string // words of the message that say what is wrong
 		code  *base.Code
 	}{
-		{"lower-case number", func(c *types.BillContent) { c.Number = "abc-1" }, "content.number", base.ErrInvalidMsg},
-		{"bad locode", func(c *types.BillContent) { c.Legs[0].From = "CN-CQI" }, "content.legs[0].from", base.ErrInvalidMsg},
-		{"broken chain of legs", func(c *types.BillContent) { c.Legs[1].From = "CNNNG" }, "content.legs[1].from", base.ErrInvalidMsg},
-		{"no mode", func(c *types.BillContent) { c.Legs[1].Mode = 0 }, "content.legs[1].mode", base.ErrInvalidMsg},
-		{"float weight", func(c *types.BillContent) { c.Goods[0].CargoItems[0].GrossWeight.Value = "8.45e3" }, "gross_weight.value", base.ErrInvalidMsg},
-		{"bad hs code", func(c *types.BillContent) { c.Goods[0].HsCodes[0] = "8471" }, "content.goods[0].hs_codes[0]", base.ErrInvalidMsg},
-		{"container check digit", func(c *types.BillContent) { c.Equipment[0].EquipmentReference = "CSQU3054384" }, "equipment_reference", base.ErrInvalidMsg},
-		{"cargo in unknown container", func(c *types.BillContent) { c.Goods[0].CargoItems[0].EquipmentReference = "MSKU0000005" }, "cargo_items[0].equipment_reference", base.ErrInvalidMsg},
-		{"straight bill without consignee member", func(c *types.BillContent) { c.ToOrder = false; c.Consignee.MemberId = "" }, "content.consignee.member_id", base.ErrInvalidMsg},
-		{"no shipper member", func(c *types.BillContent) { c.Shipper.MemberId = "" }, "content.shipper.member_id", base.ErrInvalidMsg},
-		{"too many legs", func(c *types.BillContent) { c.Legs = manyLegs(types.LegsMax + 1) }, "content.legs", base.ErrLimitExceeded},
-		{"bad date", func(c *types.BillContent) { c.Legs[0].PlannedArrival = "2026-13-01" }, "content.legs[0].planned_arrival", base.ErrInvalidMsg},
+		{"lower-case number", func(c *types.BillContent) { c.Number = "abc-1" }, "content.number", "characters of A-Z", base.ErrInvalidMsg},
+		{"bad locode", func(c *types.BillContent) { c.Legs[0].From = "CN-CQI" }, "content.legs[0].from", "is not a UN/LOCODE", base.ErrInvalidMsg},
+		{"broken chain of legs", func(c *types.BillContent) { c.Legs[1].From = "CNNNG" }, "content.legs[1].from", "does not continue the previous leg", base.ErrInvalidMsg},
+		{"no mode", func(c *types.BillContent) { c.Legs[1].Mode = 0 }, "content.legs[1].mode", "must be RAIL, SEA, ROAD or INLAND_WATER", base.ErrInvalidMsg},
+		{"float weight", func(c *types.BillContent) { c.Goods[0].CargoItems[0].GrossWeight.Value = "8.45e3" }, "gross_weight.value", "is not a decimal number", base.ErrInvalidMsg},
+		{"negative weight", func(c *types.BillContent) { c.Goods[0].CargoItems[0].GrossWeight.Value = "-8450.5" },
+			"content.goods[0].cargo_items[0].gross_weight.value", "is negative", base.ErrInvalidMsg},
+		{"negative net weight", func(c *types.BillContent) {
+			c.Goods[0].CargoItems[0].NetWeight = &types.Quantity{Value: "-1", Unit: "KGM"}
+		}, "content.goods[0].cargo_items[0].net_weight.value", "is negative", base.ErrInvalidMsg},
+		{"bad hs code", func(c *types.BillContent) { c.Goods[0].HsCodes[0] = "8471" }, "content.goods[0].hs_codes[0]", "is not an HS code", base.ErrInvalidMsg},
+		{"container check digit", func(c *types.BillContent) { c.Equipment[0].EquipmentReference = "CSQU3054384" }, "equipment_reference", "check digit", base.ErrInvalidMsg},
+		{"container listed twice", func(c *types.BillContent) { c.Equipment = append(c.Equipment, c.Equipment[0]) },
+			"content.equipment[1].equipment_reference", "CSQU3054383 is listed twice", base.ErrInvalidMsg},
+		{"cargo in unknown container", func(c *types.BillContent) { c.Goods[0].CargoItems[0].EquipmentReference = "MSKU0000005" }, "cargo_items[0].equipment_reference", "is not in content.equipment", base.ErrInvalidMsg},
+		{"straight bill without consignee member", func(c *types.BillContent) { c.ToOrder = false; c.Consignee.MemberId = "" }, "content.consignee.member_id", "required for a straight bill", base.ErrInvalidMsg},
+		{"no shipper member", func(c *types.BillContent) { c.Shipper.MemberId = "" }, "content.shipper.member_id", "required", base.ErrInvalidMsg},
+		{"too many legs", func(c *types.BillContent) { c.Legs = manyLegs(types.LegsMax + 1) }, "content.legs", "17 entries, at most 16", base.ErrLimitExceeded},
+		{"bad date", func(c *types.BillContent) { c.Legs[0].PlannedArrival = "2026-13-01" }, "content.legs[0].planned_arrival", "is not a date", base.ErrInvalidMsg},
+		{"arrival before departure", func(c *types.BillContent) { c.Legs[1].PlannedArrival = "2026-12-03" },
+			"content.legs[1]", "planned_arrival 2026-12-03 is before planned_departure 2026-12-04", base.ErrInvalidMsg},
+		{"leg from and to the same place", func(c *types.BillContent) { c.Legs[0].To = "CNCQI" },
+			"content.legs[0]", "from and to are both CNCQI", base.ErrInvalidMsg},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -180,20 +253,41 @@ func TestBadInputNamesField(t *testing.T) {
 			tc.edit(c)
 			err := e.apply("landsea-mto", issueMsg(c, false))
 			wantCode(t, err, tc.code)
-			if !strings.Contains(err.Error(), tc.field) {
+			if !strings.Contains(err.Error(), tc.field+":") {
 				t.Fatalf("error %q does not name %s", err, tc.field)
+			}
+			if !strings.Contains(err.Error(), tc.what) {
+				t.Fatalf("error %q does not say %q", err, tc.what)
 			}
 		})
 	}
-	e := newEnv(t)
-	wantCode(t, e.apply("cq-electronics", issueMsg(railSea("V-2", true), false)), base.ErrUnauthorized)
+
+	// Refusals that depend on the ledger's members and bills.
 	c := railSea("V-3", true)
 	c.Legs[1].Carrier = "gx-agri"
-	wantCode(t, e.apply("landsea-mto", issueMsg(c, false)), base.ErrUnauthorized)
-	c.Legs[1].Carrier, c.Consignee.MemberId = "beibu-shipping", "nobody-here"
-	wantCode(t, e.apply("landsea-mto", issueMsg(c, false)), base.ErrNotFound)
-	wantCode(t, e.apply("cq-electronics", transferMsg("NO-SUCH-BILL", "gx-agri")), base.ErrNotFound)
-	wantCode(t, e.apply("cq-electronics", &types.Msg{}), base.ErrInvalidMsg)
+	unknown := railSea("V-4", true)
+	unknown.Consignee.MemberId = "nobody-here"
+	refusals := []struct {
+		name, signer string
+		msg          *types.Msg
+		code         *base.Code
+		names, what  string // what the message names, and what it says about it
+	}{
+		{"issued by a non-carrier", "cq-electronics", issueMsg(railSea("V-2", true), false), base.ErrUnauthorized, "issuer:", `"cq-electronics" lacks`},
+		{"leg carried by a non-carrier", "landsea-mto", issueMsg(c, false), base.ErrUnauthorized, "content.legs[1].carrier:", `"gx-agri" lacks`},
+		{"unregistered consignee", "landsea-mto", issueMsg(unknown, false), base.ErrNotFound, "content.consignee.member_id:", `"nobody-here" is not registered`},
+		{"no such bill", "cq-electronics", transferMsg("NO-SUCH-BILL", "gx-agri"), base.ErrNotFound, "bill NO-SUCH-BILL", "is not on the ledger"},
+		{"no action", "cq-electronics", &types.Msg{}, base.ErrInvalidMsg, "bill:", "no action is set"},
+	}
+	for _, tc := range refusals {
+		t.Run(tc.name, func(t *testing.T) {
+			err := newEnv(t).apply(tc.signer, tc.msg)
+			wantCode(t, err, tc.code)
+			if !strings.Contains(err.Error(), tc.names) || !strings.Contains(err.Error(), tc.what) {
+				t.Fatalf("error %q does not name %s or does not say %q", err, tc.names, tc.what)
+			}
+		})
+	}
 }
 
 func manyLegs(n int) []*types.Leg {

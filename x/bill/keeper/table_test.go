@@ -140,7 +140,7 @@ var cellCodes = map[string]*base.Code{
 // TestStateMachineTable runs every (state, action, actor) case of the
 // README's table against the keeper: each allowed case succeeds and leaves
 // the bill in the row's result status, each refused case fails with the
-// cell's code and changes nothing.
+// cell's code before writing anything (env.apply checks that).
 func TestStateMachineTable(t *testing.T) {
 	rows := readTable(t)
 	states := map[string]bool{}
@@ -173,7 +173,6 @@ func TestStateMachineTable(t *testing.T) {
 func runCell(t *testing.T, r tableRow, signer string, code *base.Code) {
 	t.Helper()
 	e := bringTo(t, r.state)
-	before := e.bill(tableNumber)
 	err := e.apply(signer, actionMsg(e, r.action, r.state))
 	name := r.state + " / " + r.action + " by " + signer
 	if code == nil {
@@ -187,8 +186,5 @@ func runCell(t *testing.T, r tableRow, signer string, code *base.Code) {
 	}
 	if err == nil || !isCode(err, code) {
 		t.Fatalf("%s: want %s (%s/%d), got %v", name, code.Name, code.Codespace, code.Code, err)
-	}
-	if !sameBill(e.bill(tableNumber), before) {
-		t.Fatalf("%s: refused action changed the bill", name)
 	}
 }

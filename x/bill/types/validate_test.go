@@ -2,6 +2,8 @@ package types
 
 import (
 	"errors"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/landsea/corridor/x/base"
@@ -41,9 +43,18 @@ func TestFormats(t *testing.T) {
 	}
 }
 
-// TestRec24Codes: every leg event type has a code, and the codes differ.
+// TestRec24Codes: every leg event type has the UN/CEFACT Recommendation 24
+// code the README documents, written out here rather than taken from the
+// code under test, and the README's table says the same.
 func TestRec24Codes(t *testing.T) {
-	seen := map[string]LegEventType{}
+	want := map[LegEventType]string{
+		LegEventType_LEG_EVENT_TYPE_DEPARTED:        "24", // Departed
+		LegEventType_LEG_EVENT_TYPE_ARRIVED:         "1",  // Arrived
+		LegEventType_LEG_EVENT_TYPE_HANDED_OVER:     "13", // Collected
+		LegEventType_LEG_EVENT_TYPE_BORDER_CROSSED:  "16", // Crossed border
+		LegEventType_LEG_EVENT_TYPE_CUSTOMS_CLEARED: "12", // Cleared by customs
+		LegEventType_LEG_EVENT_TYPE_DELIVERED:       "21", // Delivered
+	}
 	for v := range LegEventType_name {
 		typ := LegEventType(v)
 		code := Rec24Code(typ)
@@ -53,12 +64,51 @@ func TestRec24Codes(t *testing.T) {
 			}
 			continue
 		}
-		if code == "" {
-			t.Errorf("%v has no Rec 24 code", typ)
+		w, ok := want[typ]
+		if !ok {
+			t.Errorf("%v has no documented Rec 24 code", typ)
 		}
-		if other, dup := seen[code]; dup {
-			t.Errorf("%v and %v share code %s", typ, other, code)
+		if code != w {
+			t.Errorf("%v has Rec 24 code %q, documented %q", typ, code, w)
 		}
-		seen[code] = typ
 	}
+	documented := readmeRec24(t)
+	if len(documented) != len(want) {
+		t.Errorf("README lists %d leg events, want %d: %v", len(documented), len(want), documented)
+	}
+	for typ, w := range want {
+		name := strings.TrimPrefix(typ.String(), "LEG_EVENT_TYPE_")
+		if documented[name] != w {
+			t.Errorf("README gives %s code %q, want %q", name, documented[name], w)
+		}
+	}
+}
+
+// readmeRec24 reads the event -> code table of x/bill/README.md.
+func readmeRec24(t *testing.T) map[string]string {
+	t.Helper()
+	bz, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	in := false
+	for _, line := range strings.Split(string(bz), "\n") {
+		if strings.HasPrefix(line, "| event | UN/CEFACT Rec 24 code |") {
+			in = true
+			continue
+		}
+		if !in || strings.HasPrefix(line, "|---") {
+			continue
+		}
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		f := strings.Split(strings.Trim(line, "|"), "|")
+		if len(f) != 3 {
+			t.Fatalf("Rec 24 table row has %d cells: %q", len(f), line)
+		}
+		out[strings.TrimSpace(f[0])] = strings.TrimSpace(f[1])
+	}
+	return out
 }

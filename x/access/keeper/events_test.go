@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/landsea/corridor/store/storepb"
@@ -57,41 +58,64 @@ func TestRecordEventsRules(t *testing.T) {
 	wantCode(t, e.apply("chongqing", eventsMsg(many[:types.EventsPerMsgMax]...)), nil)
 }
 
+// TestValidateEvent breaks one rule of a valid served event at a time and
+// checks that the error is the one of that rule.
 func TestValidateEvent(t *testing.T) {
-	cases := map[string]func(e *types.AccessEvent){
-		"short id":             func(e *types.AccessEvent) { e.Id = e.Id[:31] },
-		"bad reader":           func(e *types.AccessEvent) { e.Reader = "Bad Reader" },
-		"reader is owner":      func(e *types.AccessEvent) { e.Reader = e.Owner },
-		"reader province":      func(e *types.AccessEvent) { e.ReaderProvince = "bangkok" },
-		"serving province":     func(e *types.AccessEvent) { e.Province = "" },
-		"no node":              func(e *types.AccessEvent) { e.NodeId = "" },
-		"record type":          func(e *types.AccessEvent) { e.RecordType = "passport" },
-		"record id":            func(e *types.AccessEvent) { e.RecordId = "" },
-		"purpose":              func(e *types.AccessEvent) { e.Purpose = 0 },
-		"no result":            func(e *types.AccessEvent) { e.Result = 0 },
-		"served without hash":  func(e *types.AccessEvent) { e.ContentHash = nil },
-		"served on basis none": func(e *types.AccessEvent) { e.Basis = types.AccessBasis_ACCESS_BASIS_NONE },
-		"grant basis no id":    func(e *types.AccessEvent) { e.GrantId = 0 },
-		"party basis with id":  func(e *types.AccessEvent) { e.Basis = types.AccessBasis_ACCESS_BASIS_PARTY },
-		"denied with hash": func(e *types.AccessEvent) {
-			e.Result, e.Basis, e.GrantId, e.DenialReason = types.AccessResult_ACCESS_RESULT_DENIED, types.AccessBasis_ACCESS_BASIS_NONE, 0, "no grant"
-		},
-		"denied without reason": func(e *types.AccessEvent) {
-			e.Result, e.Basis, e.GrantId, e.ContentHash = types.AccessResult_ACCESS_RESULT_DENIED, types.AccessBasis_ACCESS_BASIS_NONE, 0, nil
-		},
-		"no request time":   func(e *types.AccessEvent) { e.RequestTimeUnixNano = 0 },
-		"height preset":     func(e *types.AccessEvent) { e.Height = 5 },
-		"purpose text long": func(e *types.AccessEvent) { e.PurposeText = string(bytes.Repeat([]byte("x"), 513)) },
+	denied := func(e *types.AccessEvent) {
+		e.Result, e.Basis, e.GrantId, e.ContentHash, e.DenialReason = types.AccessResult_ACCESS_RESULT_DENIED, types.AccessBasis_ACCESS_BASIS_NONE, 0, nil, "no grant"
+	}
+	cases := []struct {
+		name string
+		edit func(e *types.AccessEvent)
+		text string
+	}{
+		{"short id", func(e *types.AccessEvent) { e.Id = e.Id[:31] }, "id: must be 32 bytes, got 31"},
+		{"bad reader", func(e *types.AccessEvent) { e.Reader = "Bad Reader" }, `reader: "Bad Reader" must be 2-64 characters`},
+		{"bad owner", func(e *types.AccessEvent) { e.Owner = "x" }, `owner: "x" must be 2-64 characters`},
+		{"reader is owner", func(e *types.AccessEvent) { e.Reader = e.Owner }, `reader: "landsea-mto" owns the record`},
+		{"reader province", func(e *types.AccessEvent) { e.ReaderProvince = "bangkok" }, `reader_province: "bangkok" is not one of the 15 corridor provinces`},
+		{"serving province", func(e *types.AccessEvent) { e.Province = "" }, `: province: "" is not one of the 15 corridor provinces`},
+		{"no node", func(e *types.AccessEvent) { e.NodeId = "" }, "node_id: must be 1-"},
+		{"record type", func(e *types.AccessEvent) { e.RecordType = "passport" }, `record_type: "passport" is not a record type`},
+		{"record id", func(e *types.AccessEvent) { e.RecordId = "" }, "record_id: must be 1-"},
+		{"purpose", func(e *types.AccessEvent) { e.Purpose = 0 }, "purpose: 0 is not a purpose"},
+		{"purpose text long", func(e *types.AccessEvent) { e.PurposeText = string(bytes.Repeat([]byte("x"), 513)) }, "purpose_text: must be 0-512 bytes, got 513"},
+		{"no result", func(e *types.AccessEvent) { e.Result = 0 }, "result: must be ACCESS_RESULT_SERVED or ACCESS_RESULT_DENIED"},
+		{"served without hash", func(e *types.AccessEvent) { e.ContentHash = nil }, "content_hash: a served read carries the SHA-256"},
+		// grant_id 0 agrees with basis NONE, so only the served-basis rule refuses it.
+		{"served on basis none", func(e *types.AccessEvent) { e.Basis, e.GrantId = types.AccessBasis_ACCESS_BASIS_NONE, 0 },
+			"basis: a served read is on basis PARTY or GRANT, got ACCESS_BASIS_NONE"},
+		{"served with denial reason", func(e *types.AccessEvent) { e.DenialReason = "no grant" }, "denial_reason: must be empty for a served read"},
+		{"grant basis no id", func(e *types.AccessEvent) { e.GrantId = 0 }, "grant_id: set exactly when basis is GRANT (basis ACCESS_BASIS_GRANT, grant_id 0)"},
+		{"party basis with id", func(e *types.AccessEvent) { e.Basis = types.AccessBasis_ACCESS_BASIS_PARTY },
+			"grant_id: set exactly when basis is GRANT (basis ACCESS_BASIS_PARTY, grant_id 1)"},
+		{"denied with hash", func(e *types.AccessEvent) { h := e.ContentHash; denied(e); e.ContentHash = h },
+			"content_hash: a denied read sent nothing"},
+		{"denied on basis grant", func(e *types.AccessEvent) { denied(e); e.Basis, e.GrantId = types.AccessBasis_ACCESS_BASIS_GRANT, 1 },
+			"basis: a denied read has basis NONE, got ACCESS_BASIS_GRANT"},
+		{"denied without reason", func(e *types.AccessEvent) { denied(e); e.DenialReason = "" }, "denial_reason: must be 1-"},
+		{"no request time", func(e *types.AccessEvent) { e.RequestTimeUnixNano = 0 }, "request_time_unix_nano: must be a positive unix time"},
+		{"height preset", func(e *types.AccessEvent) { e.Height = 5 }, "set by the ledger"},
+		{"tx hash preset", func(e *types.AccessEvent) { e.TxHash = []byte{1} }, "set by the ledger"},
 	}
 	if err := types.ValidateEvent(event(1, "cq-bank", "landsea-mto", "chongqing")); err != nil {
 		t.Fatalf("valid event refused: %v", err)
 	}
-	for name, f := range cases {
-		ev := event(1, "cq-bank", "landsea-mto", "chongqing")
-		f(ev)
-		err := types.ValidateEvent(ev)
-		wantCode(t, err, base.ErrInvalidMsg)
-		t.Logf("%s: %v", name, err)
+	ev := event(1, "cq-bank", "landsea-mto", "chongqing")
+	denied(ev)
+	if err := types.ValidateEvent(ev); err != nil {
+		t.Fatalf("valid denied event refused: %v", err)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ev := event(1, "cq-bank", "landsea-mto", "chongqing")
+			c.edit(ev)
+			err := types.ValidateEvent(ev)
+			wantCode(t, err, base.ErrInvalidMsg)
+			if !strings.Contains(err.Error(), c.text) {
+				t.Fatalf("got %q; want the error containing %q", err, c.text)
+			}
+		})
 	}
 }
 

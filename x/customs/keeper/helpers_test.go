@@ -113,6 +113,19 @@ func (e *env) record(id string) *types.DeclarationRecord {
 	return rec
 }
 
+func (e *env) version(id string, v uint32) *types.DeclarationVersion {
+	e.t.Helper()
+	bz, err := e.state.Get(types.VersionKey(id, v))
+	if err != nil || bz == nil {
+		e.t.Fatalf("version %d of %q: %v (present %v)", v, id, err, bz != nil)
+	}
+	ver := &types.DeclarationVersion{}
+	if err := ver.Unmarshal(bz); err != nil {
+		e.t.Fatal(err)
+	}
+	return ver
+}
+
 // wantErr fails unless err has code and mentions text.
 func wantErr(t *testing.T, err error, code *base.Code, text string) {
 	t.Helper()

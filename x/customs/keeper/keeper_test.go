@@ -3,10 +3,13 @@ package keeper_test
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/landsea/corridor/x/base"
 	"github.com/landsea/corridor/x/customs/examples"
+	"github.com/landsea/corridor/x/customs/mapping"
 	"github.com/landsea/corridor/x/customs/types"
 )
 
@@ -142,8 +145,12 @@ func TestRejectPaths(t *testing.T) {
 // and its documents, and refuses amendments once a document is accepted.
 func TestAmendmentHistory(t *testing.T) {
 	e := newEnv(t)
+	// What each version was lodged with, and the time of its block.
+	lodged := map[uint32]*types.Declaration{}
+	at := map[uint32]time.Time{}
 	d1 := examples.ElectronicsToThailand()
 	e.mustExec("cq-electronics", submit(d1))
+	lodged[1], at[1] = d1, e.time
 	e.mustExec("th-customs", decide(thID, 1, "TH-IMPORT", reject, "consignee tax id does not match invoice"))
 
 	d2 := examples.ElectronicsToThailand()
@@ -151,6 +158,7 @@ func TestAmendmentHistory(t *testing.T) {
 	wantErr(t, e.exec("gx-agri", amend(thID, 1, d2)), base.ErrUnauthorized, "only the declarant")
 	wantErr(t, e.exec("cq-electronics", amend(thID, 2, d2)), types.ErrStaleVersion, "version 1")
 	e.mustExec("cq-electronics", amend(thID, 1, d2))
+	lodged[2], at[2] = d2, e.time
 
 	rec := e.record(thID)
 	if rec.Version != 2 || rec.Status != submitted || docStatus(rec, "TH-IMPORT") != submitted || len(rec.Decisions) != 1 {
@@ -160,25 +168,54 @@ func TestAmendmentHistory(t *testing.T) {
 	d3.ImportJurisdictions = []string{"TH", "LA"}
 	d3.TransportDocumentNumber = "LSCQ2611000999"
 	e.mustExec("cq-electronics", amend(thID, 2, d3))
+	lodged[3], at[3] = d3, e.time
 	rec = e.record(thID)
 	if rec.Version != 3 || len(rec.Documents) != 3 {
 		t.Fatalf("version 3: %+v", rec)
 	}
-	// Every version and document is still there, unchanged.
-	var hashes [][]byte
-	for v := uint32(1); v <= 3; v++ {
-		bz, _ := e.state.Get(types.VersionKey(thID, v))
-		ver := &types.DeclarationVersion{}
-		if err := ver.Unmarshal(bz); err != nil || ver.Version != v || ver.SubmittedBy != "cq-electronics" {
-			t.Fatalf("version %d: %v %+v", v, err, ver)
+	// Every version and each of its documents is still there, unchanged:
+	// the stored declaration is the one lodged, byte for byte, and each
+	// stored document is the one generated from it at its block.
+	wantCodes := map[uint32]string{1: "CN-EXPORT,TH-IMPORT", 2: "CN-EXPORT,TH-IMPORT", 3: "CN-EXPORT,TH-IMPORT,LA-IMPORT"}
+	checkHistory := func() {
+		t.Helper()
+		for v := uint32(1); v <= 3; v++ {
+			ver := e.version(thID, v)
+			if ver.Version != v || ver.SubmittedBy != "cq-electronics" {
+				t.Fatalf("version %d: %+v", v, ver)
+			}
+			got, _ := ver.Declaration.Marshal()
+			want, _ := lodged[v].Marshal()
+			if !bytes.Equal(got, want) {
+				t.Errorf("version %d's stored declaration differs from the one lodged", v)
+			}
+			docs, err := mapping.Generate(mapping.Input{ID: thID, Version: v, Time: at[v], Decl: lodged[v]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, ref := range ver.Documents {
+				codes = append(codes, ref.Code)
+			}
+			if got := strings.Join(codes, ","); got != wantCodes[v] || len(docs) != len(codes) {
+				t.Fatalf("version %d lists documents %s, want %s", v, got, wantCodes[v])
+			}
+			for i, doc := range docs {
+				want, _ := doc.Marshal()
+				got, _ := e.state.Get(types.DocumentKey(thID, v, doc.Code))
+				if got == nil {
+					t.Errorf("%s of version %d is gone", doc.Code, v)
+				} else if !bytes.Equal(got, want) {
+					t.Errorf("%s of version %d differs from the document generated when it was lodged", doc.Code, v)
+				}
+				if ref := ver.Documents[i]; ref.Code != doc.Code || !bytes.Equal(ref.ContentHash, doc.ContentHash) {
+					t.Errorf("version %d lists %s %x, want %s %x", v, ref.Code, ref.ContentHash, doc.Code, doc.ContentHash)
+				}
+			}
 		}
-		cn, _ := e.state.Get(types.DocumentKey(thID, v, "CN-EXPORT"))
-		if cn == nil {
-			t.Fatalf("CN-EXPORT of version %d is gone", v)
-		}
-		hashes = append(hashes, ver.Documents[0].ContentHash)
 	}
-	if bytes.Equal(hashes[0], hashes[1]) {
+	checkHistory()
+	if cn := func(v uint32) []byte { return e.version(thID, v).Documents[0].ContentHash }; bytes.Equal(cn(1), cn(2)) {
 		t.Error("version 2's CN-EXPORT was not regenerated")
 	}
 	// The LA index entry appeared; a decision on the superseded version is refused.
@@ -195,6 +232,8 @@ func TestAmendmentHistory(t *testing.T) {
 
 	e.mustExec("cq-customs", decide(thID, 3, "CN-EXPORT", accept, ""))
 	wantErr(t, e.exec("cq-electronics", amend(thID, 3, examples.ElectronicsToThailand())), types.ErrAmendmentClosed, "accepted by cq-customs")
+	// Decisions change the record, never a stored version or document.
+	checkHistory()
 }
 
 func TestAmendRefusesNewReference(t *testing.T) {
@@ -204,6 +243,16 @@ func TestAmendRefusesNewReference(t *testing.T) {
 	d.TraderReference = "CQE-2026-9999"
 	wantErr(t, e.exec("cq-electronics", amend(thID, 1, d)), base.ErrInvalidMsg, "cannot change")
 	wantErr(t, e.exec("cq-electronics", amend("cq-electronics/NOPE", 1, examples.ElectronicsToThailand())), base.ErrInvalidMsg, "cannot change")
+}
+
+func TestAmendUnknownDeclaration(t *testing.T) {
+	e := newEnv(t)
+	e.mustExec("cq-electronics", submit(examples.ElectronicsToThailand()))
+	d := examples.ElectronicsToThailand()
+	d.TraderReference = "NOPE"
+	wantErr(t, e.exec("cq-electronics", amend("cq-electronics/NOPE", 1, d)), base.ErrNotFound, `declaration "cq-electronics/NOPE" does not exist`)
+	// Another declarant's reference is not found either: ids are per declarant.
+	wantErr(t, e.exec("gx-agri", amend("gx-agri/CQE-2026-0001", 1, examples.ElectronicsToThailand())), base.ErrNotFound, "does not exist")
 }
 
 func TestVersionsLimit(t *testing.T) {
@@ -251,8 +300,10 @@ func TestBatchNamesFailingDeclaration(t *testing.T) {
 	e := newEnv(t)
 	ds := numbered(3)
 	e.mustExec("cq-electronics", submit(ds[1]))
+	// By the time declarations[1] fails, the keeper has already written
+	// declarations[0] to the state it was given; it does not undo that.
+	// Nothing of the batch reaches the ledger because the app runs each
+	// transaction on its own cache and writes it into the block only when
+	// every message succeeds (execTx in app/finalize.go).
 	wantErr(t, e.exec("cq-electronics", batch(ds...)), base.ErrAlreadyExists, "submit_declarations.declarations[1]")
-	if v, _ := e.state.Get(types.RecordKey("cq-electronics/BULK-00000")); v != nil {
-		t.Fatal("a failed batch left declarations[0] behind")
-	}
 }

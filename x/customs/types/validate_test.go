@@ -151,6 +151,61 @@ func TestValidateDeclarationRefusesEachBadField(t *testing.T) {
 	}
 }
 
+// TestValidateDeclarationSaysWhatIsWrong checks, for rules on containers,
+// seals and national codes, that the error names the field and says what
+// is wrong with it.
+func TestValidateDeclarationSaysWhatIsWrong(t *testing.T) {
+	seals := func(ss ...string) func(d *types.Declaration) {
+		return func(d *types.Declaration) {
+			d.Containers[0] = &types.Container{Number: d.Containers[0].Number, SizeType: "45G1", Seals: ss}
+		}
+	}
+	const sealRule = " must be 1-32 characters of letters, digits or '-'"
+	// The 12 jurisdictions with a national extension, each once.
+	twelve := func() []*types.NationalCode {
+		codes := []*types.NationalCode{{Jurisdiction: "CN", Digits: "0000"}, {Jurisdiction: "AHTN", Digits: "20"}}
+		for _, j := range types.ASEANMembers {
+			codes = append(codes, &types.NationalCode{Jurisdiction: j, Digits: "00"})
+		}
+		return codes
+	}
+	for _, c := range []struct {
+		badCase
+		text string
+	}{
+		{badCase{"container missing", "containers[1]", func(d *types.Declaration) { d.Containers[1] = nil }}, "is missing"},
+		{badCase{"nine seals", "containers[0].seals", seals("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9")},
+			"has 9 seals; at most 8 are allowed"},
+		{badCase{"seal with space", "containers[0].seals[1]", seals("CQ2611001", "CQ 2611002")}, `"CQ 2611002"` + sealRule},
+		{badCase{"seal with slash", "containers[0].seals[0]", seals("CQ/2611")}, `"CQ/2611"` + sealRule},
+		{badCase{"seal not ASCII", "containers[0].seals[0]", seals("封2611")}, `"封2611"` + sealRule},
+		{badCase{"empty seal", "containers[0].seals[0]", seals("")}, `""` + sealRule},
+		{badCase{"seal too long", "containers[0].seals[0]", seals(strings.Repeat("7", 33))}, `"` + strings.Repeat("7", 33) + `"` + sealRule},
+		{badCase{"13 national codes", "items[0].national_codes", func(d *types.Declaration) {
+			d.Items[0].NationalCodes = append(twelve(), &types.NationalCode{Jurisdiction: "TH", Digits: "10"})
+		}}, "has 13 codes; at most 12 are allowed"},
+		{badCase{"national code missing", "items[1].national_codes[1]", func(d *types.Declaration) {
+			d.Items[1].NationalCodes = []*types.NationalCode{{Jurisdiction: "CN", Digits: "0000"}, nil}
+		}}, "is missing"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := examples.ElectronicsToThailand()
+			c.edit(d)
+			err := types.ValidateDeclaration(d)
+			if !errors.Is(err, base.ErrInvalidMsg) || !strings.Contains(err.Error(), ": "+c.field+": "+c.text) {
+				t.Fatalf("got %v; want an invalid-message error %q", err, c.field+": "+c.text)
+			}
+		})
+	}
+	// At the limits: eight seals and twelve national codes are accepted.
+	d := examples.ElectronicsToThailand()
+	seals("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8-"+strings.Repeat("9", 29))(d)
+	d.Items[0].NationalCodes = twelve()
+	if err := types.ValidateDeclaration(d); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestVietnamTaxIDRule(t *testing.T) {
 	d := examples.FruitToVietnam()
 	d.Importer = party(d.Importer)
@@ -161,6 +216,38 @@ func TestVietnamTaxIDRule(t *testing.T) {
 	d.Importer.TaxId = "0101234567-001"
 	if err := types.ValidateDeclaration(d); err != nil {
 		t.Fatalf("branch tax code refused: %v", err)
+	}
+}
+
+// TestThaiTaxIDCheckDigit uses tax ids whose check digits were worked out
+// by hand, not with the code under test: the first 12 digits weighted 13
+// down to 2, check digit (11 - sum mod 11) mod 10. For 0107544000108 the
+// sum is 190, 190 mod 11 is 3, and 11 - 3 = 8.
+func TestThaiTaxIDCheckDigit(t *testing.T) {
+	for _, id := range []string{"0107544000108", "0107536000102", "0107536000315", "0107536000374", "0994000165510", "1101700207366"} {
+		if !types.ThaiTaxIDValid(id) {
+			t.Errorf("%s refused", id)
+		}
+		d := examples.ElectronicsToThailand()
+		d.Importer = party(d.Importer)
+		d.Importer.TaxId = id
+		if err := types.ValidateDeclaration(d); err != nil {
+			t.Errorf("importer tax id %s: %v", id, err)
+		}
+	}
+	// The same ids with a wrong check digit.
+	for _, id := range []string{"0107544000109", "0107536000100", "0107536000314", "0994000165511", "1101700207360"} {
+		if types.ThaiTaxIDValid(id) {
+			t.Errorf("%s accepted", id)
+		}
+		d := examples.ElectronicsToThailand()
+		d.Importer = party(d.Importer)
+		d.Importer.TaxId = id
+		err := types.ValidateDeclaration(d)
+		if !errors.Is(err, base.ErrInvalidMsg) || !strings.Contains(err.Error(), "importer.tax_id: ") ||
+			!strings.Contains(err.Error(), "valid check digit") {
+			t.Errorf("importer tax id %s: got %v, want an invalid-message error about importer.tax_id's check digit", id, err)
+		}
 	}
 }
 
@@ -219,6 +306,10 @@ func TestValidateMsg(t *testing.T) {
 			Id: "a1/b", Version: 1, Document: "CN-EXPORT"}}}, base.ErrInvalidMsg, "decide.decision"},
 		{"reject without reason", &types.Msg{Sum: &types.Msg_Decide{Decide: &types.MsgDecide{
 			Id: "a1/b", Version: 1, Document: "TH-IMPORT", Decision: types.Decision_DECISION_REJECT}}}, base.ErrInvalidMsg, "decide.reason"},
+		{"inspect without reason", &types.Msg{Sum: &types.Msg_Decide{Decide: &types.MsgDecide{
+			Id: "a1/b", Version: 1, Document: "TH-IMPORT", Decision: types.Decision_DECISION_INSPECT, Reason: " "}}}, base.ErrInvalidMsg, "decide.reason: is required"},
+		{"empty batch", &types.Msg{Sum: &types.Msg_SubmitDeclarations{SubmitDeclarations: &types.MsgSubmitDeclarations{}}},
+			base.ErrInvalidMsg, "submit_declarations.declarations: is empty"},
 	} {
 		err := types.ValidateMsg(c.msg)
 		if err == nil || !errors.Is(err, c.code) || !strings.Contains(err.Error(), c.text) {

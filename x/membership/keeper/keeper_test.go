@@ -2,6 +2,8 @@ package keeper
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/landsea/corridor/app/state"
@@ -114,5 +116,87 @@ func TestKeyRotationWithOverlap(t *testing.T) {
 	last := &types.Msg{Sum: &types.Msg_RevokeKey{RevokeKey: &types.MsgRevokeKey{KeyId: "k2"}}}
 	if err := k.Handle(ctx, last); !errors.Is(err, base.ErrInvalidTransition) {
 		t.Fatalf("revoking the last key: %v", err)
+	}
+}
+
+func addKey(k *types.Key) *types.Msg {
+	return &types.Msg{Sum: &types.Msg_AddKey{AddKey: &types.MsgAddKey{Key: k}}}
+}
+
+func revokeKey(id string, effective int64) *types.Msg {
+	return &types.Msg{Sum: &types.Msg_RevokeKey{RevokeKey: &types.MsgRevokeKey{KeyId: id, EffectiveHeight: effective}}}
+}
+
+// wantErr fails unless err has code and mentions text.
+func wantErr(t *testing.T, err error, code *base.Code, text string) {
+	t.Helper()
+	if !errors.Is(err, code) || !strings.Contains(err.Error(), text) {
+		t.Fatalf("got %v; want %s containing %q", err, code.Name, text)
+	}
+}
+
+func TestRevokeKeyRules(t *testing.T) {
+	ctx, k := genesisCtx(t)
+	ctx.Signer = "guangxi"
+	wantErr(t, k.Handle(ctx, revokeKey("k9", 0)), base.ErrNotFound, `member "guangxi" has no key "k9"`)
+
+	// Revoked now (effective height not after the current one), k1 cannot
+	// be revoked again, though k2 is still live.
+	if err := k.Handle(ctx, addKey(testKey("k2", 50))); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Handle(ctx, revokeKey("k1", 0)); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, k.Handle(ctx, revokeKey("k1", 0)), base.ErrInvalidTransition, `key "k1" is already revoked`)
+	wantErr(t, k.Handle(ctx, revokeKey("k1", 20)), base.ErrInvalidTransition, `key "k1" is already revoked`)
+	m, _ := k.Get(ctx.State, "guangxi")
+	if key := types.FindKey(m, "k1"); key.Status != types.KeyStatus_KEY_STATUS_REVOKED || key.NotAfterHeight != 1 {
+		t.Fatalf("k1 after the refused revocations: %+v", key)
+	}
+}
+
+// TestRevokeKeyPastItsRotationHeight: a key revoked from a later height is
+// revoked once that height has passed; revoking it again cannot bring it
+// back to life with a new effective height.
+func TestRevokeKeyPastItsRotationHeight(t *testing.T) {
+	ctx, k := genesisCtx(t)
+	ctx.Signer = "guangxi"
+	for _, key := range []*types.Key{testKey("k2", 50), testKey("k3", 51)} {
+		if err := k.Handle(ctx, addKey(key)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := k.Handle(ctx, revokeKey("k1", 10)); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Handle(ctx, revokeKey("k3", 20)); err != nil {
+		t.Fatal(err)
+	}
+	ctx.Height = 11
+	wantErr(t, k.Handle(ctx, revokeKey("k1", 100)), base.ErrInvalidTransition, `key "k1" is already revoked`)
+	if _, _, err := k.Authenticate(ctx.State, "guangxi", "k1", 50); !errors.Is(err, base.ErrKeyRevoked) {
+		t.Fatalf("k1 at height 50: %v, want it revoked", err)
+	}
+	wantErr(t, k.Handle(ctx, revokeKey("k1", 0)), base.ErrInvalidTransition, `key "k1" is already revoked`)
+	// At its rotation height a key still signs, so it may be revoked at once.
+	ctx.Height = 20
+	if err := k.Handle(ctx, revokeKey("k3", 0)); err != nil {
+		t.Fatalf("revoking k3 at its rotation height: %v", err)
+	}
+}
+
+func TestKeysLimit(t *testing.T) {
+	ctx, k := genesisCtx(t)
+	ctx.Signer = "guangxi"
+	for i := 2; i <= types.KeysPerMemberMax; i++ {
+		if err := k.Handle(ctx, addKey(testKey(fmt.Sprintf("k%d", i), byte(i)))); err != nil {
+			t.Fatalf("key %d of %d: %v", i, types.KeysPerMemberMax, err)
+		}
+	}
+	wantErr(t, k.Handle(ctx, addKey(testKey("k9", 9))), base.ErrLimitExceeded, `member "guangxi" has 8 keys, the most allowed`)
+	m, _ := k.Get(ctx.State, "guangxi")
+	if len(m.Keys) != types.KeysPerMemberMax || types.FindKey(m, "k9") != nil {
+		t.Fatalf("guangxi has %d keys after the refused one", len(m.Keys))
 	}
 }

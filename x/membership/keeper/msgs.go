@@ -102,6 +102,11 @@ func (k Keeper) revokeKey(ctx base.Context, msg *types.MsgRevokeKey) error {
 	if key.Status == types.KeyStatus_KEY_STATUS_REVOKED {
 		return base.ErrInvalidTransition.Wrapf("key %q is already revoked", msg.KeyId)
 	}
+	// A key past the height it was revoked from is revoked too; a new
+	// effective height must not let it sign again.
+	if key.NotAfterHeight != 0 && ctx.Height > key.NotAfterHeight {
+		return base.ErrInvalidTransition.Wrapf("key %q is already revoked: it stopped signing after height %d", msg.KeyId, key.NotAfterHeight)
+	}
 	if !hasOtherLiveKey(m, key.Id, ctx.Height) {
 		return base.ErrInvalidTransition.Wrapf("key %q is the last active key of %q; add a new key before revoking it", key.Id, m.Id)
 	}

@@ -26,6 +26,34 @@ func TestCreditCode(t *testing.T) {
 			t.Errorf("%q: got %v, want an error containing %q", b.code, err, b.want)
 		}
 	}
+	// Codes whose check characters were worked out by hand from GB 32100-2015
+	// (character values 0-30, weight of position i is 3^i mod 31, check value
+	// 31 - sum mod 31, where 31 stands for 0), not with the code under test.
+	// For 91350100M000100Y4 the weighted sum is 1640; 1640 mod 31 is 28, so
+	// the check character is the one of value 3.
+	for _, code := range []string{
+		"91350100M000100Y43",
+		"914403001922038216",
+		"9144030071526726XG",
+		"91330100799655058B",
+		"91350100M000100Y30", // weighted sum divisible by 31: check character 0
+	} {
+		if err := ValidateCreditCode(code); err != nil {
+			t.Errorf("%s refused: %v", code, err)
+		}
+	}
+	// The same codes with another allowed character in the check position.
+	for _, b := range []struct{ code, want string }{
+		{"91350100M000100Y44", `check character is '4', expected '3'`},
+		{"91350100M000100Y4A", `check character is 'A', expected '3'`},
+		{"914403001922038215", `check character is '5', expected '6'`},
+		{"9144030071526726XF", `check character is 'F', expected 'G'`},
+		{"91350100M000100Y3Y", `check character is 'Y', expected '0'`},
+	} {
+		if err := ValidateCreditCode(b.code); err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("%q: got %v, want an error containing %q", b.code, err, b.want)
+		}
+	}
 	// Changing any one character breaks the check.
 	for i := 0; i < 17; i++ {
 		mut := []byte(good)

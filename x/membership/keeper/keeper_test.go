@@ -186,17 +186,92 @@ func TestRevokeKeyPastItsRotationHeight(t *testing.T) {
 	}
 }
 
+// TestKeysLimit: a member has at most KeysPerMemberMax keys that can sign;
+// revoked keys, and keys past their rotation height, do not count. Its
+// record lists at most KeysPerRecordMax keys: adding one to a full record
+// drops the revoked key that stopped signing first, and the event says
+// which. So a member can rotate its key for ever.
 func TestKeysLimit(t *testing.T) {
 	ctx, k := genesisCtx(t)
+	var events []base.Event
+	ctx = withEvents(ctx, &events)
 	ctx.Signer = "guangxi"
 	for i := 2; i <= types.KeysPerMemberMax; i++ {
 		if err := k.Handle(ctx, addKey(testKey(fmt.Sprintf("k%d", i), byte(i)))); err != nil {
 			t.Fatalf("key %d of %d: %v", i, types.KeysPerMemberMax, err)
 		}
 	}
-	wantErr(t, k.Handle(ctx, addKey(testKey("k9", 9))), base.ErrLimitExceeded, `member "guangxi" has 8 keys, the most allowed`)
+	wantErr(t, k.Handle(ctx, addKey(testKey("k9", 9))), base.ErrLimitExceeded, `member "guangxi" has 8 keys that can sign, the most allowed`)
 	m, _ := k.Get(ctx.State, "guangxi")
 	if len(m.Keys) != types.KeysPerMemberMax || types.FindKey(m, "k9") != nil {
 		t.Fatalf("guangxi has %d keys after the refused one", len(m.Keys))
 	}
+	// A key revoked from a later height counts until that height passes.
+	if err := k.Handle(ctx, revokeKey("k1", 5)); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, k.Handle(ctx, addKey(testKey("k9", 9))), base.ErrLimitExceeded, "8 keys that can sign")
+	ctx.Height = 6
+	if err := k.Handle(ctx, addKey(testKey("k9", 9))); err != nil {
+		t.Fatalf("a key in place of one past its rotation height: %v", err)
+	}
+
+	// Rotate: add a key, revoke the oldest live one, many times over.
+	live := []string{"k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"}
+	revokedAt := map[string]int64{"k1": 5}
+	for i := 10; i < 10+3*types.KeysPerRecordMax; i++ {
+		ctx.Height++
+		if err := k.Handle(ctx, revokeKey(live[0], 0)); err != nil {
+			t.Fatalf("rotation %d: revoke %s: %v", i, live[0], err)
+		}
+		revokedAt[live[0]] = ctx.Height
+		live = live[1:]
+		id := fmt.Sprintf("k%d", i)
+		before, _ := k.Get(ctx.State, "guangxi")
+		events = events[:0]
+		if err := k.Handle(ctx, addKey(testKey(id, byte(i)))); err != nil {
+			t.Fatalf("rotation %d: add %s: %v", i, id, err)
+		}
+		live = append(live, id)
+		m, _ := k.Get(ctx.State, "guangxi")
+		if len(m.Keys) > types.KeysPerRecordMax {
+			t.Fatalf("rotation %d: the record lists %d keys", i, len(m.Keys))
+		}
+		var dropped string
+		for _, a := range events[len(events)-1].Attrs {
+			if a.Key == "dropped" {
+				dropped = a.Value
+			}
+		}
+		if dropped != "" {
+			// The dropped key is the one revoked first of those listed.
+			for _, key := range m.Keys {
+				if at, ok := revokedAt[key.Id]; ok && at < revokedAt[dropped] {
+					t.Fatalf("rotation %d: dropped %s (revoked at %d), but %s was revoked at %d", i, dropped, revokedAt[dropped], key.Id, at)
+				}
+			}
+			delete(revokedAt, dropped)
+		}
+		if full := len(before.Keys) == types.KeysPerRecordMax; full != (dropped != "") {
+			t.Fatalf("rotation %d: a record of %d keys, dropped %q", i, len(before.Keys), dropped)
+		}
+		if want := len(live) + len(revokedAt); len(m.Keys) != want {
+			t.Fatalf("rotation %d: the record lists %d keys, want %d", i, len(m.Keys), want)
+		}
+		for _, id := range live {
+			if _, _, err := k.Authenticate(ctx.State, "guangxi", id, ctx.Height); err != nil {
+				t.Fatalf("rotation %d: live key %s: %v", i, id, err)
+			}
+		}
+	}
+	if m, _ := k.Get(ctx.State, "guangxi"); len(m.Keys) != types.KeysPerRecordMax {
+		t.Fatalf("after many rotations the record lists %d keys, want %d", len(m.Keys), types.KeysPerRecordMax)
+	}
+}
+
+// withEvents is ctx with its events appended to events.
+func withEvents(ctx base.Context, events *[]base.Event) base.Context {
+	c := base.NewContext(events)
+	c.State, c.Index, c.Height, c.Time, c.Signer = ctx.State, ctx.Index, ctx.Height, ctx.Time, ctx.Signer
+	return c
 }

@@ -1,6 +1,8 @@
 package keeper
 
 import (
+	"slices"
+
 	"github.com/landsea/corridor/x/base"
 	"github.com/landsea/corridor/x/membership/types"
 )
@@ -77,16 +79,35 @@ func (k Keeper) addKey(ctx base.Context, key *types.Key) error {
 		return err
 	}
 	if types.FindKey(m, key.Id) != nil {
-		return base.ErrAlreadyExists.Wrapf("member %q already has a key %q (key ids are never reused)", m.Id, key.Id)
+		return base.ErrAlreadyExists.Wrapf("member %q already has a key %q (a key id is not used twice while the record lists it)", m.Id, key.Id)
 	}
-	if len(m.Keys) >= types.KeysPerMemberMax {
-		return base.ErrLimitExceeded.Wrapf("member %q has %d keys, the most allowed; revoke and remove one first", m.Id, len(m.Keys))
+	live := 0
+	for _, k := range m.Keys {
+		if canSign(k, ctx.Height) {
+			live++
+		}
+	}
+	if live >= types.KeysPerMemberMax {
+		return base.ErrLimitExceeded.Wrapf("member %q has %d keys that can sign, the most allowed; revoke one first", m.Id, live)
+	}
+	attrs := []string{"member", m.Id, "key", key.Id}
+	if len(m.Keys) >= types.KeysPerRecordMax {
+		// Every key over the live limit is revoked, and so is the one
+		// that stopped signing first.
+		first := -1
+		for i, k := range m.Keys {
+			if !canSign(k, ctx.Height) && (first < 0 || k.NotAfterHeight < m.Keys[first].NotAfterHeight) {
+				first = i
+			}
+		}
+		attrs = append(attrs, "dropped", m.Keys[first].Id)
+		m.Keys = slices.Delete(m.Keys, first, first+1)
 	}
 	key.Status = types.KeyStatus_KEY_STATUS_ACTIVE
 	key.AddedHeight = ctx.Height
 	key.NotAfterHeight = 0
 	m.Keys = append(m.Keys, key)
-	ctx.Emit("membership.key_added", "member", m.Id, "key", key.Id)
+	ctx.Emit("membership.key_added", attrs...)
 	return k.save(ctx, m, false)
 }
 
@@ -122,11 +143,17 @@ func (k Keeper) revokeKey(ctx base.Context, msg *types.MsgRevokeKey) error {
 
 func hasOtherLiveKey(m *types.Member, except string, height int64) bool {
 	for _, k := range m.Keys {
-		if k.Id != except && k.Status == types.KeyStatus_KEY_STATUS_ACTIVE && (k.NotAfterHeight == 0 || k.NotAfterHeight > height) {
+		if k.Id != except && canSign(k, height) && (k.NotAfterHeight == 0 || k.NotAfterHeight > height) {
 			return true
 		}
 	}
 	return false
+}
+
+// canSign reports whether k may sign at height: active, and not revoked
+// from a height already passed (Authenticate's rule).
+func canSign(k *types.Key, height int64) bool {
+	return k.Status == types.KeyStatus_KEY_STATUS_ACTIVE && (k.NotAfterHeight == 0 || height <= k.NotAfterHeight)
 }
 
 func allRoles() []types.Role {

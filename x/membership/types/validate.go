@@ -10,7 +10,13 @@ import (
 
 // Limits on member records.
 const (
+	// KeysPerMemberMax is how many keys of a member may sign at once
+	// (active, or revoked from a height not yet passed).
 	KeysPerMemberMax = 8
+	// KeysPerRecordMax is how many keys a member's record lists, revoked
+	// ones included; adding a key to a full record drops the revoked key
+	// that stopped signing first, so rotation never comes to an end.
+	KeysPerRecordMax = 32
 	NameBytesMax     = 256
 )
 

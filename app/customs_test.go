@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	apptypes "github.com/landsea/corridor/app/types"
 	"github.com/landsea/corridor/client"
 	"github.com/landsea/corridor/store"
+	"github.com/landsea/corridor/x/base"
 	"github.com/landsea/corridor/x/customs/examples"
 	customskeeper "github.com/landsea/corridor/x/customs/keeper"
 	ct "github.com/landsea/corridor/x/customs/types"
@@ -209,6 +211,49 @@ func TestCustomsBulkLoad10000(t *testing.T) {
 	verifyProofs(t, proved, over.AppHash)
 	if elapsed := time.Since(start); elapsed > 60*time.Second {
 		t.Errorf("bulk load took %v", elapsed)
+	}
+}
+
+// TestCustomsRefusedBatchLeavesNoTrace: a batch whose second declaration
+// already exists on the ledger passes the stateless checks and fails in the
+// keeper, after the keeper has stored the first declaration in the
+// transaction's state. The transaction fails whole: beside a good
+// transaction in the same block, the first declaration is neither found nor
+// listed, the failed transaction reports no events, and the block's app hash
+// is that of the same block without it.
+func TestCustomsRefusedBatchLeavesNoTrace(t *testing.T) {
+	lodged, fresh := bulkDeclarations(0, 1)[0], bulkDeclarations(1, 1)[0]
+	run := func(withRefused bool) (*testChain, *abci.FinalizeBlockResponse) {
+		c := newChain(t)
+		c.block()
+		mustOK(t, c.block(c.tx("chongqing", customsSubmit(lodged))))
+		var txs [][]byte
+		if withRefused {
+			txs = append(txs, c.tx("chongqing", customsSubmit(fresh, lodged)))
+		}
+		txs = append(txs, c.tx("cq-electronics", customsSubmit(examples.ElectronicsToThailand())))
+		return c, c.block(txs...)
+	}
+	c, fin := run(true)
+	wantCode(t, fin, 0, base.Codespace, base.ErrAlreadyExists.Code)
+	if r := fin.TxResults[0]; !strings.Contains(r.Log, "declarations[1]: declaration") || !strings.Contains(r.Log, "chongqing/CQ-SW-000000\" already exists") || len(r.Events) != 0 {
+		t.Fatalf("refused batch: log %q, %d events; want the second declaration named and no events", r.Log, len(r.Events))
+	}
+	wantCode(t, fin, 1, "", 0)
+
+	q := customskeeper.NewQueryServer(app.NewCommitted(c.st))
+	ctx := context.Background()
+	freshID := ct.DeclarationID("chongqing", fresh.TraderReference)
+	if r, err := q.Declaration(ctx, &ct.DeclarationRequest{Id: freshID}); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("the refused batch's first declaration %s: %v, %v", freshID, r.GetRecord(), err)
+	}
+	listed, err := q.DeclarationsByDeclarant(ctx, &ct.DeclarationsByDeclarantRequest{Declarant: "chongqing"})
+	if err != nil || len(listed.Records) != 1 || listed.Records[0].Id != ct.DeclarationID("chongqing", lodged.TraderReference) {
+		t.Fatalf("chongqing's declarations: %v %v; want only the one lodged before", listed.GetRecords(), err)
+	}
+	_, without := run(false)
+	if !bytes.Equal(fin.AppHash, without.AppHash) {
+		t.Fatalf("app hash %x with the refused batch, %x without it", fin.AppHash, without.AppHash)
 	}
 }
 

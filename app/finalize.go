@@ -46,13 +46,11 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 }
 
 // deliverTx runs one transaction on a child of the block state; its writes
-// join the block only when every check and every message succeeds.
+// join the block only when every check and every message succeeds and its
+// events fit in the block's limit.
 func (a *App) deliverTx(bz []byte, height int64, t time.Time, blockEvents *[]base.Event) *abci.ExecTxResult {
 	var events []base.Event
-	err := a.execTx(bz, height, t, &events)
-	if err == nil && len(*blockEvents)+len(events) > a.cfg.Limits.EventsPerBlockMax {
-		err = base.ErrLimitExceeded.Wrapf("block would emit more than %d events; resubmit in a later block", a.cfg.Limits.EventsPerBlockMax)
-	}
+	err := a.execTx(bz, height, t, len(*blockEvents), &events)
 	a.metrics.observeTx("deliver", err)
 	if err != nil {
 		codespace, code, log := base.ABCIInfo(err)
@@ -63,7 +61,9 @@ func (a *App) deliverTx(bz []byte, height int64, t time.Time, blockEvents *[]bas
 	return &abci.ExecTxResult{Code: abci.CodeTypeOK, Events: toABCIEvents(events)}
 }
 
-func (a *App) execTx(bz []byte, height int64, t time.Time, events *[]base.Event) error {
+// execTx runs one transaction; blockEvents is how many events the block's
+// earlier transactions emitted.
+func (a *App) execTx(bz []byte, height int64, t time.Time, blockEvents int, events *[]base.Event) error {
 	d, err := a.decodeTx(bz, fullChecks)
 	if err != nil {
 		return err
@@ -84,6 +84,9 @@ func (a *App) execTx(bz []byte, height int64, t time.Time, events *[]base.Event)
 		if err := a.handleMsg(ctx, msg); err != nil {
 			return wrapMsgIndex(err, i)
 		}
+	}
+	if blockEvents+len(*events) > a.cfg.Limits.EventsPerBlockMax {
+		return base.ErrLimitExceeded.Wrapf("block would emit more than %d events; resubmit in a later block", a.cfg.Limits.EventsPerBlockMax)
 	}
 	a.members.SetNextSequence(txState, signer, next+1)
 	txState.Write(a.block)

@@ -21,6 +21,7 @@ const chainID = "corridor-test"
 type testChain struct {
 	t      *testing.T
 	dir    string
+	cfg    app.Config
 	st     *store.Store
 	app    *app.App
 	keys   map[string]*client.Key
@@ -38,7 +39,13 @@ func seedKey(id string) *client.Key {
 
 func newChain(t *testing.T) *testChain {
 	t.Helper()
-	c := &testChain{t: t, dir: t.TempDir(), keys: map[string]*client.Key{}, seqs: map[string]uint64{},
+	return newChainWith(t, app.DefaultConfig())
+}
+
+// newChainWith is newChain with the node configured by cfg.
+func newChainWith(t *testing.T, cfg app.Config) *testChain {
+	t.Helper()
+	c := &testChain{t: t, dir: t.TempDir(), cfg: cfg, keys: map[string]*client.Key{}, seqs: map[string]uint64{},
 		time: time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)}
 	c.open()
 	gs, err := genesis.Build(genesis.Specs(true), func(s genesis.Spec) (*client.Key, error) {
@@ -69,7 +76,7 @@ func (c *testChain) open() {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	a, err := app.New(st, chainID, app.DefaultConfig(), nil, nil)
+	a, err := app.New(st, chainID, c.cfg, nil, nil)
 	if err != nil {
 		c.t.Fatal(err)
 	}

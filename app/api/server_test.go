@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/landsea/corridor/client"
 	"github.com/landsea/corridor/store"
 	"github.com/landsea/corridor/store/storepb"
+	accesstypes "github.com/landsea/corridor/x/access/types"
 )
 
 type fakeBroadcaster struct{}
@@ -28,8 +31,9 @@ func (fakeBroadcaster) BroadcastTxSync(context.Context, cmttypes.Tx) (*cmtrpc.Re
 	return &cmtrpc.ResultBroadcastTx{Code: 5, Codespace: "corridor", Log: "bad signature"}, nil
 }
 
-func (fakeBroadcaster) Tx(context.Context, []byte, bool) (*cmtrpc.ResultTx, error) {
-	return nil, status.Error(codes.NotFound, "no tx")
+// Tx knows no tx, and says so as CometBFT's local client does.
+func (fakeBroadcaster) Tx(_ context.Context, hash []byte, _ bool) (*cmtrpc.ResultTx, error) {
+	return nil, fmt.Errorf("tx (%X) not found", hash)
 }
 
 // TestServerServices starts the gRPC server on loopback and checks health,
@@ -47,21 +51,7 @@ func TestServerServices(t *testing.T) {
 	if _, err := st.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.NewServer(api.Deps{Store: st, Broadcaster: fakeBroadcaster{}, ChainID: "c"}, nil)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(lis) }()
-	defer srv.Stop()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.ForceCodec(client.Codec{})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	ctx, conn := serve(t, st)
 
 	h, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{})
 	if err != nil || h.Status != healthpb.HealthCheckResponse_SERVING {
@@ -83,6 +73,111 @@ func TestServerServices(t *testing.T) {
 	}
 	if _, err := nodepb.NewTxServiceClient(conn).BroadcastTx(ctx, &nodepb.BroadcastTxRequest{}); status.Code(err) != codes.InvalidArgument {
 		t.Fatalf("empty tx: %v", err)
+	}
+}
+
+// serve starts the gRPC server over st on a loopback port and returns a
+// connection to it, and a context for the calls.
+func serve(t *testing.T, st *store.Store) (context.Context, *grpc.ClientConn) {
+	t.Helper()
+	srv := api.NewServer(api.Deps{Store: st, Broadcaster: fakeBroadcaster{}, ChainID: "c"}, nil)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.ForceCodec(client.Codec{})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return ctx, conn
+}
+
+// TestServerRefusals: requests the API cannot answer get the gRPC code
+// that says why, and a message naming what was wrong: a malformed or
+// unknown tx hash, an empty key, a height pruned away or not yet committed,
+// a negative stream start.
+func TestServerRefusals(t *testing.T) {
+	st, err := store.Open(t.TempDir(), store.Options{BucketDepth: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for i := range 3 {
+		if _, err := st.Stage([]store.Change{{Key: []byte("k"), Value: []byte{byte(i)}}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Prune(2); err != nil { // heights 2 and 3 stay readable
+		t.Fatal(err)
+	}
+	ctx, conn := serve(t, st)
+	txs, kv := nodepb.NewTxServiceClient(conn), storepb.NewQueryServiceClient(conn)
+	unknown := strings.Repeat("AB", 32)
+	stream := func(from int64) error {
+		s, err := accesstypes.NewQueryServiceClient(conn).StreamEvents(ctx, &accesstypes.StreamEventsRequest{FromHeight: from})
+		if err != nil {
+			return err
+		}
+		_, err = s.Recv()
+		return err
+	}
+	for _, tc := range []struct {
+		name string
+		call func() error
+		code codes.Code
+		msg  string
+	}{
+		{"tx hash not hex", func() error {
+			_, err := txs.GetTx(ctx, &nodepb.GetTxRequest{Hash: "not-hex"})
+			return err
+		}, codes.InvalidArgument, `hash "not-hex" is not 64 hex characters`},
+		{"tx hash too short", func() error {
+			_, err := txs.GetTx(ctx, &nodepb.GetTxRequest{Hash: "ABCD"})
+			return err
+		}, codes.InvalidArgument, `hash "ABCD" is not 64 hex characters`},
+		{"unknown tx", func() error {
+			_, err := txs.GetTx(ctx, &nodepb.GetTxRequest{Hash: strings.ToLower(unknown)})
+			return err
+		}, codes.NotFound, "tx " + unknown + ": tx (" + unknown + ") not found"},
+		{"empty key", func() error {
+			_, err := kv.Get(ctx, &storepb.GetRequest{})
+			return err
+		}, codes.InvalidArgument, "key is empty"},
+		{"pruned height", func() error {
+			_, err := kv.Get(ctx, &storepb.GetRequest{Key: []byte("k"), Height: 1})
+			return err
+		}, codes.FailedPrecondition, "read at height 1: store: version pruned: 1 is before the oldest retained version 2"},
+		{"proof at a pruned height", func() error {
+			_, err := kv.Get(ctx, &storepb.GetRequest{Key: []byte("k"), Height: 1, Prove: true})
+			return err
+		}, codes.FailedPrecondition, "proof at height 1: store: version pruned: 1 is before the oldest retained version 2"},
+		{"future height", func() error {
+			_, err := kv.Get(ctx, &storepb.GetRequest{Key: []byte("k"), Height: 4})
+			return err
+		}, codes.FailedPrecondition, "read at height 4: store: version unknown: 4 is after the latest version 3"},
+		{"proof at a future height", func() error {
+			_, err := kv.Get(ctx, &storepb.GetRequest{Key: []byte("k"), Height: 4, Prove: true})
+			return err
+		}, codes.FailedPrecondition, "proof at height 4: store: version unknown: 4 is after the latest version 3"},
+		{"negative stream start", func() error { return stream(-1) }, codes.InvalidArgument, "from_height: must not be negative, got -1"},
+	} {
+		err := tc.call()
+		if s, _ := status.FromError(err); s.Code() != tc.code || !strings.Contains(s.Message(), tc.msg) {
+			t.Errorf("%s: %v; want %s saying %q", tc.name, err, tc.code, tc.msg)
+		}
+	}
+	// The oldest retained height still reads.
+	if g, err := kv.Get(ctx, &storepb.GetRequest{Key: []byte("k"), Height: 2}); err != nil || !g.Found || g.Value[0] != 1 {
+		t.Fatalf("read at the oldest retained height: %v %v", g, err)
 	}
 }
 

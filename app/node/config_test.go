@@ -114,3 +114,72 @@ func TestStoreLogsToTheNodeLog(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigRefusesBadLimits: a limit in config.toml that cannot work stops
+// the node before it starts, with a message naming the file and the
+// setting.
+func TestConfigRefusesBadLimits(t *testing.T) {
+	for _, tc := range []struct{ line, want string }{
+		{"tx_bytes_max = 0", "tx_bytes_max = 0; it must be at least 1"},
+		{"messages_per_tx_max = -3", "messages_per_tx_max = -3; it must be at least 1"},
+		{"events_per_block_max = 0", "events_per_block_max = 0; it must be at least 1"},
+		{"memo_bytes_max = -1", "memo_bytes_max = -1; it must be at least 0"},
+		{`tx_bytes_max = "lots"`, "tx_bytes_max"},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			home := t.TempDir()
+			conf := cmtcfg.DefaultConfig()
+			conf.SetRoot(home)
+			if err := WriteConfig(home, conf, DefaultAppConfig()); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(home, "config", "config.toml")
+			setConfigLine(t, path, tc.line)
+			_, _, err := LoadConfig(home)
+			if err == nil {
+				t.Fatalf("%s accepted", tc.line)
+			}
+			for _, want := range []string{path, "[corridor]", tc.want} {
+				if !strings.Contains(err.Error(), want) {
+					t.Fatalf("error %q does not say %q", err, want)
+				}
+			}
+		})
+	}
+	t.Run("a memo limit of 0 is no memo", func(t *testing.T) {
+		home := t.TempDir()
+		conf := cmtcfg.DefaultConfig()
+		conf.SetRoot(home)
+		if err := WriteConfig(home, conf, DefaultAppConfig()); err != nil {
+			t.Fatal(err)
+		}
+		setConfigLine(t, filepath.Join(home, "config", "config.toml"), "memo_bytes_max = 0")
+		if _, ac, err := LoadConfig(home); err != nil || ac.MemoBytesMax != 0 {
+			t.Fatalf("memo_bytes_max = 0: %d, %v", ac.MemoBytesMax, err)
+		}
+	})
+}
+
+// setConfigLine replaces the line of config.toml that sets the same key as
+// line.
+func setConfigLine(t *testing.T, path, line string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := strings.Fields(line)[0] + " "
+	lines := strings.Split(string(data), "\n")
+	found := false
+	for i, l := range lines {
+		if strings.HasPrefix(l, key) {
+			lines[i], found = line, true
+		}
+	}
+	if !found {
+		t.Fatalf("config.toml has no %q line", key)
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

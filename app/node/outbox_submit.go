@@ -37,6 +37,11 @@ type EventSubmitter struct {
 	Idle, Retry time.Duration
 	// TxTimeout is how long it waits for a transaction's block.
 	TxTimeout time.Duration
+
+	// idle, when set, is called each time Run has found nothing to submit,
+	// just before it waits to be woken (tests use it to know the submitter
+	// waits).
+	idle func()
 }
 
 // EventsPerTxDefault is the default batch size: five messages of 1,000.
@@ -56,6 +61,9 @@ func (s *EventSubmitter) Run(ctx context.Context) {
 			pause = min(2*pause, 30*time.Second)
 		case n == 0:
 			pause = s.Retry
+			if s.idle != nil {
+				s.idle()
+			}
 			select {
 			case <-ctx.Done():
 			case <-s.Outbox.Wake():

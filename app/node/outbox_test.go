@@ -197,28 +197,45 @@ func TestEventSubmitterBatchesAndRetries(t *testing.T) {
 	}
 }
 
+// TestEventSubmitterRunWakesOnRecord: a submitter waiting with nothing to
+// submit is woken by Record and submits the new event at once, not after
+// its idle pause (an hour here). The event is recorded only once the
+// submitter has found the outbox empty and is about to wait, so only the
+// wake can bring it to the ledger.
 func TestEventSubmitterRunWakesOnRecord(t *testing.T) {
 	o := openOutbox(t, t.TempDir())
 	defer o.Close()
 	key, _ := client.NewKey("chongqing", "k1")
 	led := &fakeLedger{events: map[string]int{}}
-	s := &EventSubmitter{Outbox: o, Key: key, Tx: led, Idle: time.Hour, Retry: time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
+	idle := make(chan struct{})
+	s := &EventSubmitter{Outbox: o, Key: key, Tx: led, Idle: time.Hour, Retry: time.Millisecond,
+		idle: func() {
+			select {
+			case idle <- struct{}{}:
+			case <-ctx.Done():
+			}
+		}}
 	done := make(chan struct{})
 	go func() { s.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	waitIdle := func(what string) {
+		t.Helper()
+		select {
+		case <-idle:
+		case <-time.After(5 * time.Second):
+			t.Fatal(what)
+		}
+	}
+	waitIdle("the submitter did not find the empty outbox")
 	if err := o.Record(testEvent(1)); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if o.Len() == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the submitter did not wake up for a new event")
-		}
-		time.Sleep(5 * time.Millisecond)
+	waitIdle("the submitter did not wake up for a new event")
+	led.mu.Lock()
+	txs, seen := led.txs, led.events[string(testEvent(1).Id)]
+	led.mu.Unlock()
+	if txs != 1 || seen != 1 || o.Len() != 0 {
+		t.Fatalf("after the wake: %d txs, event submitted %d times, %d left in the outbox; want 1, 1, 0", txs, seen, o.Len())
 	}
-	cancel()
-	<-done
 }

@@ -19,6 +19,7 @@ func TestCacheMatchesModel(t *testing.T) {
 		model[k] = "p" + k
 	}
 	block := NewCache(parent)
+	checked := 0 // ranges that held keys
 	for round := 0; round < 200; round++ {
 		tx := NewCache(block)
 		txModel := map[string]*string{}
@@ -44,9 +45,28 @@ func TestCacheMatchesModel(t *testing.T) {
 				model[k] = *v
 			}
 		}
-		lo := fmt.Sprintf("k%02d", rng.Intn(100))
-		hi := fmt.Sprintf("k%02d", rng.Intn(100))
-		checkRange(t, block, model, lo, hi)
+		// An ordered, non-empty range [lo, hi), at times without an upper
+		// bound; every tenth round also an empty and an inverted range,
+		// which yield nothing.
+		a := rng.Intn(99)
+		b := a + 1 + rng.Intn(99-a)
+		lo, hi := fmt.Sprintf("k%02d", a), fmt.Sprintf("k%02d", b)
+		if rng.Intn(5) == 0 {
+			hi = ""
+		}
+		if checkRange(t, block, model, lo, hi) > 0 {
+			checked++
+		}
+		if round%10 == 0 {
+			for _, r := range [][2]string{{lo, lo}, {fmt.Sprintf("k%02d", b), lo}} {
+				if got := iterate(t, block, r[0], r[1]); len(got) != 0 {
+					t.Fatalf("Iterate[%s,%s) = %v, want nothing", r[0], r[1], got)
+				}
+			}
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d of 200 rounds checked a range holding keys", checked)
 	}
 	for k, v := range model {
 		got, _ := block.Get([]byte(k))
@@ -56,25 +76,39 @@ func TestCacheMatchesModel(t *testing.T) {
 	}
 }
 
-func checkRange(t *testing.T, c *Cache, model map[string]string, lo, hi string) {
+// checkRange compares c's view of [lo, hi) with the model's (hi "" is no
+// upper bound) and returns how many entries the range holds.
+func checkRange(t *testing.T, c *Cache, model map[string]string, lo, hi string) int {
 	t.Helper()
 	var want []string
 	for k, v := range model {
-		if k >= lo && k < hi {
+		if k >= lo && (hi == "" || k < hi) {
 			want = append(want, k+"="+v)
 		}
 	}
 	sort.Strings(want)
+	if got := iterate(t, c, lo, hi); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Iterate[%s,%s)\n got %v\nwant %v", lo, hi, got, want)
+	}
+	return len(want)
+}
+
+// iterate returns c's entries in [lo, hi) as "key=value"; hi "" is no upper
+// bound.
+func iterate(t *testing.T, c *Cache, lo, hi string) []string {
+	t.Helper()
+	var end []byte
+	if hi != "" {
+		end = []byte(hi)
+	}
 	var got []string
-	if err := c.Iterate([]byte(lo), []byte(hi), func(k, v []byte) bool {
+	if err := c.Iterate([]byte(lo), end, func(k, v []byte) bool {
 		got = append(got, string(k)+"="+string(v))
 		return true
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("Iterate[%s,%s)\n got %v\nwant %v", lo, hi, got, want)
-	}
+	return got
 }
 
 func TestIterateStopsEarly(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble"
 	"github.com/cockroachdb/pebble/vfs"
@@ -177,7 +178,11 @@ func TestReadErrorWhileRestagingOnSeveralWorkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := s.LastCommit()
-
+	// Arm once no compaction runs, so that the failing reads are Stage's
+	// own: else a compaction's read may fail the store before Stage begins.
+	for running := int64(1); running > 0; time.Sleep(10 * time.Millisecond) {
+		running, _ = s.Compactions()
+	}
 	armed.Store(true)
 	_, err := s.Stage(updates, nil)
 	armed.Store(false)

@@ -112,6 +112,11 @@ func (s *Store) Stage(changes []Change, aux []Change) (root []byte, err error) {
 	}
 	st, err := s.stage(version+1, count, kcs, aux)
 	if err != nil {
+		if s.fs.failure() != nil {
+			// An I/O error, met by this Stage or in the background, has
+			// failed the store (see failStopFS): say so, as later calls will.
+			return nil, fmt.Errorf("%w: %v", ErrFailed, err)
+		}
 		return nil, err
 	}
 	st.stageTime = time.Since(start)

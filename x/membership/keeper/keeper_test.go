@@ -179,10 +179,25 @@ func TestRevokeKeyPastItsRotationHeight(t *testing.T) {
 		t.Fatalf("k1 at height 50: %v, want it revoked", err)
 	}
 	wantErr(t, k.Handle(ctx, revokeKey("k1", 0)), base.ErrInvalidTransition, `key "k1" is already revoked`)
+	// A pending revocation may be brought forward, not put off.
+	wantErr(t, k.Handle(ctx, revokeKey("k3", 21)), base.ErrInvalidTransition, `key "k3" is revoked from height 20; a revocation can be brought forward, not put off to 21`)
+	if err := k.Handle(ctx, revokeKey("k3", 15)); err != nil {
+		t.Fatalf("bringing k3's revocation forward to 15: %v", err)
+	}
+	ctx.Height = 16
+	if _, _, err := k.Authenticate(ctx.State, "guangxi", "k3", 16); !errors.Is(err, base.ErrKeyRevoked) {
+		t.Fatalf("k3 at height 16: %v, want it revoked", err)
+	}
+	if err := k.Handle(ctx, addKey(testKey("k4", 52))); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Handle(ctx, revokeKey("k4", 30)); err != nil {
+		t.Fatal(err)
+	}
 	// At its rotation height a key still signs, so it may be revoked at once.
-	ctx.Height = 20
-	if err := k.Handle(ctx, revokeKey("k3", 0)); err != nil {
-		t.Fatalf("revoking k3 at its rotation height: %v", err)
+	ctx.Height = 30
+	if err := k.Handle(ctx, revokeKey("k4", 0)); err != nil {
+		t.Fatalf("revoking k4 at its rotation height: %v", err)
 	}
 }
 

@@ -128,6 +128,11 @@ func (k Keeper) revokeKey(ctx base.Context, msg *types.MsgRevokeKey) error {
 	if key.NotAfterHeight != 0 && ctx.Height > key.NotAfterHeight {
 		return base.ErrInvalidTransition.Wrapf("key %q is already revoked: it stopped signing after height %d", msg.KeyId, key.NotAfterHeight)
 	}
+	// A revocation may be brought forward, never put off: else a key could
+	// undo the revocation that was to end it.
+	if key.NotAfterHeight != 0 && msg.EffectiveHeight > key.NotAfterHeight {
+		return base.ErrInvalidTransition.Wrapf("key %q is revoked from height %d; a revocation can be brought forward, not put off to %d", msg.KeyId, key.NotAfterHeight, msg.EffectiveHeight)
+	}
 	if !hasOtherLiveKey(m, key.Id, ctx.Height) {
 		return base.ErrInvalidTransition.Wrapf("key %q is the last active key of %q; add a new key before revoking it", key.Id, m.Id)
 	}

@@ -2,14 +2,10 @@ package main
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -25,6 +21,7 @@ import (
 	"github.com/landsea/corridor/app/api/nodepb"
 	"github.com/landsea/corridor/app/node"
 	"github.com/landsea/corridor/client"
+	"github.com/landsea/corridor/internal/testpki"
 	at "github.com/landsea/corridor/x/access/types"
 	"github.com/landsea/corridor/x/customs/examples"
 	ct "github.com/landsea/corridor/x/customs/types"
@@ -335,78 +332,21 @@ type testPKI struct {
 	caFile, serverCert, serverKey, clientCert, clientKey, rogueCert, rogueKey string
 }
 
-type certAuthority struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-}
-
 func newTestPKI(t *testing.T, dir string) testPKI {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	ca, rogue := newCA(t, "Corridor test CA"), newCA(t, "Someone else's CA")
+	ca, rogue := testpki.NewCA(t, "Corridor test CA"), testpki.NewCA(t, "Someone else's CA")
 	p := testPKI{caFile: filepath.Join(dir, "ca.pem")}
-	writePEM(t, p.caFile, "CERTIFICATE", ca.cert.Raw)
+	ca.WriteCert(t, p.caFile)
 	server := &x509.Certificate{Subject: pkix.Name{CommonName: "chongqing node"}, DNSNames: []string{"localhost"},
 		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	p.serverCert, p.serverKey = issue(t, ca, server, dir, "server")
+	p.serverCert, p.serverKey = ca.Issue(t, server, dir, "server")
 	clientTmpl := &x509.Certificate{Subject: pkix.Name{CommonName: "corridor-audit"}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
-	p.clientCert, p.clientKey = issue(t, ca, clientTmpl, dir, "client")
-	p.rogueCert, p.rogueKey = issue(t, rogue, clientTmpl, dir, "rogue")
+	p.clientCert, p.clientKey = ca.Issue(t, clientTmpl, dir, "client")
+	p.rogueCert, p.rogueKey = rogue.Issue(t, clientTmpl, dir, "rogue")
 	return p
-}
-
-func newCA(t *testing.T, name string) certAuthority {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return certAuthority{cert: cert, key: key}
-}
-
-// issue signs tmpl with ca and writes <name>.pem and <name>-key.pem.
-func issue(t *testing.T, ca certAuthority, tmpl *x509.Certificate, dir, name string) (certFile, keyFile string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := *tmpl
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	c.SerialNumber, c.NotBefore, c.NotAfter = serial, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour)
-	c.KeyUsage = x509.KeyUsageDigitalSignature
-	der, err := x509.CreateCertificate(rand.Reader, &c, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile, keyFile = filepath.Join(dir, name+".pem"), filepath.Join(dir, name+"-key.pem")
-	writePEM(t, certFile, "CERTIFICATE", der)
-	writePEM(t, keyFile, "PRIVATE KEY", keyDER)
-	return certFile, keyFile
-}
-
-func writePEM(t *testing.T, path, typ string, der []byte) {
-	t.Helper()
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // setTLSConfig turns on mutual TLS in a node's config.toml.

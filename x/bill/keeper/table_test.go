@@ -1,9 +1,9 @@
 package keeper_test
 
 import (
-	"os"
-	"strings"
 	"testing"
+
+	"github.com/landsea/corridor/internal/mdtable"
 
 	"github.com/landsea/corridor/x/base"
 	"github.com/landsea/corridor/x/bill/keeper"
@@ -22,30 +22,8 @@ type tableRow struct {
 // readTable parses the every-case table out of x/bill/README.md.
 func readTable(t *testing.T) []tableRow {
 	t.Helper()
-	bz, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var rows []tableRow
-	in := false
-	for _, line := range strings.Split(string(bz), "\n") {
-		if strings.HasPrefix(line, "| state | action | issuer |") {
-			in = true
-			continue
-		}
-		if !in || strings.HasPrefix(line, "|---") {
-			continue
-		}
-		if !strings.HasPrefix(line, "|") {
-			break
-		}
-		f := strings.Split(strings.Trim(line, "|"), "|")
-		if len(f) != 9 {
-			t.Fatalf("table row has %d cells: %q", len(f), line)
-		}
-		for i := range f {
-			f[i] = strings.TrimSpace(f[i])
-		}
+	for _, f := range mdtable.Rows(t, "../README.md", "| state | action | issuer |", 9) {
 		r := tableRow{state: f[0], action: f[1], result: f[8]}
 		copy(r.cells[:], f[2:8])
 		rows = append(rows, r)

@@ -2,9 +2,10 @@ package types
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/landsea/corridor/internal/mdtable"
 
 	"github.com/landsea/corridor/x/base"
 )
@@ -87,28 +88,9 @@ func TestRec24Codes(t *testing.T) {
 // readmeRec24 reads the event -> code table of x/bill/README.md.
 func readmeRec24(t *testing.T) map[string]string {
 	t.Helper()
-	bz, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]string{}
-	in := false
-	for _, line := range strings.Split(string(bz), "\n") {
-		if strings.HasPrefix(line, "| event | UN/CEFACT Rec 24 code |") {
-			in = true
-			continue
-		}
-		if !in || strings.HasPrefix(line, "|---") {
-			continue
-		}
-		if !strings.HasPrefix(line, "|") {
-			break
-		}
-		f := strings.Split(strings.Trim(line, "|"), "|")
-		if len(f) != 3 {
-			t.Fatalf("Rec 24 table row has %d cells: %q", len(f), line)
-		}
-		out[strings.TrimSpace(f[0])] = strings.TrimSpace(f[1])
+	for _, f := range mdtable.Rows(t, "../README.md", "| event | UN/CEFACT Rec 24 code |", 3) {
+		out[f[0]] = f[1]
 	}
 	return out
 }

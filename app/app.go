@@ -1,12 +1,18 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"reflect"
+	"sort"
+	"strings"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cosmos/gogoproto/jsonpb"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 
 	"github.com/landsea/corridor/app/state"
 	"github.com/landsea/corridor/app/types"
@@ -97,9 +103,9 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 	if req.ChainId != a.chainID {
 		return nil, fmt.Errorf("app: genesis chain id %q differs from the configured %q", req.ChainId, a.chainID)
 	}
-	gs := &types.GenesisState{}
-	if err := jsonpb.UnmarshalString(string(req.AppStateBytes), gs); err != nil {
-		return nil, fmt.Errorf("app: genesis app_state does not decode as corridor.genesis.v1.GenesisState: %w", err)
+	gs, err := decodeGenesis(req.AppStateBytes)
+	if err != nil {
+		return nil, err
 	}
 	a.resetBlock()
 	ctx := a.newContext(req.InitialHeight, req.Time, nil)
@@ -112,6 +118,76 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 		return nil, err
 	}
 	return &abci.InitChainResponse{AppHash: root}, nil
+}
+
+// decodeGenesis reads genesis.json's app_state. Its errors say which part
+// of app_state is wrong: a missing app_state, one that is not a JSON object,
+// a field the app does not know, or the field whose value does not decode.
+func decodeGenesis(bz []byte) (*types.GenesisState, error) {
+	name := gogoproto.MessageName(&types.GenesisState{})
+	bz = bytes.TrimSpace(bz)
+	if len(bz) == 0 || string(bz) == "null" {
+		return nil, fmt.Errorf("app: genesis has no app_state; it must be a JSON object (%s) with the founding members under \"membership\"", name)
+	}
+	var fields map[string]json.RawMessage
+	if bz[0] != '{' || json.Unmarshal(bz, &fields) != nil {
+		return nil, fmt.Errorf("app: genesis app_state must be a JSON object (%s), not %.40s", name, bz)
+	}
+	known := genesisFields()
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		typ, ok := known[k]
+		if !ok {
+			names := make([]string, 0, len(known))
+			for n := range known {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			return nil, fmt.Errorf("app: genesis app_state has an unknown field %q (%s has %s)", k, name, strings.Join(names, ", "))
+		}
+		one, _ := json.Marshal(map[string]json.RawMessage{k: fields[k]})
+		if err := jsonpb.UnmarshalString(string(one), &types.GenesisState{}); err != nil {
+			return nil, fmt.Errorf("app: genesis app_state.%s does not decode as %s: %w", k, typ, err)
+		}
+	}
+	gs := &types.GenesisState{}
+	if err := jsonpb.UnmarshalString(string(bz), gs); err != nil {
+		return nil, fmt.Errorf("app: genesis app_state does not decode as %s: %w", name, err)
+	}
+	if gs.Membership == nil {
+		return nil, fmt.Errorf("app: genesis app_state has no \"membership\": the founding members are missing")
+	}
+	return gs, nil
+}
+
+// genesisFields maps the JSON names of the genesis state's fields (as in the
+// .proto file and in camel case) to the names of their message types.
+func genesisFields() map[string]string {
+	known := map[string]string{}
+	t := reflect.TypeOf(types.GenesisState{})
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("protobuf")
+		if tag == "" {
+			continue
+		}
+		typ := f.Type.String()
+		if m, ok := reflect.New(f.Type).Elem().Interface().(gogoproto.Message); ok {
+			typ = gogoproto.MessageName(m)
+		}
+		for _, p := range strings.Split(tag, ",") {
+			if n, ok := strings.CutPrefix(p, "name="); ok {
+				known[n] = typ
+			} else if n, ok := strings.CutPrefix(p, "json="); ok {
+				known[n] = typ
+			}
+		}
+	}
+	return known
 }
 
 func (a *App) newContext(height int64, t time.Time, events *[]base.Event) base.Context {

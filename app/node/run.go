@@ -39,10 +39,8 @@ func Run(ctx context.Context, home string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("genesis %s is not valid: %w", conf.GenesisFile(), err)
 	}
-	for _, f := range []string{conf.PrivValidatorKeyFile(), conf.NodeKeyFile()} {
-		if _, err := os.Stat(f); err != nil {
-			return fmt.Errorf("node key file missing: %w (run 'corridord init')", err)
-		}
+	if err := checkKeyFiles(conf); err != nil {
+		return err
 	}
 	grpcLis, err := net.Listen("tcp", ac.GRPCAddress)
 	if err != nil {

@@ -370,15 +370,15 @@ func accessReadCmd() *cobra.Command {
 			"of the state the content was read from; they and the content are checked here.",
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			body, err := readBody(cmd, args[0], args[1])
+			if err != nil {
+				return err
+			}
 			cc, err := newCLICtx(cmd, true)
 			if err != nil {
 				return err
 			}
 			defer cc.Close()
-			body, err := readBody(cmd, cc, args[0], args[1])
-			if err != nil {
-				return err
-			}
 			return readAndPrint(cmd, cc, body)
 		},
 	}
@@ -399,10 +399,11 @@ func addReadFlags(cmd *cobra.Command) {
 	f.Uint64("grant", 0, "the grant to rely on (default: the node finds one)")
 }
 
-// readBody builds the body of a signed read by the --from key from the
-// command's flags (--purpose, --purpose-text, --grant, and --version and
-// --prove where the command has them).
-func readBody(cmd *cobra.Command, cc *cliCtx, recType, id string) (*at.ReadBody, error) {
+// readBody builds the body of a signed read from the command's flags
+// (--purpose, --purpose-text, --grant, and --version and --prove where the
+// command has them), so that a bad flag is refused before the key is loaded
+// or the node is reached; sendRead fills in the signer.
+func readBody(cmd *cobra.Command, recType, id string) (*at.ReadBody, error) {
 	flag := func(n string) string { v, _ := cmd.Flags().GetString(n); return v }
 	purpose, err := parsePurpose(flag("purpose"))
 	if err != nil {
@@ -411,7 +412,7 @@ func readBody(cmd *cobra.Command, cc *cliCtx, recType, id string) (*at.ReadBody,
 	grant, _ := cmd.Flags().GetUint64("grant")
 	version, _ := cmd.Flags().GetUint64("version")
 	prove, _ := cmd.Flags().GetBool("prove")
-	body := &at.ReadBody{MemberId: cc.Key.MemberID, KeyId: cc.Key.KeyID, RecordType: recType, RecordId: id,
+	body := &at.ReadBody{RecordType: recType, RecordId: id,
 		Purpose: purpose, PurposeText: flag("purpose-text"), Nonce: make([]byte, 16), GrantId: grant,
 		ExpiresUnixNano: time.Now().Add(2 * time.Minute).UnixNano(), Version: version, Prove: prove}
 	if _, err := rand.Read(body.Nonce); err != nil {
@@ -428,6 +429,7 @@ func sendRead(cmd *cobra.Command, cc *cliCtx, body *at.ReadBody) (*at.ReadRespon
 	if err != nil {
 		return nil, err
 	}
+	body.MemberId, body.KeyId = cc.Key.MemberID, cc.Key.KeyID
 	req, err := at.SignRead(chainID, body, cc.Key.Sign)
 	if err != nil {
 		return nil, err

@@ -370,15 +370,15 @@ func billExportDCSACmd() *cobra.Command {
 		Short: "Write a bill as a DCSA eBL 3.0 transport document (JSON) to stdout or --out, read with a request signed by --from (issuer, party or grantee; the node records the read); ledger facts DCSA cannot hold are warned on stderr",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			body, err := readBody(cmd, at.RecordTypeBill, args[0])
+			if err != nil {
+				return err
+			}
 			cc, err := newCLICtx(cmd, true)
 			if err != nil {
 				return err
 			}
 			defer cc.Close()
-			body, err := readBody(cmd, cc, at.RecordTypeBill, args[0])
-			if err != nil {
-				return err
-			}
 			rr, err := sendRead(cmd, cc, body)
 			if err != nil {
 				return err

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -18,7 +20,8 @@ func run(t *testing.T, args ...string) (string, error) {
 }
 
 // TestStartErrors checks that the operator gets a clear error, not a crash,
-// for a missing home, a port in use and a corrupt genesis.
+// for a missing home, a port in use, a corrupt genesis, a genesis whose
+// app_state is not the corridor genesis, and a missing or corrupt key file.
 func TestStartErrors(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nowhere")
 	out, err := run(t, "start", "--home", missing)
@@ -32,6 +35,7 @@ func TestStartErrors(t *testing.T) {
 		t.Fatalf("testnet: %v\n%s", err, out)
 	}
 	home := filepath.Join(dir, "node0")
+	startBroken(t, home)
 	l, err := net.Listen("tcp", "127.0.0.1:"+itoa(base+2)) // the gRPC port
 	if err != nil {
 		t.Fatal(err)
@@ -49,6 +53,74 @@ func TestStartErrors(t *testing.T) {
 	out, err = run(t, "start", "--home", home)
 	if err == nil || !strings.Contains(out, "genesis") || !strings.Contains(out, "not valid") {
 		t.Fatalf("corrupt genesis: %v\n%s", err, out)
+	}
+}
+
+// startBroken starts copies of the node in home, each with one file of its
+// home changed or removed, and checks that start fails with exit status 1
+// (not a panic) and a message that names the file and what is wrong.
+func startBroken(t *testing.T, home string) {
+	t.Helper()
+	gen, err := os.ReadFile(filepath.Join(home, "config", "genesis.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withAppState := func(appState string) string {
+		var doc map[string]json.RawMessage
+		if err := json.Unmarshal(gen, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc["app_state"] = json.RawMessage(appState)
+		bz, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(bz)
+	}
+	const removed = "\x00removed"
+	pvKey, nodeKey, pvState := "config/priv_validator_key.json", "config/node_key.json", "data/priv_validator_state.json"
+	for _, tc := range []struct {
+		name, file, content string
+		says                []string
+	}{
+		{"membership not an object", "config/genesis.json", withAppState(`{"membership": 5}`),
+			[]string{"genesis app_state.membership does not decode", "corridor.membership.v1.GenesisState"}},
+		{"unknown app_state field", "config/genesis.json", withAppState(`{"membership": {"members": []}, "balances": {}}`),
+			[]string{"genesis app_state", `unknown field "balances"`}},
+		{"validator key missing", pvKey, removed, []string{"validator key file", pvKey, "is missing"}},
+		{"validator key not JSON", pvKey, `{"priv_key": `, []string{"validator key file", pvKey, "is not valid"}},
+		{"validator key without a key", pvKey, `{}`, []string{"validator key file", pvKey, "holds no priv_key"}},
+		{"node key missing", nodeKey, removed, []string{"node key file", nodeKey, "is missing"}},
+		{"node key not JSON", nodeKey, `{"priv_key": `, []string{"node key file", nodeKey, "is not valid"}},
+		{"node key without a key", nodeKey, `{}`, []string{"node key file", nodeKey, "holds no priv_key"}},
+		{"node key too short", nodeKey, `{"priv_key": {"type": "tendermint/PrivKeyEd25519", "value": "AAAA"}}`,
+			[]string{"node key file", nodeKey, "not a usable key"}},
+		{"validator state not JSON", pvState, `x`, []string{"validator state file", pvState, "is not valid"}},
+	} {
+		h := filepath.Join(t.TempDir(), "node")
+		if err := os.CopyFS(h, os.DirFS(home)); err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(h, filepath.FromSlash(tc.file))
+		if tc.content == removed {
+			err = os.Remove(f)
+		} else {
+			err = os.WriteFile(f, []byte(tc.content), 0o600)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := run(t, "start", "--home", h)
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 || strings.Contains(out, "panic") {
+			t.Errorf("%s: want exit status 1, got %v\n%s", tc.name, err, out)
+			continue
+		}
+		for _, s := range tc.says {
+			if !strings.Contains(out, filepath.FromSlash(s)) {
+				t.Errorf("%s: %s\nwant it to say %q", tc.name, out, s)
+			}
+		}
 	}
 }
 
@@ -147,7 +219,11 @@ func lastCommitted(t *testing.T, home string, base int) (int64, string, error) {
 
 // TestCLIRefusesBadFlags: a member's command with a bad flag or a key not in
 // its keyring is refused before anything is signed or sent, with a message
-// that names what was wrong. Nothing listens at --node.
+// that names what was wrong. Nothing listens at --node, so a message about
+// the connection means the command went on to reach the node. A list query
+// with a bad --from or --to time, or a range that ends before it starts, and
+// a signed read with a bad --purpose are refused in the same way (the
+// purpose before the --from key is looked for).
 func TestCLIRefusesBadFlags(t *testing.T) {
 	home := t.TempDir()
 	for _, tc := range []struct {
@@ -168,6 +244,22 @@ func TestCLIRefusesBadFlags(t *testing.T) {
 			[]string{"--from is required"}},
 		{[]string{"tx", "customs", "decide", "cq-electronics/CQE-2026-0001", "TH-IMPORT", "--decision", "release", "--version", "1", "--from", "th-customs"},
 			[]string{`no key of member "th-customs"`, filepath.Join(home, "keys")}},
+		{[]string{"query", "access", "events", "--reader", "guizhou", "--from", "yesterday"},
+			[]string{`--from "yesterday"`, "RFC 3339"}},
+		{[]string{"query", "access", "events", "--to", "2026-11-31T00:00:00Z"},
+			[]string{`--to "2026-11-31T00:00:00Z"`, "RFC 3339"}},
+		{[]string{"query", "access", "events", "--from", "2026-12-01T00:00:00Z", "--to", "2026-11-01T00:00:00Z"},
+			[]string{"--to 2026-11-01T00:00:00Z is not after --from 2026-12-01T00:00:00Z"}},
+		{[]string{"query", "customs", "list", "--jurisdiction", "TH", "--from", "2026-11-29"},
+			[]string{`--from "2026-11-29"`, "RFC 3339"}},
+		{[]string{"query", "customs", "list", "--jurisdiction", "TH", "--from", "2026-11-29T08:00:00Z", "--to", "2026-11-29T08:00:00Z"},
+			[]string{"--to 2026-11-29T08:00:00Z is not after --from 2026-11-29T08:00:00Z"}},
+		{[]string{"query", "customs", "list", "--declarant", "cq-electronics", "--to", "tomorrow"},
+			[]string{`--to "tomorrow"`, "RFC 3339"}},
+		{[]string{"query", "access", "read", "bill", "LSM-CQ-2026-000001", "--purpose", "fun", "--from", "th-customs"},
+			[]string{`--purpose "fun"`, "customs-control, trade-finance"}},
+		{[]string{"query", "bill", "export-dcsa", "LSM-CQ-2026-000001", "--purpose", "fun", "--from", "th-customs"},
+			[]string{`--purpose "fun"`, "customs-control, trade-finance"}},
 	} {
 		out, err := run(t, append(tc.args, "--home", home, "--node", "127.0.0.1:1")...)
 		if err == nil {
@@ -178,6 +270,9 @@ func TestCLIRefusesBadFlags(t *testing.T) {
 			if !strings.Contains(out, s) {
 				t.Errorf("corridord %s: %s\nwant it to say %q", strings.Join(tc.args, " "), out, s)
 			}
+		}
+		if strings.Contains(out, "127.0.0.1:1") || strings.Contains(out, "rpc error") {
+			t.Errorf("corridord %s: went on to reach the node\n%s", strings.Join(tc.args, " "), out)
 		}
 	}
 }

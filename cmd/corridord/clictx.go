@@ -125,7 +125,8 @@ func submitValidated(cmd *cobra.Command, validate error, msg *types.Message) err
 }
 
 // timeRange reads --from and --to (RFC 3339, either may be empty) as Unix
-// nanoseconds; 0 means open.
+// nanoseconds; 0 means open. --to is the time to stop before, so with both
+// given it must come after --from.
 func timeRange(from, to string) (int64, int64, error) {
 	var out [2]int64
 	for i, s := range []string{from, to} {
@@ -134,9 +135,12 @@ func timeRange(from, to string) (int64, int64, error) {
 		}
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			return 0, 0, fmt.Errorf("--from/--to %q: not an RFC 3339 time like 2026-11-29T08:00:00Z", s)
+			return 0, 0, fmt.Errorf("--%s %q: not an RFC 3339 time like 2026-11-29T08:00:00Z", []string{"from", "to"}[i], s)
 		}
 		out[i] = t.UnixNano()
+	}
+	if from != "" && to != "" && out[1] <= out[0] {
+		return 0, 0, fmt.Errorf("--to %s is not after --from %s: the range would be empty", to, from)
 	}
 	return out[0], out[1], nil
 }

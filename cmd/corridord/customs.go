@@ -241,6 +241,10 @@ func customsListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			from, to, err := timeRange(flag("from"), flag("to"))
+			if err != nil {
+				return err
+			}
 			cc, err := newCLICtx(cmd, false)
 			if err != nil {
 				return err
@@ -262,10 +266,6 @@ func customsListCmd() *cobra.Command {
 					Status: status, Jurisdiction: flag("jurisdiction"), PageToken: flag("page-token"), Limit: limit})
 				return cc.PrintResult(r, err)
 			case flag("jurisdiction") != "":
-				from, to, err := timeRange(flag("from"), flag("to"))
-				if err != nil {
-					return err
-				}
 				r, err := q.DeclarationsByJurisdiction(cc.Ctx, &ct.DeclarationsByJurisdictionRequest{
 					Jurisdiction: flag("jurisdiction"), FromUnixNano: from, ToUnixNano: to, PageToken: flag("page-token"), Limit: limit})
 				return cc.PrintResult(r, err)

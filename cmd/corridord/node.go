@@ -9,7 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/cometbft/cometbft/p2p"
 	"github.com/spf13/cobra"
 
 	"github.com/landsea/corridor/app/node"
@@ -93,9 +92,9 @@ func nodeIDCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home, _ := cmd.Flags().GetString("home")
-			nk, err := p2p.LoadNodeKey(filepath.Join(home, "config", "node_key.json"))
+			nk, err := node.LoadNodeKey(filepath.Join(home, "config", "node_key.json"))
 			if err != nil {
-				return fmt.Errorf("no node key in %s: %w", home, err)
+				return err
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), nk.ID())
 			return nil

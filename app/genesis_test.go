@@ -1,0 +1,79 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/landsea/corridor/app"
+	"github.com/landsea/corridor/app/genesis"
+	"github.com/landsea/corridor/client"
+	"github.com/landsea/corridor/store"
+)
+
+// TestInitChainBadAppState: a genesis whose app_state is valid JSON but not
+// the corridor genesis is refused by InitChain with an error that names
+// app_state and the part of it that is wrong; the same app then starts from
+// a good genesis.
+func TestInitChainBadAppState(t *testing.T) {
+	st, err := store.Open(t.TempDir(), store.Options{BucketDepth: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	a, err := app.New(st, chainID, app.DefaultConfig(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, err := genesis.Build(genesis.Specs(false), func(s genesis.Spec) (*client.Key, error) { return seedKey(s.ID), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := genesis.MarshalJSON(gs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// good with one more field: every part the app knows is right.
+	extra := strings.Replace(string(good), "{", `{"balances": {}, `, 1)
+	t0 := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
+	initChain := func(appState string) error {
+		_, err := a.InitChain(context.Background(), &abci.InitChainRequest{ChainId: chainID,
+			AppStateBytes: []byte(appState), InitialHeight: 1, Time: t0})
+		return err
+	}
+	for _, tc := range []struct {
+		name, appState string
+		says           []string
+	}{
+		{"membership is a number", `{"membership": 5}`,
+			[]string{"app_state.membership", "does not decode", "corridor.membership.v1.GenesisState"}},
+		{"unknown field", extra,
+			[]string{"app_state", `unknown field "balances"`, "membership"}},
+		{"member id is a number", `{"membership": {"members": [{"id": 7}]}}`,
+			[]string{"app_state.membership", "does not decode", "number"}},
+		{"an array", `[]`, []string{"app_state", "must be a JSON object", "not []"}},
+		{"a string", `"corridor"`, []string{"app_state", "must be a JSON object"}},
+		{"null", `null`, []string{"no app_state", "membership"}},
+		{"missing", ``, []string{"no app_state", "membership"}},
+		{"no membership", `{}`, []string{"app_state", `no "membership"`}},
+	} {
+		err := initChain(tc.appState)
+		if err == nil {
+			t.Errorf("%s: app_state accepted", tc.name)
+			continue
+		}
+		t.Logf("%s: %v", tc.name, err)
+		for _, s := range tc.says {
+			if !strings.Contains(err.Error(), s) {
+				t.Errorf("%s: %v\nwant it to say %q", tc.name, err, s)
+			}
+		}
+	}
+
+	if err := initChain(string(good)); err != nil {
+		t.Fatalf("good genesis after the refused ones: %v", err)
+	}
+}

@@ -245,6 +245,11 @@ func customsListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			byJurisdiction := flag("transport-document") == "" && flag("declarant") == "" &&
+				status == ct.DocumentStatus_DOCUMENT_STATUS_UNSPECIFIED && flag("jurisdiction") != ""
+			if (from != 0 || to != 0) && !byJurisdiction {
+				return fmt.Errorf("--from and --to apply to --jurisdiction alone (without --declarant, --status or --transport-document)")
+			}
 			cc, err := newCLICtx(cmd, false)
 			if err != nil {
 				return err

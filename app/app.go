@@ -60,7 +60,7 @@ var _ abci.Application = (*App)(nil)
 // chain id from genesis; every transaction must name it.
 func New(st *store.Store, chainID string, cfg Config, snaps Snapshots, metrics *Metrics) (*App, error) {
 	if err := cfg.Limits.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("app: limits: %w", err)
 	}
 	if chainID == "" {
 		return nil, fmt.Errorf("app: chain id is empty")

@@ -28,10 +28,21 @@ func DefaultLimits() Limits {
 	}
 }
 
-// Validate checks that every limit is positive.
+// Validate checks each limit against its least value, naming it as
+// config.toml's [corridor] section does.
 func (l Limits) Validate() error {
-	if l.TxBytesMax <= 0 || l.MessagesPerTxMax <= 0 || l.EventsPerBlockMax <= 0 || l.MemoBytesMax < 0 {
-		return fmt.Errorf("app: limits must be positive: %+v", l)
+	for _, c := range []struct {
+		name     string
+		got, min int
+	}{
+		{"tx_bytes_max", l.TxBytesMax, 1},
+		{"messages_per_tx_max", l.MessagesPerTxMax, 1},
+		{"events_per_block_max", l.EventsPerBlockMax, 1},
+		{"memo_bytes_max", l.MemoBytesMax, 0},
+	} {
+		if c.got < c.min {
+			return fmt.Errorf("%s = %d; it must be at least %d", c.name, c.got, c.min)
+		}
 	}
 	return nil
 }

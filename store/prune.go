@@ -77,16 +77,28 @@ func (s *Store) Flush() error {
 
 // DiskBytes returns the bytes Pebble's files take on disk, as Pebble counts
 // them (sstables, write-ahead logs, manifest); 0 once the store is closed.
-func (s *Store) DiskBytes() uint64 {
-	m := s.pebbleMetrics()
-	if m == nil {
-		return 0
-	}
-	return m.DiskSpaceUsage()
+func (s *Store) DiskBytes() uint64 { return s.Usage().DiskBytes }
+
+// Usage is what Pebble reports of the store's files and background work.
+type Usage struct {
+	DiskBytes uint64 // see DiskBytes
+	// CompactionsRunning and CompactionDebtBytes: see Compactions.
+	CompactionsRunning  int64
+	CompactionDebtBytes uint64
 }
 
-// pebbleMetrics returns Pebble's metrics, or nil once the store is closed:
-// a node's metrics page may be read as it stops.
+// Usage reads Pebble's metrics once for DiskBytes and Compactions' figures;
+// all are 0 once the store is closed (a node's metrics page may be read as
+// it stops).
+func (s *Store) Usage() Usage {
+	m := s.pebbleMetrics()
+	if m == nil {
+		return Usage{}
+	}
+	return Usage{DiskBytes: m.DiskSpaceUsage(), CompactionsRunning: m.Compact.NumInProgress, CompactionDebtBytes: m.Compact.EstimatedDebt}
+}
+
+// pebbleMetrics returns Pebble's metrics, or nil once the store is closed.
 func (s *Store) pebbleMetrics() *pebble.Metrics {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -113,9 +125,6 @@ func (s *Store) PebbleMetrics() string {
 // can stay above zero on an LSM that Pebble sees no reason to compact.
 // Both are 0 once the store is closed.
 func (s *Store) Compactions() (running int64, debtBytes uint64) {
-	m := s.pebbleMetrics()
-	if m == nil {
-		return 0, 0
-	}
-	return m.Compact.NumInProgress, m.Compact.EstimatedDebt
+	u := s.Usage()
+	return u.CompactionsRunning, u.CompactionDebtBytes
 }

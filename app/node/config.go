@@ -164,27 +164,8 @@ func LoadConfig(home string) (*cmtcfg.Config, AppConfig, error) {
 	if err := conf.ValidateBasic(); err != nil {
 		return nil, AppConfig{}, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := ac.validateLimits(); err != nil {
+	if err := ac.App().Limits.Validate(); err != nil {
 		return nil, AppConfig{}, fmt.Errorf("%s [corridor]: %w", path, err)
 	}
 	return conf, ac, nil
-}
-
-// validateLimits checks the limits of the [corridor] section and names the
-// setting at fault.
-func (c AppConfig) validateLimits() error {
-	for _, l := range []struct {
-		name     string
-		got, min int
-	}{
-		{"tx_bytes_max", c.TxBytesMax, 1},
-		{"messages_per_tx_max", c.MessagesPerTxMax, 1},
-		{"events_per_block_max", c.EventsPerBlockMax, 1},
-		{"memo_bytes_max", c.MemoBytesMax, 0},
-	} {
-		if l.got < l.min {
-			return fmt.Errorf("%s = %d; it must be at least %d", l.name, l.got, l.min)
-		}
-	}
-	return c.App().Limits.Validate()
 }

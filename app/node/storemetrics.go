@@ -50,8 +50,7 @@ func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
-	st := c.st.Stats()
-	running, debt := c.st.Compactions()
+	st, u := c.st.Stats(), c.st.Usage()
 	warming := 0.0
 	if st.WarmingUp {
 		warming = 1
@@ -62,9 +61,9 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(storeKeysDesc, float64(st.Keys))
 	gauge(storeVersionDesc, float64(st.Version))
 	gauge(storeOldestDesc, float64(st.OldestVersion))
-	gauge(storeDiskDesc, float64(c.st.DiskBytes()))
-	gauge(storeCompactingDesc, float64(running))
-	gauge(storeDebtDesc, float64(debt))
+	gauge(storeDiskDesc, float64(u.DiskBytes))
+	gauge(storeCompactingDesc, float64(u.CompactionsRunning))
+	gauge(storeDebtDesc, float64(u.CompactionDebtBytes))
 	gauge(cacheBytesDesc, float64(st.BucketCacheBytes))
 	gauge(cacheBucketsDesc, float64(st.BucketCacheBuckets))
 	gauge(warmingDesc, warming)

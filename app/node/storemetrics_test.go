@@ -78,8 +78,8 @@ func TestStoreMetrics(t *testing.T) {
 	// Pebble's figures move on their own: a scrape must match the store's
 	// own answer read right after it, in one of a few tries.
 	for try := 0; ; try++ {
-		running, debt := st.Compactions()
-		disk := st.DiskBytes()
+		u := st.Usage()
+		running, debt, disk := u.CompactionsRunning, u.CompactionDebtBytes, u.DiskBytes
 		if got["corridor_store_compactions_running"] == float64(running) && got["corridor_store_compaction_debt_bytes"] == float64(debt) &&
 			got["corridor_store_disk_bytes"] == float64(disk) {
 			break

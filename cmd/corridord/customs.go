@@ -245,6 +245,8 @@ func customsListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// The listing by jurisdiction, the last case below, is the
+			// only one with a time range.
 			byJurisdiction := flag("transport-document") == "" && flag("declarant") == "" &&
 				status == ct.DocumentStatus_DOCUMENT_STATUS_UNSPECIFIED && flag("jurisdiction") != ""
 			if (from != 0 || to != 0) && !byJurisdiction {
@@ -270,7 +272,7 @@ func customsListCmd() *cobra.Command {
 				r, err := q.DeclarationsByStatus(cc.Ctx, &ct.DeclarationsByStatusRequest{
 					Status: status, Jurisdiction: flag("jurisdiction"), PageToken: flag("page-token"), Limit: limit})
 				return cc.PrintResult(r, err)
-			case flag("jurisdiction") != "":
+			case byJurisdiction:
 				r, err := q.DeclarationsByJurisdiction(cc.Ctx, &ct.DeclarationsByJurisdictionRequest{
 					Jurisdiction: flag("jurisdiction"), FromUnixNano: from, ToUnixNano: to, PageToken: flag("page-token"), Limit: limit})
 				return cc.PrintResult(r, err)

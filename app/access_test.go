@@ -21,7 +21,6 @@ import (
 	"github.com/landsea/corridor/app"
 	"github.com/landsea/corridor/app/api"
 	"github.com/landsea/corridor/app/demo"
-	"github.com/landsea/corridor/app/genesis"
 	apptypes "github.com/landsea/corridor/app/types"
 	"github.com/landsea/corridor/client"
 	"github.com/landsea/corridor/store"
@@ -789,23 +788,7 @@ func BenchmarkAccessEventsLedger(b *testing.B) {
 // benchApp is an application after genesis and an empty block 1, and the
 // chongqing province's key.
 func benchApp(b *testing.B) (*app.App, *client.Key) {
-	st, err := store.Open(b.TempDir(), store.Options{BucketDepth: 16})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = st.Close() })
-	a, err := app.New(st, chainID, app.DefaultConfig(), nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	gs, err := genesis.Build(genesis.Specs(true), func(s genesis.Spec) (*client.Key, error) { return seedKey(s.ID), nil })
-	if err != nil {
-		b.Fatal(err)
-	}
-	bz, err := genesis.MarshalJSON(gs)
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, bz := newApp(b, 16), genesisJSON(b, true, nil)
 	ctx, t0 := context.Background(), time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
 	if _, err := a.InitChain(ctx, &abci.InitChainRequest{ChainId: chainID, AppStateBytes: bz, InitialHeight: 1, Time: t0}); err != nil {
 		b.Fatal(err)

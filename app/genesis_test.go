@@ -7,11 +7,6 @@ import (
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
-
-	"github.com/landsea/corridor/app"
-	"github.com/landsea/corridor/app/genesis"
-	"github.com/landsea/corridor/client"
-	"github.com/landsea/corridor/store"
 )
 
 // TestInitChainBadAppState: a genesis whose app_state is valid JSON but not
@@ -19,23 +14,8 @@ import (
 // app_state and the part of it that is wrong; the same app then starts from
 // a good genesis.
 func TestInitChainBadAppState(t *testing.T) {
-	st, err := store.Open(t.TempDir(), store.Options{BucketDepth: 12})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	a, err := app.New(st, chainID, app.DefaultConfig(), nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gs, err := genesis.Build(genesis.Specs(false), func(s genesis.Spec) (*client.Key, error) { return seedKey(s.ID), nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	good, err := genesis.MarshalJSON(gs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newApp(t, 12)
+	good := genesisJSON(t, false, nil)
 	// good with one more field: every part the app knows is right.
 	extra := strings.Replace(string(good), "{", `{"balances": {}, `, 1)
 	t0 := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)

@@ -48,9 +48,27 @@ func newChainWith(t *testing.T, cfg app.Config) *testChain {
 	c := &testChain{t: t, dir: t.TempDir(), cfg: cfg, keys: map[string]*client.Key{}, seqs: map[string]uint64{},
 		time: time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)}
 	c.open()
-	gs, err := genesis.Build(genesis.Specs(true), func(s genesis.Spec) (*client.Key, error) {
+	bz := genesisJSON(t, true, c.keys)
+	resp, err := c.app.InitChain(context.Background(), &abci.InitChainRequest{ChainId: chainID, AppStateBytes: bz, InitialHeight: 1, Time: c.time})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.AppHash) != 32 {
+		t.Fatalf("InitChain app hash %x", resp.AppHash)
+	}
+	return c
+}
+
+// genesisJSON is the app_state of a genesis of the founding members (and,
+// with demo, the demo members), each with seedKey's key, which keys also
+// receives when it is not nil.
+func genesisJSON(t testing.TB, demo bool, keys map[string]*client.Key) []byte {
+	t.Helper()
+	gs, err := genesis.Build(genesis.Specs(demo), func(s genesis.Spec) (*client.Key, error) {
 		k := seedKey(s.ID)
-		c.keys[s.ID] = k
+		if keys != nil {
+			keys[s.ID] = k
+		}
 		return k, nil
 	})
 	if err != nil {
@@ -60,14 +78,23 @@ func newChainWith(t *testing.T, cfg app.Config) *testChain {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := c.app.InitChain(context.Background(), &abci.InitChainRequest{ChainId: chainID, AppStateBytes: bz, InitialHeight: 1, Time: c.time})
+	return bz
+}
+
+// newApp is an application on a new store of bucket depth depth, before
+// genesis.
+func newApp(t testing.TB, depth int) *app.App {
+	t.Helper()
+	st, err := store.Open(t.TempDir(), store.Options{BucketDepth: depth})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(resp.AppHash) != 32 {
-		t.Fatalf("InitChain app hash %x", resp.AppHash)
+	t.Cleanup(func() { _ = st.Close() })
+	a, err := app.New(st, chainID, app.DefaultConfig(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return c
+	return a
 }
 
 func (c *testChain) open() {

@@ -36,6 +36,12 @@
 // proofs of a full run find it as the writes left it, those of -read as the
 // warm-up left it. The RESULT and BUILD lines name it.
 //
+// The store's write phases log how many reads reached the disk that holds
+// its files, per write, from the kernel's counters for that device
+// (/proc/diskstats: reads the OS page cache served are not counted).
+// -disk DIR only measures that disk: random 4 KiB reads past the page cache
+// (O_DIRECT), 1 to 32 in flight (stdout: one DISK line).
+//
 // lowmem.sh, beside this file, runs a command in a memory cgroup after
 // dropping the OS page cache (root only), so that -read on a store that fits
 // in memory can be timed as on one that does not.

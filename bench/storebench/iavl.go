@@ -19,7 +19,7 @@ func RunIAVL(cfg Config, res *Result) error {
 	}
 	defer ldb.Close()
 	tree := iavl.NewMutableTree(idb.NewWrapper(ldb), 100_000, true, log.NewNopLogger())
-	p := newProgress("iavl write")
+	p := newProgress("iavl write", cfg.Dir)
 	var busy time.Duration
 	err = batches(cfg, func(lo, hi int64) error {
 		ks, vs := make([][]byte, 0, hi-lo), make([][]byte, 0, hi-lo)

@@ -26,6 +26,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase (or of the writes of -build, or of -read or -update after the store opened) to this file")
 	build := flag.String("build", "", "only write the store into this new directory and keep it there")
 	read := flag.String("read", "", "only time reads and proofs on the store -build left in this directory (same -keys)")
+	disk := flag.String("disk", "", "only measure random 4 KiB reads from the disk that holds this directory, past the OS page cache, with 1 to 32 in flight (writes a 4 GiB file there and removes it)")
 	update := flag.String("update", "", "only time -updates updates of random existing keys on the store -build left in this directory (same -keys)")
 	flag.IntVar(&cfg.Updates, "updates", 1_000_000, "updates that -update times")
 	flag.BoolVar(&cfg.BesideWarmUp, "beside-warm-up", false, "-update commits as soon as the store opens, beside its bucket cache's warm-up, as a node does (default: once the warm-up is done); open_s is then the time Open took")
@@ -61,7 +62,7 @@ func main() {
 		debug.SetGCPercent(25)
 	}
 	modes := 0
-	for _, m := range []string{*build, *read, *update} {
+	for _, m := range []string{*build, *read, *update, *disk} {
 		if m != "" {
 			modes++
 		}
@@ -69,11 +70,13 @@ func main() {
 	var err error
 	switch {
 	case modes > 1:
-		err = errors.New("-build, -read and -update: give one of them")
+		err = errors.New("-build, -read, -update and -disk: give one of them")
 	case cfg.BesideWarmUp && *update == "":
 		err = errors.New("-beside-warm-up goes with -update")
 	case cfg.HotKeys < 0 || cfg.HotKeys > cfg.Keys:
 		err = fmt.Errorf("-hot-keys %d: want 0 (any key) or at most -keys (%d)", cfg.HotKeys, cfg.Keys)
+	case *disk != "":
+		err = diskProbe(*disk)
 	case *update != "":
 		err = updateOnly(cfg, *update)
 	case *build != "":

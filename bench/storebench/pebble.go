@@ -21,7 +21,7 @@ func RunPebble(cfg Config, res *Result) error {
 		return err
 	}
 	defer db.Close()
-	p := newProgress("pebble write")
+	p := newProgress("pebble write", cfg.Dir)
 	var busy time.Duration
 	err = batches(cfg, func(lo, hi int64) error {
 		ks, vs := make([][]byte, 0, hi-lo), make([][]byte, 0, hi-lo)

@@ -27,7 +27,7 @@ func RunStore(cfg Config, res *Result) error {
 		return err
 	}
 	defer stop()
-	if err := storeWrites(cfg, s, res); err != nil {
+	if err := storeWrites(cfg, s, dir, res); err != nil {
 		return err
 	}
 	if err := settle("store", s.Flush, s.Compactions); err != nil {
@@ -60,7 +60,7 @@ func BuildStore(cfg Config, dir string, res *Result) error {
 	if err != nil {
 		return errors.Join(err, s.Close())
 	}
-	err = storeWrites(cfg, s, res)
+	err = storeWrites(cfg, s, dir, res)
 	stop()
 	if err == nil {
 		err = settle("store", s.Flush, s.Compactions)
@@ -130,8 +130,8 @@ func startProfile(cfg Config) (stop func(), err error) {
 }
 
 // storeWrites writes the run's keys, one commit per batch, and times them.
-func storeWrites(cfg Config, s *store.Store, res *Result) (err error) {
-	res.StoreWPS, err = timedCommits(cfg, s, "store write", func(i int64) store.Change {
+func storeWrites(cfg Config, s *store.Store, dir string, res *Result) (err error) {
+	res.StoreWPS, err = timedCommits(cfg, s, dir, "store write", func(i int64) store.Change {
 		return store.Change{Key: key(i), Value: value(i, cfg.ValueBytes)}
 	})
 	return err
@@ -139,9 +139,9 @@ func storeWrites(cfg Config, s *store.Store, res *Result) (err error) {
 
 // timedCommits stages and commits cfg.Keys changes, change(0) to
 // change(cfg.Keys-1), a batch per commit, logs where the time went and how
-// many buckets were read, and returns the changes per second.
-func timedCommits(cfg Config, s *store.Store, name string, change func(i int64) store.Change) (float64, error) {
-	p := newProgress(name)
+// many buckets were read, and returns the changes per second. dir holds s.
+func timedCommits(cfg Config, s *store.Store, dir, name string, change func(i int64) store.Change) (float64, error) {
+	p := newProgress(name, dir)
 	var busy, staging, committing time.Duration
 	var scans int64
 	err := batches(cfg, func(lo, hi int64) error {
@@ -172,9 +172,9 @@ func timedCommits(cfg Config, s *store.Store, name string, change func(i int64) 
 	logf("%s: per commit on average, stage %v, write %v", name,
 		(staging / time.Duration(commits)).Round(time.Microsecond), (committing / time.Duration(commits)).Round(time.Microsecond))
 	st := s.Stats()
-	logf("%s: %.0f writes/s; last commit: stage %v, write %v, %d bytes; buckets read from the leaf index: %d for %d writes (%.1f %%); bucket cache: %d buckets, %d MiB",
+	logf("%s: %.0f writes/s; last commit: stage %v, write %v, %d bytes; buckets read from the leaf index: %d for %d writes (%.1f %%); bucket cache: %d buckets, %d MiB%s",
 		name, wps, st.LastStageTime, st.LastCommitTime, st.LastBatchBytes, scans, cfg.Keys, 100*float64(scans)/float64(cfg.Keys),
-		st.BucketCacheBuckets, st.BucketCacheBytes>>20)
+		st.BucketCacheBuckets, st.BucketCacheBytes>>20, p.diskReads(cfg.Keys))
 	return wps, nil
 }
 
@@ -195,7 +195,7 @@ func UpdateStore(cfg Config, dir string) (ups, openSeconds float64, err error) {
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
 	updates := cfg
 	updates.Keys = int64(cfg.Updates)
-	ups, err = timedCommits(updates, s, "store update", func(int64) store.Change {
+	ups, err = timedCommits(updates, s, dir, "store update", func(int64) store.Change {
 		i := rng.Int63n(cfg.hotKeys())
 		return store.Change{Key: key(i), Value: value(i+rng.Int63n(1<<40), cfg.ValueBytes)}
 	})

@@ -124,11 +124,17 @@ type progress struct {
 	name  string
 	start time.Time
 	last  time.Time
+	disk  *diskCounter // nil where the kernel counts no reads for dir's device
+	// diskOps and diskBytes are the device's reads when the phase started.
+	diskOps, diskBytes int64
 }
 
-func newProgress(name string) *progress {
+// newProgress starts the progress lines of a phase whose files are in dir.
+func newProgress(name, dir string) *progress {
 	now := time.Now()
-	return &progress{name: name, start: now, last: now}
+	p := &progress{name: name, start: now, last: now, disk: newDiskCounter(dir)}
+	p.diskOps, p.diskBytes, _ = p.disk.reads()
+	return p
 }
 
 func (p *progress) tick(done, total int64) {
@@ -137,7 +143,18 @@ func (p *progress) tick(done, total int64) {
 	}
 	p.last = time.Now()
 	el := time.Since(p.start).Seconds()
-	logf("%s: %d/%d (%.0f%%), %.0f/s, rss %.0f MiB", p.name, done, total, 100*float64(done)/float64(total), float64(done)/el, rssMiB())
+	logf("%s: %d/%d (%.0f%%), %.0f/s, rss %.0f MiB%s", p.name, done, total, 100*float64(done)/float64(total), float64(done)/el, rssMiB(), p.diskReads(done))
+}
+
+// diskReads describes the reads that reached dir's device since the phase
+// started, per change, or says nothing if they are not counted.
+func (p *progress) diskReads(done int64) string {
+	ops, bytes, ok := p.disk.reads()
+	if !ok || done == 0 {
+		return ""
+	}
+	ops, bytes = ops-p.diskOps, bytes-p.diskBytes
+	return fmt.Sprintf(", disk reads %d (%.2f per write, %d MiB)", ops, float64(ops)/float64(done), bytes>>20)
 }
 
 func logf(format string, args ...any) {

@@ -11,7 +11,13 @@ import (
 // cache and its warm-up after a start, how often commits read a bucket from
 // disk, and Pebble's disk use and compaction backlog.
 type storeCollector struct {
-	st *store.Store
+	st storeState
+}
+
+// storeState is what storeCollector reads from the store (*store.Store).
+type storeState interface {
+	Stats() store.Stats
+	Usage() store.Usage
 }
 
 var (

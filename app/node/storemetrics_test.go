@@ -133,3 +133,49 @@ func gather(t *testing.T, reg *prometheus.Registry) map[string]float64 {
 	}
 	return out
 }
+
+// fixedState is a storeState whose figures are set by a test.
+type fixedState struct {
+	stats store.Stats
+	usage store.Usage
+}
+
+func (f fixedState) Stats() store.Stats { return f.stats }
+func (f fixedState) Usage() store.Usage { return f.usage }
+
+// TestStoreMetricsNames: each metric carries its own figure. Every figure
+// differs from every other, so a metric that shows another's figure fails.
+func TestStoreMetricsNames(t *testing.T) {
+	st := fixedState{
+		stats: store.Stats{Keys: 11, Version: 12, OldestVersion: 13, BucketCacheBuckets: 14, BucketCacheBytes: 15,
+			WarmingUp: true, WarmUpRead: 0.25, ScannedBuckets: 16, ChangedLeaves: 17},
+		usage: store.Usage{DiskBytes: 18, CompactionsRunning: 19, CompactionDebtBytes: 20},
+	}
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(storeCollector{st}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{
+		"corridor_store_keys":                            11,
+		"corridor_store_version":                         12,
+		"corridor_store_oldest_version":                  13,
+		"corridor_store_bucket_cache_buckets":            14,
+		"corridor_store_bucket_cache_bytes":              15,
+		"corridor_store_bucket_cache_warming":            1,
+		"corridor_store_bucket_cache_warm_up_read_ratio": 0.25,
+		"corridor_store_scanned_buckets_total":           16,
+		"corridor_store_changed_leaves_total":            17,
+		"corridor_store_disk_bytes":                      18,
+		"corridor_store_compactions_running":             19,
+		"corridor_store_compaction_debt_bytes":           20,
+	}
+	got := gather(t, reg)
+	if len(got) != len(want) {
+		t.Errorf("%d metrics, want %d: %v", len(got), len(want), got)
+	}
+	for name, v := range want {
+		if g, ok := got[name]; !ok || g != v {
+			t.Errorf("%s = %v (present %v), want %v", name, g, ok, v)
+		}
+	}
+}

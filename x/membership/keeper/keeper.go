@@ -27,6 +27,20 @@ func (Keeper) Get(r base.Reader, id string) (*types.Member, error) {
 	return m, nil
 }
 
+// RetiredKey returns the key keyID that was dropped from member's full
+// record (see KeysPerRecordMax), or (nil, nil) when none was.
+func (Keeper) RetiredKey(r base.Reader, member, keyID string) (*types.Key, error) {
+	bz, err := r.Get(types.RetiredKeyKey(member, keyID))
+	if err != nil || bz == nil {
+		return nil, err
+	}
+	key := &types.Key{}
+	if err := key.Unmarshal(bz); err != nil {
+		return nil, fmt.Errorf("membership: stored retired key %q of member %q does not decode: %w", keyID, member, err)
+	}
+	return key, nil
+}
+
 // MustHaveRole returns the member if it exists, is active and holds one of
 // roles; otherwise an error saying which of these failed.
 func (k Keeper) MustHaveRole(r base.Reader, id string, roles ...types.Role) (*types.Member, error) {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cosmos/gogoproto/proto"
+
 	"github.com/landsea/corridor/app/state"
 	"github.com/landsea/corridor/x/base"
 	"github.com/landsea/corridor/x/membership/types"
@@ -205,7 +207,8 @@ func TestRevokeKeyPastItsRotationHeight(t *testing.T) {
 // revoked keys, and keys past their rotation height, do not count. Its
 // record lists at most KeysPerRecordMax keys: adding one to a full record
 // drops the revoked key that stopped signing first, and the event says
-// which. So a member can rotate its key for ever.
+// which. So a member can rotate its key for ever. A dropped key is kept
+// under its own state key, and its id is never given to another key.
 func TestKeysLimit(t *testing.T) {
 	ctx, k := genesisCtx(t)
 	var events []base.Event
@@ -234,6 +237,7 @@ func TestKeysLimit(t *testing.T) {
 	// Rotate: add a key, revoke the oldest live one, many times over.
 	live := []string{"k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"}
 	revokedAt := map[string]int64{"k1": 5}
+	var retired []*types.Key
 	for i := 10; i < 10+3*types.KeysPerRecordMax; i++ {
 		ctx.Height++
 		if err := k.Handle(ctx, revokeKey(live[0], 0)); err != nil {
@@ -266,6 +270,14 @@ func TestKeysLimit(t *testing.T) {
 				}
 			}
 			delete(revokedAt, dropped)
+			want := types.FindKey(before, dropped)
+			got, err := k.RetiredKey(ctx.State, "guangxi", dropped)
+			if err != nil || got == nil || !proto.Equal(got, want) {
+				t.Fatalf("rotation %d: retired key %s = %v, %v; want the key the record listed, %v", i, dropped, got, err, want)
+			}
+			retired = append(retired, want)
+		} else if got, err := k.RetiredKey(ctx.State, "guangxi", id); got != nil || err != nil {
+			t.Fatalf("rotation %d: a retired key %s (%v, %v) where none was dropped", i, id, got, err)
 		}
 		if full := len(before.Keys) == types.KeysPerRecordMax; full != (dropped != "") {
 			t.Fatalf("rotation %d: a record of %d keys, dropped %q", i, len(before.Keys), dropped)
@@ -281,6 +293,31 @@ func TestKeysLimit(t *testing.T) {
 	}
 	if m, _ := k.Get(ctx.State, "guangxi"); len(m.Keys) != types.KeysPerRecordMax {
 		t.Fatalf("after many rotations the record lists %d keys, want %d", len(m.Keys), types.KeysPerRecordMax)
+	}
+	// k1 to k9 and the rotations' keys, less the full record's.
+	if added := types.KeysPerMemberMax + 1 + 3*types.KeysPerRecordMax; len(retired) != added-types.KeysPerRecordMax {
+		t.Fatalf("%d keys dropped over the rotations; %d added, %d listed", len(retired), added, types.KeysPerRecordMax)
+	}
+	// A dropped key's id names no new key, whatever its public key; the
+	// record is as it was.
+	ctx.Height++
+	if err := k.Handle(ctx, revokeKey(live[0], 0)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := k.Get(ctx.State, "guangxi")
+	for _, old := range []*types.Key{retired[0], retired[len(retired)-1]} {
+		wantErr(t, k.Handle(ctx, addKey(testKey(old.Id, 200))), base.ErrAlreadyExists,
+			fmt.Sprintf(`member "guangxi" had a key %q (added at height %d, dropped from the record since); a key id is never used twice`, old.Id, old.AddedHeight))
+	}
+	if after, _ := k.Get(ctx.State, "guangxi"); !proto.Equal(after, before) {
+		t.Fatal("a refused key changed the record")
+	}
+	if err := k.Handle(ctx, addKey(testKey("k-new", 201))); err != nil {
+		t.Fatalf("a fresh id after the refusals: %v", err)
+	}
+	// Another member may use the id.
+	if got, err := k.RetiredKey(ctx.State, "chongqing", retired[0].Id); got != nil || err != nil {
+		t.Fatalf("chongqing has a retired key %s: %v, %v", retired[0].Id, got, err)
 	}
 }
 

@@ -79,7 +79,13 @@ func (k Keeper) addKey(ctx base.Context, key *types.Key) error {
 		return err
 	}
 	if types.FindKey(m, key.Id) != nil {
-		return base.ErrAlreadyExists.Wrapf("member %q already has a key %q (a key id is not used twice while the record lists it)", m.Id, key.Id)
+		return base.ErrAlreadyExists.Wrapf("member %q already has a key %q; choose another key id", m.Id, key.Id)
+	}
+	if old, err := k.RetiredKey(ctx.State, m.Id, key.Id); err != nil {
+		return err
+	} else if old != nil {
+		return base.ErrAlreadyExists.Wrapf("member %q had a key %q (added at height %d, dropped from the record since); a key id is never used twice, choose another",
+			m.Id, key.Id, old.AddedHeight)
 	}
 	live := 0
 	for _, k := range m.Keys {
@@ -101,6 +107,11 @@ func (k Keeper) addKey(ctx base.Context, key *types.Key) error {
 			}
 		}
 		attrs = append(attrs, "dropped", m.Keys[first].Id)
+		bz, err := m.Keys[first].Marshal()
+		if err != nil {
+			return err
+		}
+		ctx.State.Set(types.RetiredKeyKey(m.Id, m.Keys[first].Id), bz)
 		m.Keys = slices.Delete(m.Keys, first, first+1)
 	}
 	key.Status = types.KeyStatus_KEY_STATUS_ACTIVE

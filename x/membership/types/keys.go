@@ -7,11 +7,16 @@ import "github.com/landsea/corridor/x/base"
 //
 //	state  0x10 | len | member id            -> Member (protobuf)
 //	state  0x11 | len | member id            -> next sequence (8 bytes, big-endian)
+//	state  0x12 | len | member id | len | key id -> Key (protobuf): a key dropped from its
+//	                                            member's full record, kept so that its id is
+//	                                            never given to another key and an auditor can
+//	                                            still check what it signed
 //	index  0x90 | role (1 byte) | len | id   -> empty
 //	index  0x91 | len | province | len | id  -> empty
 const (
 	prefixMember   = 0x10
 	prefixSequence = 0x11
+	prefixRetired  = 0x12
 	prefixByRole   = 0x90
 	prefixByProv   = 0x91
 )
@@ -24,6 +29,9 @@ func MemberPrefix() []byte { return []byte{prefixMember} }
 
 // SequenceKey is where a member's next sequence lives.
 func SequenceKey(id string) []byte { return base.Key(prefixSequence, id) }
+
+// RetiredKeyKey is where a key dropped from member's record is kept.
+func RetiredKeyKey(member, keyID string) []byte { return base.Key(prefixRetired, member, keyID) }
 
 // RoleIndexPrefix covers the members holding role.
 func RoleIndexPrefix(r Role) []byte { return base.Key(prefixByRole, byte(r)) }

@@ -51,6 +51,25 @@ func membershipQueryCmd() *cobra.Command {
 		},
 	}
 	member.Flags().Bool("prove", false, "include an ICS23 proof")
+	key := &cobra.Command{
+		Use:   "key MEMBER KEY_ID",
+		Short: "Show one of a member's keys, also one dropped from its record since",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cc, err := newCLICtx(cmd, false)
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			prove, _ := cmd.Flags().GetBool("prove")
+			r, err := mt.NewQueryServiceClient(cc.Client.Conn()).Key(cc.Ctx, &mt.KeyRequest{MemberId: args[0], KeyId: args[1], Prove: prove})
+			if err != nil {
+				return err
+			}
+			return cc.Print(r)
+		},
+	}
+	key.Flags().Bool("prove", false, "include an ICS23 proof")
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List members, by role or province",
@@ -80,7 +99,7 @@ func membershipQueryCmd() *cobra.Command {
 	}
 	list.Flags().String("role", "", "only members holding this role, e.g. ROLE_CARRIER")
 	list.Flags().String("province", "", "only members admitted by this province")
-	cmd.AddCommand(member, list)
+	cmd.AddCommand(member, key, list)
 	return cmd
 }
 

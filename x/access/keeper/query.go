@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 
-	"github.com/landsea/corridor/store/storepb"
 	"github.com/landsea/corridor/x/access/types"
 	"github.com/landsea/corridor/x/base"
 	mt "github.com/landsea/corridor/x/membership/types"
@@ -24,7 +23,7 @@ func (q QueryServer) Grant(_ context.Context, req *types.GrantRequest) (*types.G
 	if req.Id == 0 {
 		return nil, base.GRPCError(base.ErrInvalidMsg.Wrapf("id: missing"))
 	}
-	bz, proof, err := q.read(types.GrantKey(req.Id), req.Prove)
+	bz, proof, err := base.ReadCommitted(q.state, types.GrantKey(req.Id), req.Prove)
 	if err != nil {
 		return nil, base.GRPCError(err)
 	}
@@ -36,19 +35,6 @@ func (q QueryServer) Grant(_ context.Context, req *types.GrantRequest) (*types.G
 		return nil, base.GRPCError(err)
 	}
 	return resp, nil
-}
-
-// read gets a state key, with its proof when prove is set.
-func (q QueryServer) read(key []byte, prove bool) ([]byte, *storepb.Proof, error) {
-	if !prove {
-		bz, err := q.state.State().Get(key)
-		return bz, nil, err
-	}
-	p, err := q.state.Prove(key)
-	if err != nil {
-		return nil, nil, err
-	}
-	return p.Value, p, nil
 }
 
 // Grants lists grants by owner, grantee or record, in id order.
@@ -116,7 +102,7 @@ func (q QueryServer) Event(_ context.Context, req *types.EventRequest) (*types.E
 	if len(req.Id) != types.EventIDBytes {
 		return nil, base.GRPCError(base.ErrInvalidMsg.Wrapf("id: an event id is %d bytes, got %d", types.EventIDBytes, len(req.Id)))
 	}
-	bz, proof, err := q.read(types.EventKey(req.Id), req.Prove)
+	bz, proof, err := base.ReadCommitted(q.state, types.EventKey(req.Id), req.Prove)
 	if err != nil {
 		return nil, base.GRPCError(err)
 	}

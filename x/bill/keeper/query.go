@@ -37,18 +37,12 @@ func (q QueryServer) Bill(_ context.Context, req *types.BillRequest) (*types.Bil
 		return nil, base.GRPCError(err)
 	}
 	resp := &types.BillResponse{Height: q.state.Height(), Withheld: Withheld}
-	var bz []byte
-	if req.Prove {
-		p, err := q.state.Prove(types.BillKey(req.Number))
-		if err != nil {
-			return nil, base.GRPCError(err)
-		}
-		resp.Proof, resp.Height, bz = p, p.Height, p.Value
-	} else {
-		var err error
-		if bz, err = q.state.State().Get(types.BillKey(req.Number)); err != nil {
-			return nil, base.GRPCError(err)
-		}
+	bz, proof, err := base.ReadCommitted(q.state, types.BillKey(req.Number), req.Prove)
+	if err != nil {
+		return nil, base.GRPCError(err)
+	}
+	if proof != nil {
+		resp.Proof, resp.Height = proof, proof.Height
 	}
 	if bz == nil {
 		return nil, base.GRPCError(base.ErrNotFound.Wrapf("bill %s is not on the ledger", req.Number))

@@ -108,19 +108,12 @@ func decodeStored(key, bz []byte, m unmarshaler) error {
 
 // read loads key into m; with prove it also appends the key's proof.
 func (q QueryServer) read(resp *types.DeclarationResponse, key []byte, prove bool, m unmarshaler) error {
-	var bz []byte
-	if prove {
-		p, err := q.state.Prove(key)
-		if err != nil {
-			return err
-		}
-		resp.Proofs = append(resp.Proofs, p)
-		bz = p.Value
-	} else {
-		var err error
-		if bz, err = q.state.State().Get(key); err != nil {
-			return err
-		}
+	bz, proof, err := base.ReadCommitted(q.state, key, prove)
+	if err != nil {
+		return err
+	}
+	if proof != nil {
+		resp.Proofs = append(resp.Proofs, proof)
 	}
 	if bz == nil {
 		return base.ErrNotFound.Wrapf("key %x is absent", key)

@@ -23,20 +23,11 @@ func (q QueryServer) Member(_ context.Context, req *types.MemberRequest) (*types
 	if err := types.ValidateID("id", req.Id); err != nil {
 		return nil, base.GRPCError(err)
 	}
-	resp := &types.MemberResponse{}
-	var bz []byte
-	if req.Prove {
-		p, err := q.state.Prove(types.MemberKey(req.Id))
-		if err != nil {
-			return nil, base.GRPCError(err)
-		}
-		resp.Proof, bz = p, p.Value
-	} else {
-		var err error
-		if bz, err = q.state.State().Get(types.MemberKey(req.Id)); err != nil {
-			return nil, base.GRPCError(err)
-		}
+	bz, proof, err := base.ReadCommitted(q.state, types.MemberKey(req.Id), req.Prove)
+	if err != nil {
+		return nil, base.GRPCError(err)
 	}
+	resp := &types.MemberResponse{Proof: proof}
 	if bz == nil {
 		return nil, base.GRPCError(base.ErrNotFound.Wrapf("member %q is not registered", req.Id))
 	}
@@ -109,4 +100,45 @@ func (q QueryServer) Account(_ context.Context, req *types.AccountRequest) (*typ
 		return nil, base.GRPCError(err)
 	}
 	return &types.AccountResponse{NextSequence: seq, Height: h}, nil
+}
+
+// Key returns a member's key by id, listed in the member's record or kept
+// since it was dropped from a full one. The record is read first: a key
+// only ever moves from the record to its own entry, so a drop committed
+// between the two reads is still found.
+func (q QueryServer) Key(_ context.Context, req *types.KeyRequest) (*types.KeyResponse, error) {
+	if err := types.ValidateID("member_id", req.MemberId); err != nil {
+		return nil, base.GRPCError(err)
+	}
+	if err := types.ValidateKeyID("key_id", req.KeyId); err != nil {
+		return nil, base.GRPCError(err)
+	}
+	resp := &types.KeyResponse{Height: q.state.Height()}
+	bz, proof, err := base.ReadCommitted(q.state, types.MemberKey(req.MemberId), req.Prove)
+	if err != nil {
+		return nil, base.GRPCError(err)
+	}
+	if bz == nil {
+		return nil, base.GRPCError(base.ErrNotFound.Wrapf("member %q is not registered", req.MemberId))
+	}
+	m := &types.Member{}
+	if err := m.Unmarshal(bz); err != nil {
+		return nil, base.GRPCError(err)
+	}
+	if resp.Key = types.FindKey(m, req.KeyId); resp.Key == nil {
+		if bz, proof, err = base.ReadCommitted(q.state, types.RetiredKeyKey(req.MemberId, req.KeyId), req.Prove); err != nil {
+			return nil, base.GRPCError(err)
+		}
+		if bz == nil {
+			return nil, base.GRPCError(base.ErrNotFound.Wrapf("member %q has never had a key %q", req.MemberId, req.KeyId))
+		}
+		resp.Key, resp.Dropped = &types.Key{}, true
+		if err := resp.Key.Unmarshal(bz); err != nil {
+			return nil, base.GRPCError(err)
+		}
+	}
+	if proof != nil {
+		resp.Proof, resp.Height = proof, proof.Height
+	}
+	return resp, nil
 }

@@ -369,6 +369,143 @@ func (m *AccountResponse) GetHeight() int64 {
 	return 0
 }
 
+// KeyRequest names a member's key.
+type KeyRequest struct {
+	// member_id is the member.
+	MemberId string `protobuf:"bytes,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	// key_id is the key's id within the member.
+	KeyId string `protobuf:"bytes,2,opt,name=key_id,json=keyId,proto3" json:"key_id,omitempty"`
+	// prove asks for an ICS23 proof of the stored bytes the key was read from.
+	Prove bool `protobuf:"varint,3,opt,name=prove,proto3" json:"prove,omitempty"`
+}
+
+func (m *KeyRequest) Reset()         { *m = KeyRequest{} }
+func (m *KeyRequest) String() string { return proto.CompactTextString(m) }
+func (*KeyRequest) ProtoMessage()    {}
+func (*KeyRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ff21c394aa57e306, []int{6}
+}
+func (m *KeyRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *KeyRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_KeyRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *KeyRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_KeyRequest.Merge(m, src)
+}
+func (m *KeyRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *KeyRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_KeyRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_KeyRequest proto.InternalMessageInfo
+
+func (m *KeyRequest) GetMemberId() string {
+	if m != nil {
+		return m.MemberId
+	}
+	return ""
+}
+
+func (m *KeyRequest) GetKeyId() string {
+	if m != nil {
+		return m.KeyId
+	}
+	return ""
+}
+
+func (m *KeyRequest) GetProve() bool {
+	if m != nil {
+		return m.Prove
+	}
+	return false
+}
+
+// KeyResponse carries the key and, when asked, its proof.
+type KeyResponse struct {
+	// key as last recorded: its public key, status, added_height and not_after_height.
+	Key *Key `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	// dropped is true when the key was dropped from the member's full record; the proof is then of the dropped key's own record.
+	Dropped bool `protobuf:"varint,2,opt,name=dropped,proto3" json:"dropped,omitempty"`
+	// proof of the stored bytes: the member's record (key listed there) or the dropped key's record.
+	Proof *storepb.Proof `protobuf:"bytes,3,opt,name=proof,proto3" json:"proof,omitempty"`
+	// height is the committed height the answer was read at.
+	Height int64 `protobuf:"varint,4,opt,name=height,proto3" json:"height,omitempty"`
+}
+
+func (m *KeyResponse) Reset()         { *m = KeyResponse{} }
+func (m *KeyResponse) String() string { return proto.CompactTextString(m) }
+func (*KeyResponse) ProtoMessage()    {}
+func (*KeyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ff21c394aa57e306, []int{7}
+}
+func (m *KeyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *KeyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_KeyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *KeyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_KeyResponse.Merge(m, src)
+}
+func (m *KeyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *KeyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_KeyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_KeyResponse proto.InternalMessageInfo
+
+func (m *KeyResponse) GetKey() *Key {
+	if m != nil {
+		return m.Key
+	}
+	return nil
+}
+
+func (m *KeyResponse) GetDropped() bool {
+	if m != nil {
+		return m.Dropped
+	}
+	return false
+}
+
+func (m *KeyResponse) GetProof() *storepb.Proof {
+	if m != nil {
+		return m.Proof
+	}
+	return nil
+}
+
+func (m *KeyResponse) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*MemberRequest)(nil), "corridor.membership.v1.MemberRequest")
 	proto.RegisterType((*MemberResponse)(nil), "corridor.membership.v1.MemberResponse")
@@ -376,6 +513,8 @@ func init() {
 	proto.RegisterType((*MembersResponse)(nil), "corridor.membership.v1.MembersResponse")
 	proto.RegisterType((*AccountRequest)(nil), "corridor.membership.v1.AccountRequest")
 	proto.RegisterType((*AccountResponse)(nil), "corridor.membership.v1.AccountResponse")
+	proto.RegisterType((*KeyRequest)(nil), "corridor.membership.v1.KeyRequest")
+	proto.RegisterType((*KeyResponse)(nil), "corridor.membership.v1.KeyResponse")
 }
 
 func init() {
@@ -383,38 +522,44 @@ func init() {
 }
 
 var fileDescriptor_ff21c394aa57e306 = []byte{
-	// 489 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x53, 0xcd, 0x6e, 0xd3, 0x4c,
-	0x14, 0x8d, 0x93, 0x7c, 0x69, 0x73, 0xdb, 0x24, 0xd2, 0xe8, 0x53, 0x65, 0x59, 0xd4, 0xb2, 0x8c,
-	0x68, 0xb3, 0xb2, 0x49, 0x10, 0x88, 0x2d, 0xac, 0xd8, 0x14, 0x95, 0x29, 0x12, 0x52, 0x37, 0x51,
-	0xe2, 0x0c, 0xc9, 0x88, 0xc4, 0xe3, 0xce, 0x4c, 0xac, 0xf4, 0x2d, 0x90, 0x78, 0x00, 0x5e, 0x87,
-	0x65, 0x97, 0x2c, 0x51, 0xf2, 0x22, 0x68, 0x7e, 0xec, 0x04, 0x84, 0x09, 0x3b, 0xdf, 0x3b, 0xe7,
-	0x9c, 0x7b, 0xee, 0xf1, 0x0c, 0x84, 0x09, 0xe3, 0x9c, 0x4e, 0x19, 0x8f, 0x97, 0x64, 0x39, 0x21,
-	0x5c, 0xcc, 0x69, 0x16, 0xe7, 0x83, 0xf8, 0x6e, 0x45, 0xf8, 0x7d, 0x94, 0x71, 0x26, 0x19, 0x3a,
-	0x2b, 0x30, 0xd1, 0x0e, 0x13, 0xe5, 0x03, 0xef, 0xb2, 0x82, 0xbb, 0x87, 0xd2, 0x02, 0xde, 0x79,
-	0x09, 0x14, 0x92, 0x71, 0xa2, 0x30, 0xfa, 0xc3, 0x1c, 0x87, 0xcf, 0xa1, 0x73, 0xa5, 0x29, 0x98,
-	0xdc, 0xad, 0x88, 0x90, 0xa8, 0x0b, 0x75, 0x3a, 0x75, 0x9d, 0xc0, 0xe9, 0xb7, 0x71, 0x9d, 0x4e,
-	0xd1, 0xff, 0xf0, 0x5f, 0xc6, 0x59, 0x4e, 0xdc, 0x7a, 0xe0, 0xf4, 0x8f, 0xb1, 0x29, 0xc2, 0x35,
-	0x74, 0x0b, 0x9a, 0xc8, 0x58, 0x2a, 0x08, 0x7a, 0x01, 0x2d, 0x33, 0x5b, 0x73, 0x4f, 0x86, 0x7e,
-	0xf4, 0x67, 0xe7, 0x91, 0xe5, 0x59, 0x34, 0x8a, 0xb4, 0x3e, 0xfb, 0xa8, 0xf5, 0x4f, 0x86, 0xee,
-	0x8e, 0x66, 0x6c, 0xe6, 0x83, 0xe8, 0x5a, 0x9d, 0x63, 0x03, 0x0b, 0xbf, 0x38, 0xc5, 0x68, 0x51,
-	0x58, 0x7e, 0x0a, 0x4d, 0xce, 0x16, 0x44, 0x0f, 0xee, 0x0e, 0x1f, 0x55, 0x0d, 0xc6, 0x6c, 0x41,
-	0xb0, 0x46, 0x22, 0x0f, 0x8e, 0xd5, 0x1e, 0x34, 0x4d, 0xcc, 0x5e, 0x6d, 0x5c, 0xd6, 0xe8, 0x1c,
-	0x20, 0x1b, 0xcf, 0xc8, 0x48, 0xb2, 0x4f, 0x24, 0x75, 0x1b, 0xfa, 0xb4, 0xad, 0x3a, 0xef, 0x55,
-	0x43, 0xe5, 0xb1, 0xa0, 0x4b, 0x2a, 0xdd, 0x66, 0xe0, 0xf4, 0x3b, 0xd8, 0x14, 0xa1, 0x80, 0x5e,
-	0x69, 0xca, 0x06, 0xf2, 0x12, 0x8e, 0xec, 0x7c, 0xd7, 0x09, 0x1a, 0xff, 0x90, 0x48, 0x01, 0x47,
-	0x17, 0xd0, 0x4b, 0xc9, 0x5a, 0x8e, 0xf6, 0x6c, 0x18, 0x93, 0x1d, 0xd5, 0xbe, 0x2e, 0xac, 0x84,
-	0x01, 0x74, 0x5f, 0x25, 0x09, 0x5b, 0xa5, 0xb2, 0xe2, 0xe7, 0x85, 0x6f, 0xa1, 0x57, 0x22, 0xac,
-	0xad, 0xc7, 0xa0, 0x55, 0x46, 0x42, 0x51, 0xd4, 0xfe, 0x0a, 0xdd, 0xc4, 0xa7, 0xaa, 0x79, 0x63,
-	0x7b, 0xe8, 0x0c, 0x5a, 0x73, 0x42, 0x67, 0x73, 0xa9, 0x07, 0x37, 0xb0, 0xad, 0x86, 0x5f, 0xeb,
-	0x70, 0xfa, 0x4e, 0xdd, 0xce, 0x1b, 0xc2, 0x73, 0x9a, 0x10, 0xf4, 0x01, 0x5a, 0xc6, 0x3d, 0x7a,
-	0x72, 0x60, 0x3b, 0xe3, 0xd0, 0xbb, 0x38, 0x04, 0xb3, 0x36, 0x6f, 0xe1, 0xe8, 0xaa, 0x88, 0xe3,
-	0xef, 0x94, 0xe2, 0x1a, 0x78, 0x97, 0x07, 0x71, 0x3b, 0x6d, 0x9b, 0x4a, 0xb5, 0xf6, 0xaf, 0xc1,
-	0x56, 0x6b, 0xff, 0x16, 0xef, 0xeb, 0x37, 0xdf, 0x36, 0xbe, 0xf3, 0xb0, 0xf1, 0x9d, 0x1f, 0x1b,
-	0xdf, 0xf9, 0xbc, 0xf5, 0x6b, 0x0f, 0x5b, 0xbf, 0xf6, 0x7d, 0xeb, 0xd7, 0x6e, 0xa3, 0x19, 0x95,
-	0xf3, 0xd5, 0x24, 0x4a, 0xd8, 0x32, 0x5e, 0x8c, 0xd3, 0xa9, 0x20, 0xe3, 0xb8, 0x7c, 0x9b, 0xeb,
-	0xfd, 0x67, 0x2c, 0xef, 0x33, 0x22, 0x26, 0x2d, 0xfd, 0x40, 0x9f, 0xfd, 0x0c, 0x00, 0x00, 0xff,
-	0xff, 0x42, 0xea, 0x2e, 0x3e, 0x26, 0x04, 0x00, 0x00,
+	// 590 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x54, 0xcd, 0x6e, 0xda, 0x5c,
+	0x10, 0x8d, 0x31, 0x21, 0x30, 0x04, 0x90, 0xae, 0xbe, 0x2f, 0xb2, 0x48, 0x63, 0x21, 0x47, 0x4d,
+	0xd8, 0xd4, 0x14, 0xaa, 0x56, 0xdd, 0xb6, 0xab, 0x46, 0x51, 0xa2, 0xd4, 0xa9, 0x5a, 0x29, 0x1b,
+	0x04, 0xf6, 0x14, 0x2c, 0xc0, 0xd7, 0xb1, 0x0d, 0xc2, 0x6f, 0x51, 0xa9, 0xfb, 0x3e, 0x4f, 0x97,
+	0x59, 0x76, 0x59, 0xc1, 0x03, 0xf4, 0x15, 0xaa, 0xfb, 0x63, 0xe3, 0x56, 0x35, 0x64, 0xe7, 0x99,
+	0x7b, 0xe6, 0xcc, 0x99, 0xb9, 0xc7, 0x17, 0x0c, 0x9b, 0x06, 0x81, 0xeb, 0xd0, 0xa0, 0x33, 0xc3,
+	0xd9, 0x10, 0x83, 0x70, 0xec, 0xfa, 0x9d, 0x45, 0xb7, 0x73, 0x3f, 0xc7, 0x20, 0x36, 0xfd, 0x80,
+	0x46, 0x94, 0x1c, 0x25, 0x18, 0x73, 0x83, 0x31, 0x17, 0xdd, 0xe6, 0x79, 0x4e, 0x6d, 0x06, 0xc5,
+	0x09, 0x9a, 0x27, 0x29, 0x30, 0x8c, 0x68, 0x80, 0x0c, 0xc3, 0x3f, 0xc4, 0xb1, 0xf1, 0x12, 0x6a,
+	0x57, 0xbc, 0xc4, 0xc2, 0xfb, 0x39, 0x86, 0x11, 0xa9, 0x43, 0xc1, 0x75, 0x34, 0xa5, 0xa5, 0xb4,
+	0x2b, 0x56, 0xc1, 0x75, 0xc8, 0x7f, 0xb0, 0xef, 0x07, 0x74, 0x81, 0x5a, 0xa1, 0xa5, 0xb4, 0xcb,
+	0x96, 0x08, 0x8c, 0x25, 0xd4, 0x93, 0xb2, 0xd0, 0xa7, 0x5e, 0x88, 0xe4, 0x15, 0x94, 0x44, 0x6f,
+	0x5e, 0x5b, 0xed, 0xe9, 0xe6, 0xbf, 0x95, 0x9b, 0xb2, 0x4e, 0xa2, 0x89, 0xc9, 0xf9, 0xe9, 0x67,
+	0xce, 0x5f, 0xed, 0x69, 0x9b, 0x32, 0x21, 0x73, 0xd1, 0x35, 0x6f, 0xd8, 0xb9, 0x25, 0x60, 0xc6,
+	0x57, 0x25, 0x69, 0x1d, 0x26, 0x92, 0x9f, 0x43, 0x31, 0xa0, 0x53, 0xe4, 0x8d, 0xeb, 0xbd, 0x27,
+	0x79, 0x8d, 0x2d, 0x3a, 0x45, 0x8b, 0x23, 0x49, 0x13, 0xca, 0x6c, 0x0e, 0xd7, 0xb3, 0xc5, 0x5c,
+	0x15, 0x2b, 0x8d, 0xc9, 0x09, 0x80, 0x3f, 0x18, 0x61, 0x3f, 0xa2, 0x13, 0xf4, 0x34, 0x95, 0x9f,
+	0x56, 0x58, 0xe6, 0x03, 0x4b, 0xb0, 0x7d, 0x4c, 0xdd, 0x99, 0x1b, 0x69, 0xc5, 0x96, 0xd2, 0xae,
+	0x59, 0x22, 0x30, 0x42, 0x68, 0xa4, 0xa2, 0xe4, 0x42, 0x5e, 0xc3, 0x81, 0xec, 0xaf, 0x29, 0x2d,
+	0xf5, 0x11, 0x1b, 0x49, 0xe0, 0xe4, 0x0c, 0x1a, 0x1e, 0x2e, 0xa3, 0x7e, 0x46, 0x86, 0x10, 0x59,
+	0x63, 0xe9, 0x9b, 0x44, 0x8a, 0xd1, 0x82, 0xfa, 0x1b, 0xdb, 0xa6, 0x73, 0x2f, 0xca, 0xb9, 0x3c,
+	0xe3, 0x1a, 0x1a, 0x29, 0x42, 0xca, 0x3a, 0x05, 0xce, 0xd2, 0x0f, 0x59, 0x09, 0x9b, 0x9f, 0xa1,
+	0x8b, 0xd6, 0x21, 0x4b, 0xde, 0xca, 0x1c, 0x39, 0x82, 0xd2, 0x18, 0xdd, 0xd1, 0x38, 0xe2, 0x8d,
+	0x55, 0x4b, 0x46, 0xc6, 0x47, 0x80, 0x4b, 0x8c, 0x93, 0x6e, 0xc7, 0x50, 0x11, 0x92, 0xfb, 0x69,
+	0xd3, 0xb2, 0x48, 0x5c, 0x38, 0xe4, 0x7f, 0x28, 0x4d, 0x30, 0x66, 0x27, 0x42, 0xfb, 0xfe, 0x04,
+	0xe3, 0x8b, 0x8c, 0x9d, 0xd4, 0xac, 0x9d, 0xbe, 0x29, 0x50, 0xe5, 0xc4, 0x52, 0xe4, 0x33, 0x50,
+	0x27, 0x18, 0x4b, 0x27, 0x1d, 0xe7, 0xed, 0x8d, 0x55, 0x30, 0x1c, 0xd1, 0xe0, 0xc0, 0x09, 0xa8,
+	0xef, 0xa3, 0x23, 0x5d, 0x9a, 0x84, 0x1b, 0x77, 0xa9, 0x8f, 0x72, 0x57, 0x66, 0xf0, 0x62, 0x76,
+	0xf0, 0xde, 0xaf, 0x02, 0x1c, 0xbe, 0x67, 0xbf, 0xe5, 0x2d, 0x06, 0x0b, 0xd7, 0x46, 0xf2, 0x09,
+	0x4a, 0xe2, 0xda, 0xc8, 0xd3, 0x1d, 0xd7, 0x2a, 0x96, 0xd5, 0x3c, 0xdb, 0x05, 0x93, 0xa3, 0xdf,
+	0xc1, 0xc1, 0x55, 0xe2, 0x83, 0xed, 0x25, 0x89, 0xff, 0x9b, 0xe7, 0x3b, 0x71, 0x1b, 0x6e, 0x69,
+	0x87, 0x7c, 0xee, 0x3f, 0x1d, 0x95, 0xcf, 0xfd, 0xb7, 0xaf, 0xae, 0x41, 0xbd, 0xc4, 0x98, 0x18,
+	0xdb, 0x2e, 0x4b, 0x72, 0x9e, 0x6e, 0xc5, 0x08, 0xbe, 0xb7, 0xef, 0xbe, 0xaf, 0x74, 0xe5, 0x61,
+	0xa5, 0x2b, 0x3f, 0x57, 0xba, 0xf2, 0x65, 0xad, 0xef, 0x3d, 0xac, 0xf5, 0xbd, 0x1f, 0x6b, 0x7d,
+	0xef, 0xce, 0x1c, 0xb9, 0xd1, 0x78, 0x3e, 0x34, 0x6d, 0x3a, 0xeb, 0x4c, 0x07, 0x9e, 0x13, 0xe2,
+	0xa0, 0x93, 0x3e, 0x72, 0xcb, 0xec, 0x7b, 0x18, 0xc5, 0x3e, 0x86, 0xc3, 0x12, 0x7f, 0xe9, 0x5e,
+	0xfc, 0x0e, 0x00, 0x00, 0xff, 0xff, 0x0b, 0xb5, 0x82, 0xc9, 0x6f, 0x05, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -435,6 +580,11 @@ type QueryServiceClient interface {
 	Members(ctx context.Context, in *MembersRequest, opts ...grpc.CallOption) (*MembersResponse, error)
 	// Account returns the next sequence number a member must sign with.
 	Account(ctx context.Context, in *AccountRequest, opts ...grpc.CallOption) (*AccountResponse, error)
+	// Key returns one of a member's keys by id: from the member's record, or,
+	// once dropped from a full record, from where the ledger keeps it. An
+	// auditor checking an old signature learns the public key and the heights
+	// it could sign between.
+	Key(ctx context.Context, in *KeyRequest, opts ...grpc.CallOption) (*KeyResponse, error)
 }
 
 type queryServiceClient struct {
@@ -472,6 +622,15 @@ func (c *queryServiceClient) Account(ctx context.Context, in *AccountRequest, op
 	return out, nil
 }
 
+func (c *queryServiceClient) Key(ctx context.Context, in *KeyRequest, opts ...grpc.CallOption) (*KeyResponse, error) {
+	out := new(KeyResponse)
+	err := c.cc.Invoke(ctx, "/corridor.membership.v1.QueryService/Key", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServiceServer is the server API for QueryService service.
 type QueryServiceServer interface {
 	// Member returns one member, with an optional proof.
@@ -480,6 +639,11 @@ type QueryServiceServer interface {
 	Members(context.Context, *MembersRequest) (*MembersResponse, error)
 	// Account returns the next sequence number a member must sign with.
 	Account(context.Context, *AccountRequest) (*AccountResponse, error)
+	// Key returns one of a member's keys by id: from the member's record, or,
+	// once dropped from a full record, from where the ledger keeps it. An
+	// auditor checking an old signature learns the public key and the heights
+	// it could sign between.
+	Key(context.Context, *KeyRequest) (*KeyResponse, error)
 }
 
 // UnimplementedQueryServiceServer can be embedded to have forward compatible implementations.
@@ -494,6 +658,9 @@ func (*UnimplementedQueryServiceServer) Members(ctx context.Context, req *Member
 }
 func (*UnimplementedQueryServiceServer) Account(ctx context.Context, req *AccountRequest) (*AccountResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Account not implemented")
+}
+func (*UnimplementedQueryServiceServer) Key(ctx context.Context, req *KeyRequest) (*KeyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Key not implemented")
 }
 
 func RegisterQueryServiceServer(s grpc1.Server, srv QueryServiceServer) {
@@ -554,6 +721,24 @@ func _QueryService_Account_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _QueryService_Key_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(KeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServiceServer).Key(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/corridor.membership.v1.QueryService/Key",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServiceServer).Key(ctx, req.(*KeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var QueryService_serviceDesc = _QueryService_serviceDesc
 var _QueryService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "corridor.membership.v1.QueryService",
@@ -570,6 +755,10 @@ var _QueryService_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Account",
 			Handler:    _QueryService_Account_Handler,
+		},
+		{
+			MethodName: "Key",
+			Handler:    _QueryService_Key_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -817,6 +1006,115 @@ func (m *AccountResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *KeyRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *KeyRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *KeyRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Prove {
+		i--
+		if m.Prove {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.KeyId) > 0 {
+		i -= len(m.KeyId)
+		copy(dAtA[i:], m.KeyId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.KeyId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.MemberId) > 0 {
+		i -= len(m.MemberId)
+		copy(dAtA[i:], m.MemberId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.MemberId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *KeyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *KeyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *KeyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Height != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Proof != nil {
+		{
+			size, err := m.Proof.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Dropped {
+		i--
+		if m.Dropped {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Key != nil {
+		{
+			size, err := m.Key.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -924,6 +1222,49 @@ func (m *AccountResponse) Size() (n int) {
 	_ = l
 	if m.NextSequence != 0 {
 		n += 1 + sovQuery(uint64(m.NextSequence))
+	}
+	if m.Height != 0 {
+		n += 1 + sovQuery(uint64(m.Height))
+	}
+	return n
+}
+
+func (m *KeyRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MemberId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.KeyId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Prove {
+		n += 2
+	}
+	return n
+}
+
+func (m *KeyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Key != nil {
+		l = m.Key.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Dropped {
+		n += 2
+	}
+	if m.Proof != nil {
+		l = m.Proof.Size()
+		n += 1 + l + sovQuery(uint64(l))
 	}
 	if m.Height != 0 {
 		n += 1 + sovQuery(uint64(m.Height))
@@ -1560,6 +1901,301 @@ func (m *AccountResponse) Unmarshal(dAtA []byte) error {
 				}
 			}
 		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *KeyRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: KeyRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: KeyRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MemberId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MemberId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field KeyId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.KeyId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Prove", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Prove = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *KeyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: KeyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: KeyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Key", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Key == nil {
+				m.Key = &Key{}
+			}
+			if err := m.Key.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Dropped", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Dropped = bool(v != 0)
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Proof == nil {
+				m.Proof = &storepb.Proof{}
+			}
+			if err := m.Proof.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
 			if wireType != 0 {
 				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
 			}

@@ -33,13 +33,19 @@ func ValidateID(field, id string) error {
 		"%q must be 2-64 characters of a-z, 0-9, '.' or '-', starting with a letter or digit", id)
 }
 
+// ValidateKeyID checks a key id.
+func ValidateKeyID(field, id string) error {
+	return base.Require(keyIDPattern.MatchString(id), field,
+		"%q must be 1-32 characters of A-Z, a-z, 0-9, '.', '_' or '-'", id)
+}
+
 // ValidateKey checks a key's stateless fields.
 func ValidateKey(k *Key) error {
 	if k == nil {
 		return base.ErrInvalidMsg.Wrapf("key: missing")
 	}
-	if !keyIDPattern.MatchString(k.Id) {
-		return base.ErrInvalidMsg.Wrapf("key.id: %q must be 1-32 characters of A-Z, a-z, 0-9, '.', '_' or '-'", k.Id)
+	if err := ValidateKeyID("key.id", k.Id); err != nil {
+		return err
 	}
 	switch k.Scheme {
 	case KeyScheme_KEY_SCHEME_ED25519:

@@ -140,7 +140,7 @@ func accessShowGrantCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkAccessProof(cmd, r.Proof, at.GrantKey(id), r.Grant); err != nil {
+			if err := checkRecordProof(cmd, r.Proof, at.GrantKey(id), r.Grant); err != nil {
 				return err
 			}
 			return cc.Print(r)
@@ -205,7 +205,7 @@ func accessShowEventCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkAccessProof(cmd, r.Proof, at.EventKey(id), r.Event); err != nil {
+			if err := checkRecordProof(cmd, r.Proof, at.EventKey(id), r.Event); err != nil {
 				return err
 			}
 			return cc.Print(r)
@@ -215,9 +215,9 @@ func accessShowEventCmd() *cobra.Command {
 	return cmd
 }
 
-// checkAccessProof verifies a proof (if any) of key holding exactly m's
+// checkRecordProof verifies a proof (if any) of key holding exactly m's
 // encoding against the root it carries.
-func checkAccessProof(cmd *cobra.Command, p *storepb.Proof, key []byte, m interface{ Marshal() ([]byte, error) }) error {
+func checkRecordProof(cmd *cobra.Command, p *storepb.Proof, key []byte, m interface{ Marshal() ([]byte, error) }) error {
 	if p == nil {
 		return nil
 	}
@@ -225,7 +225,13 @@ func checkAccessProof(cmd *cobra.Command, p *storepb.Proof, key []byte, m interf
 	if err != nil {
 		return err
 	}
-	if !bytes.Equal(p.Key, key) || !bytes.Equal(p.Value, bz) {
+	return checkProof(cmd, p, key, bz)
+}
+
+// checkProof checks that p proves value under key against p's root, and
+// says so on stderr with the header whose AppHash the root must match.
+func checkProof(cmd *cobra.Command, p *storepb.Proof, key, value []byte) error {
+	if !bytes.Equal(p.Key, key) || !bytes.Equal(p.Value, value) {
 		return fmt.Errorf("the proof is not of the record returned")
 	}
 	cp := &ics23.CommitmentProof{}

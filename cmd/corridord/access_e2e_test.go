@@ -184,6 +184,13 @@ func checkAccessCLI(t *testing.T, home string, grpcPort int, declID string) {
 	if !strings.Contains(out, "PARTY_ROLE_READER") {
 		t.Fatalf("counts: %s", out)
 	}
+	// The membership queries check their proofs as the access ones do.
+	for _, args := range [][]string{{"member", "chongqing"}, {"key", "chongqing", "k1"}} {
+		out = cli(append([]string{"query", "membership"}, append(args, "--prove")...)...)
+		if !strings.Contains(out, "proof verifies against root") || !strings.Contains(out, `"id": "k1"`) {
+			t.Fatalf("query membership %s --prove: %s", strings.Join(args, " "), out)
+		}
+	}
 	out = cli("query", "access", "stream", "--from-height", fmt.Sprint(h), "--until-height", fmt.Sprint(h))
 	t.Logf("stream: %.300s", out)
 	if !strings.Contains(out, `{"height":"`+fmt.Sprint(h)+`","events":[{`) {

@@ -47,10 +47,13 @@ func membershipQueryCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := checkRecordProof(cmd, r.Proof, mt.MemberKey(args[0]), r.Member); err != nil {
+				return err
+			}
 			return cc.Print(r)
 		},
 	}
-	member.Flags().Bool("prove", false, "include an ICS23 proof")
+	member.Flags().Bool("prove", false, "include an ICS23 proof, checked against its root")
 	key := &cobra.Command{
 		Use:   "key MEMBER KEY_ID",
 		Short: "Show one of a member's keys, also one dropped from its record since",
@@ -66,10 +69,13 @@ func membershipQueryCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := checkKeyProof(cmd, r, args[0]); err != nil {
+				return err
+			}
 			return cc.Print(r)
 		},
 	}
-	key.Flags().Bool("prove", false, "include an ICS23 proof")
+	key.Flags().Bool("prove", false, "include an ICS23 proof of the record the key was read from, checked against its root")
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List members, by role or province",
@@ -101,6 +107,26 @@ func membershipQueryCmd() *cobra.Command {
 	list.Flags().String("province", "", "only members admitted by this province")
 	cmd.AddCommand(member, key, list)
 	return cmd
+}
+
+// checkKeyProof checks the proof of a Key answer, if it has one: of the
+// dropped key's own record, or of the member's record, which must list the
+// key returned.
+func checkKeyProof(cmd *cobra.Command, r *mt.KeyResponse, member string) error {
+	if r.Proof == nil {
+		return nil
+	}
+	if r.Dropped {
+		return checkRecordProof(cmd, r.Proof, mt.RetiredKeyKey(member, r.Key.GetId()), r.Key)
+	}
+	m := &mt.Member{}
+	if err := m.Unmarshal(r.Proof.Value); err != nil {
+		return fmt.Errorf("the proof's member record does not decode: %w", err)
+	}
+	if k := mt.FindKey(m, r.Key.GetId()); k == nil || !gogoproto.Equal(k, r.Key) {
+		return fmt.Errorf("the proof's member record does not list the key returned")
+	}
+	return checkProof(cmd, r.Proof, mt.MemberKey(member), r.Proof.Value)
 }
 
 // readProtoJSON reads a protobuf JSON file into msg, naming the file in errors.

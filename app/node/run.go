@@ -29,7 +29,8 @@ import (
 
 // Run starts the node in home and blocks until ctx is done, then stops
 // everything in order: gRPC, CometBFT, the store. Progress and the
-// addresses go to out.
+// addresses go to out. If consensus stops for good first (see
+// consensusFailure), Run stops the node the same way and returns why.
 func Run(ctx context.Context, home string, out io.Writer) error {
 	conf, ac, err := LoadConfig(home)
 	if err != nil {
@@ -55,6 +56,8 @@ func Run(ctx context.Context, home string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	halted := newHalt()
+	logger = haltLogger{logger, halted}
 	st, err := store.Open(filepath.Join(conf.DBDir(), "corridor.db"), storeOptions(ac, logger))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
@@ -100,9 +103,14 @@ func Run(ctx context.Context, home string, out io.Writer) error {
 	if ac.DemoLoad {
 		go loadDemo(ctx, home, ac, out)
 	}
-	<-ctx.Done()
-	fmt.Fprintln(out, "corridord: stopping")
-	return nil
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(out, "corridord: stopping")
+		return nil
+	case <-halted.done:
+		fmt.Fprintln(out, "corridord: consensus has stopped; stopping the node")
+		return fmt.Errorf("consensus stopped: %s; fix the cause (a full disk, for one) and start the node again: it resumes from its last committed block", halted.reason)
+	}
 }
 
 func newLogger(conf *cmtcfg.Config, out io.Writer) (cmtlog.Logger, error) {

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
 	"text/template"
 
 	cmtcfg "github.com/cometbft/cometbft/config"
@@ -157,6 +160,9 @@ func LoadConfig(home string) (*cmtcfg.Config, AppConfig, error) {
 	conf.SetRoot(home)
 	ac := DefaultAppConfig()
 	if sub := v.Sub("corridor"); sub != nil {
+		if err := checkKnownKeys(sub.AllKeys()); err != nil {
+			return nil, AppConfig{}, fmt.Errorf("%s [corridor]: %w", path, err)
+		}
 		if err := sub.Unmarshal(&ac); err != nil {
 			return nil, AppConfig{}, fmt.Errorf("%s [corridor]: %w", path, err)
 		}
@@ -164,8 +170,53 @@ func LoadConfig(home string) (*cmtcfg.Config, AppConfig, error) {
 	if err := conf.ValidateBasic(); err != nil {
 		return nil, AppConfig{}, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := ac.App().Limits.Validate(); err != nil {
+	if err := ac.Validate(); err != nil {
 		return nil, AppConfig{}, fmt.Errorf("%s [corridor]: %w", path, err)
 	}
 	return conf, ac, nil
+}
+
+// checkKnownKeys refuses a [corridor] setting AppConfig does not have: a
+// misspelt one would otherwise be ignored, and the node run with the
+// default the operator meant to change.
+func checkKnownKeys(keys []string) error {
+	known := map[string]bool{}
+	var names []string
+	t := reflect.TypeOf(AppConfig{})
+	for i := 0; i < t.NumField(); i++ {
+		name := t.Field(i).Tag.Get("mapstructure")
+		known[name] = true
+		names = append(names, name)
+	}
+	var unknown []string
+	for _, k := range keys {
+		if !known[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	return fmt.Errorf("unknown setting %s; the section has %s", strings.Join(unknown, ", "), strings.Join(names, ", "))
+}
+
+// Validate checks the settings that have a range.
+func (c AppConfig) Validate() error {
+	for _, s := range []struct {
+		name  string
+		value int64
+		means string
+	}{
+		{"retain_versions", c.RetainVersions, "0 keeps every version"},
+		{"snapshot_interval", c.SnapshotInterval, "0 takes no snapshots"},
+		{"store_cache_mib", c.StoreCacheMiB, "0 is the store's default, 256"},
+		{"store_bucket_cache_mib", c.StoreBucketCacheMiB, "0 keeps no bucket cache"},
+		{"store_bucket_depth", int64(c.StoreBucketDepth), "0 is the store's default"},
+	} {
+		if s.value < 0 {
+			return fmt.Errorf("%s = %d: it cannot be negative (%s)", s.name, s.value, s.means)
+		}
+	}
+	return c.App().Limits.Validate()
 }

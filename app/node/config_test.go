@@ -115,16 +115,22 @@ func TestStoreLogsToTheNodeLog(t *testing.T) {
 	}
 }
 
-// TestConfigRefusesBadLimits: a limit in config.toml that cannot work stops
-// the node before it starts, with a message naming the file and the
+// TestConfigRefusesBadSettings: a limit in config.toml that cannot work, a
+// negative size or count, or a [corridor] setting that does not exist
+// stops the node before it starts, with a message naming the file and the
 // setting.
-func TestConfigRefusesBadLimits(t *testing.T) {
+func TestConfigRefusesBadSettings(t *testing.T) {
 	for _, tc := range []struct{ line, want string }{
 		{"tx_bytes_max = 0", "tx_bytes_max = 0; it must be at least 1"},
 		{"messages_per_tx_max = -3", "messages_per_tx_max = -3; it must be at least 1"},
 		{"events_per_block_max = 0", "events_per_block_max = 0; it must be at least 1"},
 		{"memo_bytes_max = -1", "memo_bytes_max = -1; it must be at least 0"},
 		{`tx_bytes_max = "lots"`, "tx_bytes_max"},
+		{"retain_versions = -1", "retain_versions = -1: it cannot be negative (0 keeps every version)"},
+		{"snapshot_interval = -100", "snapshot_interval = -100: it cannot be negative"},
+		{"store_cache_mib = -5", "store_cache_mib = -5: it cannot be negative (0 is the store's default, 256)"},
+		{"store_bucket_cache_mib = -1", "store_bucket_cache_mib = -1: it cannot be negative"},
+		{"store_bucket_depth = -2", "store_bucket_depth = -2: it cannot be negative"},
 	} {
 		t.Run(tc.line, func(t *testing.T) {
 			home := t.TempDir()
@@ -146,6 +152,28 @@ func TestConfigRefusesBadLimits(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a misspelt setting", func(t *testing.T) {
+		home := t.TempDir()
+		conf := cmtcfg.DefaultConfig()
+		conf.SetRoot(home)
+		if err := WriteConfig(home, conf, DefaultAppConfig()); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(home, "config", "config.toml")
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = bytes.Replace(data, []byte("store_cache_mib = 256"), []byte("store_cache_mb = 512"), 1)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = LoadConfig(home)
+		if err == nil || !strings.Contains(err.Error(), "[corridor]: unknown setting store_cache_mb; the section has grpc_address") ||
+			!strings.Contains(err.Error(), "store_cache_mib") {
+			t.Fatalf("store_cache_mb: %v", err)
+		}
+	})
 	t.Run("a memo limit of 0 is no memo", func(t *testing.T) {
 		home := t.TempDir()
 		conf := cmtcfg.DefaultConfig()

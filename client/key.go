@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -132,6 +133,9 @@ func readKey(path string) (*Key, error) {
 	if err != nil {
 		return nil, fmt.Errorf("keyring: %w", err) // wraps os.ErrNotExist for Load
 	}
+	if err := checkPrivate(path); err != nil {
+		return nil, err
+	}
 	k := &Key{}
 	if err := json.Unmarshal(bz, k); err != nil {
 		return nil, fmt.Errorf("keyring: %s is not a key file: %w", path, err)
@@ -140,6 +144,23 @@ func readKey(path string) (*Key, error) {
 		return nil, fmt.Errorf("keyring: %s is missing member_id, key_id or a 64-byte private_key", path)
 	}
 	return k, nil
+}
+
+// checkPrivate refuses a key file that users other than its owner may read
+// or write, as ssh does: a member's signing key signs for the member. Save
+// writes mode 0600. Windows has no such mode bits; there the check passes.
+func checkPrivate(path string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("keyring: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("keyring: %s is open to other users (mode %04o); a signing key must be private to its owner: chmod 600 %s", path, perm, path)
+	}
+	return nil
 }
 
 // List returns every key in the keyring, sorted by member and key id.

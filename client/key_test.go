@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,4 +98,21 @@ func TestKeyring(t *testing.T) {
 	}
 	_, err = r.Load("cq-bank", "k3")
 	refused("a file with a short private key", err, "64-byte private_key")
+
+	// A good key file that other users may read is refused until it is
+	// made private again.
+	path := filepath.Join(dir, "cq-bank.k2.json")
+	for _, mode := range []os.FileMode{0o644, 0o640, 0o602} {
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.Load("cq-bank", "k2")
+		refused(fmt.Sprintf("a key file of mode %04o", mode), err, fmt.Sprintf("cq-bank.k2.json is open to other users (mode %04o)", mode))
+	}
+	if err := os.Chmod(path, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Load("cq-bank", "k2"); err != nil {
+		t.Fatalf("a key file of mode 0400: %v", err)
+	}
 }

@@ -28,12 +28,7 @@ func TestStoreBucketCacheConfig(t *testing.T) {
 		{"zero is none", func(a AppConfig) AppConfig { a.StoreBucketCacheMiB = 0; return a }, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			home := t.TempDir()
-			conf := cmtcfg.DefaultConfig()
-			conf.SetRoot(home)
-			if err := WriteConfig(home, conf, tc.edit(DefaultAppConfig())); err != nil {
-				t.Fatal(err)
-			}
+			home, _ := writeTestConfig(t, tc.edit(DefaultAppConfig()))
 			_, ac, err := LoadConfig(home)
 			if err != nil {
 				t.Fatal(err)
@@ -44,15 +39,9 @@ func TestStoreBucketCacheConfig(t *testing.T) {
 		})
 	}
 	t.Run("a file without the key", func(t *testing.T) {
-		home := t.TempDir()
-		conf := cmtcfg.DefaultConfig()
-		conf.SetRoot(home)
 		a := DefaultAppConfig()
 		a.StoreBucketCacheMiB = 0
-		if err := WriteConfig(home, conf, a); err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(home, "config", "config.toml")
+		home, path := writeTestConfig(t, a)
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -133,13 +122,7 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"store_bucket_depth = -2", "store_bucket_depth = -2: it cannot be negative"},
 	} {
 		t.Run(tc.line, func(t *testing.T) {
-			home := t.TempDir()
-			conf := cmtcfg.DefaultConfig()
-			conf.SetRoot(home)
-			if err := WriteConfig(home, conf, DefaultAppConfig()); err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(home, "config", "config.toml")
+			home, path := writeTestConfig(t, DefaultAppConfig())
 			setConfigLine(t, path, tc.line)
 			_, _, err := LoadConfig(home)
 			if err == nil {
@@ -153,13 +136,7 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		})
 	}
 	t.Run("a misspelt setting", func(t *testing.T) {
-		home := t.TempDir()
-		conf := cmtcfg.DefaultConfig()
-		conf.SetRoot(home)
-		if err := WriteConfig(home, conf, DefaultAppConfig()); err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(home, "config", "config.toml")
+		home, path := writeTestConfig(t, DefaultAppConfig())
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -175,17 +152,25 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		}
 	})
 	t.Run("a memo limit of 0 is no memo", func(t *testing.T) {
-		home := t.TempDir()
-		conf := cmtcfg.DefaultConfig()
-		conf.SetRoot(home)
-		if err := WriteConfig(home, conf, DefaultAppConfig()); err != nil {
-			t.Fatal(err)
-		}
-		setConfigLine(t, filepath.Join(home, "config", "config.toml"), "memo_bytes_max = 0")
+		home, path := writeTestConfig(t, DefaultAppConfig())
+		setConfigLine(t, path, "memo_bytes_max = 0")
 		if _, ac, err := LoadConfig(home); err != nil || ac.MemoBytesMax != 0 {
 			t.Fatalf("memo_bytes_max = 0: %d, %v", ac.MemoBytesMax, err)
 		}
 	})
+}
+
+// writeTestConfig writes a config.toml of CometBFT's defaults and a into a
+// new home, and returns the home and the file's path.
+func writeTestConfig(t *testing.T, a AppConfig) (home, path string) {
+	t.Helper()
+	home = t.TempDir()
+	conf := cmtcfg.DefaultConfig()
+	conf.SetRoot(home)
+	if err := WriteConfig(home, conf, a); err != nil {
+		t.Fatal(err)
+	}
+	return home, filepath.Join(home, "config", "config.toml")
 }
 
 // setConfigLine replaces the line of config.toml that sets the same key as

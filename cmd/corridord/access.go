@@ -131,19 +131,13 @@ func accessShowGrantCmd() *cobra.Command {
 				return fmt.Errorf("ID %q: a grant id is a positive number", args[0])
 			}
 			prove, _ := cmd.Flags().GetBool("prove")
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
-			r, err := at.NewQueryServiceClient(cc.Client.Conn()).Grant(cc.Ctx, &at.GrantRequest{Id: id, Prove: prove})
-			if err != nil {
-				return err
-			}
-			if err := checkRecordProof(cmd, r.Proof, at.GrantKey(id), r.Grant); err != nil {
-				return err
-			}
-			return cc.Print(r)
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				r, err := at.NewQueryServiceClient(cc.Client.Conn()).Grant(cc.Ctx, &at.GrantRequest{Id: id, Prove: prove})
+				if err != nil {
+					return nil, err
+				}
+				return r, checkRecordProof(cmd, r.Proof, at.GrantKey(id), r.Grant)
+			})
 		},
 	}
 	cmd.Flags().Bool("prove", false, "include an ICS23 proof of the grant and check it")
@@ -159,18 +153,11 @@ func accessGrantsCmd() *cobra.Command {
 			flag := func(n string) string { v, _ := cmd.Flags().GetString(n); return v }
 			active, _ := cmd.Flags().GetBool("active")
 			limit, _ := cmd.Flags().GetUint32("limit")
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
-			r, err := at.NewQueryServiceClient(cc.Client.Conn()).Grants(cc.Ctx, &at.GrantsRequest{Owner: flag("owner"),
-				Grantee: flag("grantee"), RecordType: flag("type"), RecordId: flag("record"), ClassOwner: flag("class-owner"),
-				ActiveOnly: active, PageToken: flag("page-token"), Limit: limit})
-			if err != nil {
-				return err
-			}
-			return cc.Print(r)
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				return at.NewQueryServiceClient(cc.Client.Conn()).Grants(cc.Ctx, &at.GrantsRequest{Owner: flag("owner"),
+					Grantee: flag("grantee"), RecordType: flag("type"), RecordId: flag("record"), ClassOwner: flag("class-owner"),
+					ActiveOnly: active, PageToken: flag("page-token"), Limit: limit})
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -196,19 +183,13 @@ func accessShowEventCmd() *cobra.Command {
 				return fmt.Errorf("ID %q: an event id is %d hex characters", args[0], 2*at.EventIDBytes)
 			}
 			prove, _ := cmd.Flags().GetBool("prove")
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
-			r, err := at.NewQueryServiceClient(cc.Client.Conn()).Event(cc.Ctx, &at.EventRequest{Id: id, Prove: prove})
-			if err != nil {
-				return err
-			}
-			if err := checkRecordProof(cmd, r.Proof, at.EventKey(id), r.Event); err != nil {
-				return err
-			}
-			return cc.Print(r)
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				r, err := at.NewQueryServiceClient(cc.Client.Conn()).Event(cc.Ctx, &at.EventRequest{Id: id, Prove: prove})
+				if err != nil {
+					return nil, err
+				}
+				return r, checkRecordProof(cmd, r.Proof, at.EventKey(id), r.Event)
+			})
 		},
 	}
 	cmd.Flags().Bool("prove", false, "include an ICS23 proof of the event and check it")
@@ -258,18 +239,11 @@ func accessEventsCmd() *cobra.Command {
 				return err
 			}
 			limit, _ := cmd.Flags().GetUint32("limit")
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
-			r, err := at.NewQueryServiceClient(cc.Client.Conn()).Events(cc.Ctx, &at.EventsRequest{RecordType: flag("type"),
-				RecordId: flag("record"), Reader: flag("reader"), Owner: flag("owner"), ReaderProvince: flag("reader-province"),
-				ServingProvince: flag("serving-province"), FromUnixNano: from, ToUnixNano: to, PageToken: flag("page-token"), Limit: limit})
-			if err != nil {
-				return err
-			}
-			return cc.Print(r)
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				return at.NewQueryServiceClient(cc.Client.Conn()).Events(cc.Ctx, &at.EventsRequest{RecordType: flag("type"),
+					RecordId: flag("record"), Reader: flag("reader"), Owner: flag("owner"), ReaderProvince: flag("reader-province"),
+					ServingProvince: flag("serving-province"), FromUnixNano: from, ToUnixNano: to, PageToken: flag("page-token"), Limit: limit})
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -292,16 +266,9 @@ func accessCountsCmd() *cobra.Command {
 		Short: "Count a member's access events as reader and as owner, by purpose and result",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
-			r, err := at.NewQueryServiceClient(cc.Client.Conn()).EventCounts(cc.Ctx, &at.EventCountsRequest{Member: args[0]})
-			if err != nil {
-				return err
-			}
-			return cc.Print(r)
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				return at.NewQueryServiceClient(cc.Client.Conn()).EventCounts(cc.Ctx, &at.EventCountsRequest{Member: args[0]})
+			})
 		},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	gogoproto "github.com/cosmos/gogoproto/proto"
 	ics23 "github.com/cosmos/ics23/go"
 	"github.com/spf13/cobra"
 
@@ -320,31 +321,27 @@ func runBillList(cmd *cobra.Command, _ []string) error {
 	str := func(n string) string { v, _ := cmd.Flags().GetString(n); return v }
 	limit, _ := cmd.Flags().GetUint32("limit")
 	title, _ := cmd.Flags().GetBool("title")
-	cc, err := newCLICtx(cmd, false)
-	if err != nil {
-		return err
+	if str("holder") == "" && str("issuer") == "" && str("pledgee") == "" && str("status") == "" {
+		return fmt.Errorf("say which bills: --holder, --issuer, --pledgee or --status")
 	}
-	defer cc.Close()
-	q, tok := bt.NewQueryServiceClient(cc.Client.Conn()), str("page-token")
-	switch {
-	case str("holder") != "":
-		r, err := q.BillsByHolder(cc.Ctx, &bt.BillsByHolderRequest{Holder: str("holder"), Title: title, PageToken: tok, Limit: limit})
-		return cc.PrintResult(r, err)
-	case str("issuer") != "":
-		r, err := q.BillsByIssuer(cc.Ctx, &bt.BillsByIssuerRequest{Issuer: str("issuer"), PageToken: tok, Limit: limit})
-		return cc.PrintResult(r, err)
-	case str("pledgee") != "":
-		r, err := q.BillsByPledgee(cc.Ctx, &bt.BillsByPledgeeRequest{Bank: str("pledgee"), PageToken: tok, Limit: limit})
-		return cc.PrintResult(r, err)
-	case str("status") != "":
-		s, ok := bt.BillStatus_value["BILL_STATUS_"+strings.TrimPrefix(str("status"), "BILL_STATUS_")]
-		if !ok {
-			return fmt.Errorf("--status %q is not a bill status (DRAFT, ISSUED, PLEDGED, …)", str("status"))
+	s, ok := bt.BillStatus_value["BILL_STATUS_"+strings.TrimPrefix(str("status"), "BILL_STATUS_")]
+	if str("status") != "" && !ok {
+		return fmt.Errorf("--status %q is not a bill status (DRAFT, ISSUED, PLEDGED, …)", str("status"))
+	}
+	tok := str("page-token")
+	return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+		q := bt.NewQueryServiceClient(cc.Client.Conn())
+		switch {
+		case str("holder") != "":
+			return q.BillsByHolder(cc.Ctx, &bt.BillsByHolderRequest{Holder: str("holder"), Title: title, PageToken: tok, Limit: limit})
+		case str("issuer") != "":
+			return q.BillsByIssuer(cc.Ctx, &bt.BillsByIssuerRequest{Issuer: str("issuer"), PageToken: tok, Limit: limit})
+		case str("pledgee") != "":
+			return q.BillsByPledgee(cc.Ctx, &bt.BillsByPledgeeRequest{Bank: str("pledgee"), PageToken: tok, Limit: limit})
+		default:
+			return q.BillsByStatus(cc.Ctx, &bt.BillsByStatusRequest{Status: bt.BillStatus(s), PageToken: tok, Limit: limit})
 		}
-		r, err := q.BillsByStatus(cc.Ctx, &bt.BillsByStatusRequest{Status: bt.BillStatus(s), PageToken: tok, Limit: limit})
-		return cc.PrintResult(r, err)
-	}
-	return fmt.Errorf("say which bills: --holder, --issuer, --pledgee or --status")
+	})
 }
 
 func billLocationCmd() *cobra.Command {
@@ -353,13 +350,9 @@ func billLocationCmd() *cobra.Command {
 		Short: "Where the goods of a bill are: its status and last leg event (the legs themselves are read with query access read)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
-			r, err := bt.NewQueryServiceClient(cc.Client.Conn()).Location(cc.Ctx, &bt.LocationRequest{Number: args[0]})
-			return cc.PrintResult(r, err)
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				return bt.NewQueryServiceClient(cc.Client.Conn()).Location(cc.Ctx, &bt.LocationRequest{Number: args[0]})
+			})
 		},
 	}
 }

@@ -221,7 +221,8 @@ func lastCommitted(t *testing.T, home string, base int) (int64, string, error) {
 // its keyring is refused before anything is signed or sent, with a message
 // that names what was wrong. Nothing listens at --node, so a message about
 // the connection means the command went on to reach the node. A list query
-// with a bad --from or --to time, or a range that ends before it starts, and
+// with a bad --from or --to time, a range that ends before it starts, no
+// filter, or a status or role that does not exist, and
 // a signed read with a bad --purpose are refused in the same way (the
 // purpose before the --from key is looked for).
 func TestCLIRefusesBadFlags(t *testing.T) {
@@ -260,6 +261,14 @@ func TestCLIRefusesBadFlags(t *testing.T) {
 			[]string{"--from and --to apply to --jurisdiction alone"}},
 		{[]string{"query", "customs", "list", "--status", "released", "--jurisdiction", "TH", "--to", "2026-11-29T08:00:00Z"},
 			[]string{"--from and --to apply to --jurisdiction alone"}},
+		{[]string{"query", "customs", "list"},
+			[]string{"give --declarant, --status, --jurisdiction or --transport-document"}},
+		{[]string{"query", "bill", "list"},
+			[]string{"say which bills: --holder, --issuer, --pledgee or --status"}},
+		{[]string{"query", "bill", "list", "--holder", "cq-electronics", "--status", "LOST"},
+			[]string{`--status "LOST" is not a bill status`}},
+		{[]string{"query", "membership", "list", "--role", "BANKER"},
+			[]string{`--role "BANKER" is not a role`}},
 		{[]string{"query", "access", "read", "bill", "LSM-CQ-2026-000001", "--purpose", "fun", "--from", "th-customs"},
 			[]string{`--purpose "fun"`, "customs-control, trade-finance"}},
 		{[]string{"query", "bill", "export-dcsa", "LSM-CQ-2026-000001", "--purpose", "fun", "--from", "th-customs"},

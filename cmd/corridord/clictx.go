@@ -69,6 +69,17 @@ func newCLICtx(cmd *cobra.Command, sign bool) (*cliCtx, error) {
 	return cc, nil
 }
 
+// query connects to the node, asks it with ask and prints the answer or
+// returns the error: a query command's whole run once its flags are read.
+func query(cmd *cobra.Command, ask func(cc *cliCtx) (gogoproto.Message, error)) error {
+	cc, err := newCLICtx(cmd, false)
+	if err != nil {
+		return err
+	}
+	defer cc.Close()
+	return cc.PrintResult(ask(cc))
+}
+
 // Close releases the connection.
 func (c *cliCtx) Close() {
 	c.cancel()

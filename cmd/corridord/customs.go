@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cosmos/gogoproto/jsonpb"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 	ics23 "github.com/cosmos/ics23/go"
 	"github.com/spf13/cobra"
 
@@ -182,24 +183,19 @@ func customsDeclarationCmd() *cobra.Command {
 			"declarant, a customs office of the documents' jurisdictions or a grantee; the read is recorded.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
 			prove, _ := cmd.Flags().GetBool("prove")
-			r, err := ct.NewQueryServiceClient(cc.Client.Conn()).Declaration(cc.Ctx, &ct.DeclarationRequest{Id: args[0], Prove: prove})
-			if err != nil {
-				return err
-			}
-			if prove {
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				r, err := ct.NewQueryServiceClient(cc.Client.Conn()).Declaration(cc.Ctx, &ct.DeclarationRequest{Id: args[0], Prove: prove})
+				if err != nil || !prove {
+					return r, err
+				}
 				if err := checkCustomsProofs(r); err != nil {
-					return err
+					return nil, err
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "the record's proof verifies against root %X of height %d (check it against the AppHash of header %d, or use corridord verify)\n",
 					r.Proofs[0].Root, r.Height, r.Height+1)
-			}
-			return cc.Print(r)
+				return r, nil
+			})
 		},
 	}
 	cmd.Flags().Bool("prove", false, "include an ICS23 proof of the record and check it")
@@ -252,32 +248,27 @@ func customsListCmd() *cobra.Command {
 			if (from != 0 || to != 0) && !byJurisdiction {
 				return fmt.Errorf("--from and --to apply to --jurisdiction alone (without --declarant, --status or --transport-document)")
 			}
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
+			if flag("transport-document") == "" && flag("declarant") == "" && status == ct.DocumentStatus_DOCUMENT_STATUS_UNSPECIFIED && !byJurisdiction {
+				return fmt.Errorf("give --declarant, --status, --jurisdiction or --transport-document")
 			}
-			defer cc.Close()
 			limit, _ := cmd.Flags().GetUint32("limit")
-			q := ct.NewQueryServiceClient(cc.Client.Conn())
-			switch {
-			case flag("transport-document") != "":
-				r, err := q.DeclarationsByTransportDocument(cc.Ctx, &ct.DeclarationsByTransportDocumentRequest{
-					TransportDocumentNumber: flag("transport-document"), PageToken: flag("page-token"), Limit: limit})
-				return cc.PrintResult(r, err)
-			case flag("declarant") != "":
-				r, err := q.DeclarationsByDeclarant(cc.Ctx, &ct.DeclarationsByDeclarantRequest{
-					Declarant: flag("declarant"), Status: status, PageToken: flag("page-token"), Limit: limit})
-				return cc.PrintResult(r, err)
-			case status != ct.DocumentStatus_DOCUMENT_STATUS_UNSPECIFIED:
-				r, err := q.DeclarationsByStatus(cc.Ctx, &ct.DeclarationsByStatusRequest{
-					Status: status, Jurisdiction: flag("jurisdiction"), PageToken: flag("page-token"), Limit: limit})
-				return cc.PrintResult(r, err)
-			case byJurisdiction:
-				r, err := q.DeclarationsByJurisdiction(cc.Ctx, &ct.DeclarationsByJurisdictionRequest{
-					Jurisdiction: flag("jurisdiction"), FromUnixNano: from, ToUnixNano: to, PageToken: flag("page-token"), Limit: limit})
-				return cc.PrintResult(r, err)
-			}
-			return fmt.Errorf("give --declarant, --status, --jurisdiction or --transport-document")
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				q := ct.NewQueryServiceClient(cc.Client.Conn())
+				switch {
+				case flag("transport-document") != "":
+					return q.DeclarationsByTransportDocument(cc.Ctx, &ct.DeclarationsByTransportDocumentRequest{
+						TransportDocumentNumber: flag("transport-document"), PageToken: flag("page-token"), Limit: limit})
+				case flag("declarant") != "":
+					return q.DeclarationsByDeclarant(cc.Ctx, &ct.DeclarationsByDeclarantRequest{
+						Declarant: flag("declarant"), Status: status, PageToken: flag("page-token"), Limit: limit})
+				case status != ct.DocumentStatus_DOCUMENT_STATUS_UNSPECIFIED:
+					return q.DeclarationsByStatus(cc.Ctx, &ct.DeclarationsByStatusRequest{
+						Status: status, Jurisdiction: flag("jurisdiction"), PageToken: flag("page-token"), Limit: limit})
+				default: // byJurisdiction
+					return q.DeclarationsByJurisdiction(cc.Ctx, &ct.DeclarationsByJurisdictionRequest{
+						Jurisdiction: flag("jurisdiction"), FromUnixNano: from, ToUnixNano: to, PageToken: flag("page-token"), Limit: limit})
+				}
+			})
 		},
 	}
 	f := cmd.Flags()

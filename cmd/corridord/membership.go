@@ -37,20 +37,14 @@ func membershipQueryCmd() *cobra.Command {
 		Short: "Show a member",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
 			prove, _ := cmd.Flags().GetBool("prove")
-			r, err := mt.NewQueryServiceClient(cc.Client.Conn()).Member(cc.Ctx, &mt.MemberRequest{Id: args[0], Prove: prove})
-			if err != nil {
-				return err
-			}
-			if err := checkRecordProof(cmd, r.Proof, mt.MemberKey(args[0]), r.Member); err != nil {
-				return err
-			}
-			return cc.Print(r)
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				r, err := mt.NewQueryServiceClient(cc.Client.Conn()).Member(cc.Ctx, &mt.MemberRequest{Id: args[0], Prove: prove})
+				if err != nil {
+					return nil, err
+				}
+				return r, checkRecordProof(cmd, r.Proof, mt.MemberKey(args[0]), r.Member)
+			})
 		},
 	}
 	member.Flags().Bool("prove", false, "include an ICS23 proof, checked against its root")
@@ -59,20 +53,14 @@ func membershipQueryCmd() *cobra.Command {
 		Short: "Show one of a member's keys, also one dropped from its record since",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
 			prove, _ := cmd.Flags().GetBool("prove")
-			r, err := mt.NewQueryServiceClient(cc.Client.Conn()).Key(cc.Ctx, &mt.KeyRequest{MemberId: args[0], KeyId: args[1], Prove: prove})
-			if err != nil {
-				return err
-			}
-			if err := checkKeyProof(cmd, r, args[0]); err != nil {
-				return err
-			}
-			return cc.Print(r)
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				r, err := mt.NewQueryServiceClient(cc.Client.Conn()).Key(cc.Ctx, &mt.KeyRequest{MemberId: args[0], KeyId: args[1], Prove: prove})
+				if err != nil {
+					return nil, err
+				}
+				return r, checkKeyProof(cmd, r, args[0])
+			})
 		},
 	}
 	key.Flags().Bool("prove", false, "include an ICS23 proof of the record the key was read from, checked against its root")
@@ -81,11 +69,6 @@ func membershipQueryCmd() *cobra.Command {
 		Short: "List members, by role or province",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
 			role, _ := cmd.Flags().GetString("role")
 			province, _ := cmd.Flags().GetString("province")
 			req := &mt.MembersRequest{Province: province}
@@ -96,11 +79,9 @@ func membershipQueryCmd() *cobra.Command {
 				}
 				req.Role = mt.Role(r)
 			}
-			r, err := mt.NewQueryServiceClient(cc.Client.Conn()).Members(cc.Ctx, req)
-			if err != nil {
-				return err
-			}
-			return cc.Print(r)
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				return mt.NewQueryServiceClient(cc.Client.Conn()).Members(cc.Ctx, req)
+			})
 		},
 	}
 	list.Flags().String("role", "", "only members holding this role, e.g. ROLE_CARRIER")

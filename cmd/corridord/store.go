@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	gogoproto "github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cobra"
 )
 
@@ -18,18 +19,11 @@ func storeQueryCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("key %q is not hex: %w", args[0], err)
 			}
-			cc, err := newCLICtx(cmd, false)
-			if err != nil {
-				return err
-			}
-			defer cc.Close()
 			prove, _ := cmd.Flags().GetBool("prove")
 			height, _ := cmd.Flags().GetInt64("height")
-			r, err := cc.Client.Get(cc.Ctx, key, height, prove)
-			if err != nil {
-				return err
-			}
-			return cc.Print(r)
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				return cc.Client.Get(cc.Ctx, key, height, prove)
+			})
 		},
 	}
 	get.Flags().Bool("prove", false, "include an ICS23 proof")

@@ -168,6 +168,10 @@ func TestServerRefusals(t *testing.T) {
 			_, err := kv.Get(ctx, &storepb.GetRequest{Key: []byte("k"), Height: 4, Prove: true})
 			return err
 		}, codes.FailedPrecondition, "proof at height 4: store: version unknown: 4 is after the latest version 3"},
+		{"negative height", func() error {
+			_, err := kv.Get(ctx, &storepb.GetRequest{Key: []byte("k"), Height: -4})
+			return err
+		}, codes.InvalidArgument, "height: must not be negative, got -4 (0 reads the latest)"},
 		{"negative stream start", func() error { return stream(-1) }, codes.InvalidArgument, "from_height: must not be negative, got -1"},
 	} {
 		err := tc.call()

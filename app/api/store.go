@@ -31,6 +31,9 @@ func (q storeQuery) Get(_ context.Context, req *storepb.GetRequest) (*storepb.Ge
 		return nil, status.Errorf(codes.PermissionDenied, "key %X holds protected record data (a customs declaration version or document, or a bill's content): "+
 			"read it through corridor.access.v1.ReadService (corridord query access read TYPE ID, with --prove for proofs), which checks your grant and records the read", req.Key)
 	}
+	if req.Height < 0 {
+		return nil, status.Errorf(codes.InvalidArgument, "height: must not be negative, got %d (0 reads the latest)", req.Height)
+	}
 	h := req.Height
 	if h == 0 {
 		h = q.st.LastCommit().Version

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -183,6 +184,30 @@ func checkAccessCLI(t *testing.T, home string, grpcPort int, declID string) {
 	out = cli("query", "access", "counts", "guizhou")
 	if !strings.Contains(out, "PARTY_ROLE_READER") {
 		t.Fatalf("counts: %s", out)
+	}
+	// Members are listed a page at a time: two pages of two are the first
+	// four members.
+	members := func(args ...string) (ids []string, next string) {
+		t.Helper()
+		var page struct {
+			Members []struct {
+				ID string `json:"id"`
+			} `json:"members"`
+			Next string `json:"next_page_token"`
+		}
+		if err := json.Unmarshal([]byte(cli(append([]string{"query", "membership", "list"}, args...)...)), &page); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range page.Members {
+			ids = append(ids, m.ID)
+		}
+		return ids, page.Next
+	}
+	first, next := members("--limit", "2")
+	second, _ := members("--limit", "2", "--page-token", next)
+	four, _ := members("--limit", "4")
+	if len(four) != 4 || fmt.Sprint(append(first, second...)) != fmt.Sprint(four) {
+		t.Fatalf("members in pages of 2: %v then %v; in one page of 4: %v", first, second, four)
 	}
 	// The membership queries check their proofs as the access ones do.
 	for _, args := range [][]string{{"member", "chongqing"}, {"key", "chongqing", "k1"}} {

@@ -71,7 +71,9 @@ func membershipQueryCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			role, _ := cmd.Flags().GetString("role")
 			province, _ := cmd.Flags().GetString("province")
-			req := &mt.MembersRequest{Province: province}
+			token, _ := cmd.Flags().GetString("page-token")
+			limit, _ := cmd.Flags().GetUint32("limit")
+			req := &mt.MembersRequest{Province: province, PageToken: token, Limit: limit}
 			if role != "" {
 				r, ok := mt.Role_value[role]
 				if !ok {
@@ -86,6 +88,8 @@ func membershipQueryCmd() *cobra.Command {
 	}
 	list.Flags().String("role", "", "only members holding this role, e.g. ROLE_CARRIER")
 	list.Flags().String("province", "", "only members admitted by this province")
+	list.Flags().String("page-token", "", "next_page_token of the previous page")
+	list.Flags().Uint32("limit", 0, "page size (default 100, at most 1000)")
 	cmd.AddCommand(member, key, list)
 	return cmd
 }

@@ -260,7 +260,7 @@ func (m *DeclarationsByDeclarantRequest) GetLimit() uint32 {
 
 // DeclarationsByDeclarantResponse is one page (records are public).
 type DeclarationsByDeclarantResponse struct {
-	// records in id order.
+	// records in key order (shorter ids first, ids of one length in byte order).
 	Records []*DeclarationRecord `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
 	// next_page_token is empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -388,7 +388,7 @@ func (m *DeclarationsByStatusRequest) GetLimit() uint32 {
 
 // DeclarationsByStatusResponse is one page.
 type DeclarationsByStatusResponse struct {
-	// records in id order.
+	// records in key order (shorter ids first, ids of one length in byte order).
 	Records []*DeclarationRecord `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
 	// next_page_token is empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -525,7 +525,7 @@ func (m *DeclarationsByJurisdictionRequest) GetLimit() uint32 {
 
 // DeclarationsByJurisdictionResponse is one page.
 type DeclarationsByJurisdictionResponse struct {
-	// records in block-time order, then id order.
+	// records in block-time order, then in key order (shorter ids first, ids of one length in byte order).
 	Records []*DeclarationRecord `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
 	// next_page_token is empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -646,7 +646,7 @@ func (m *DeclarationsByTransportDocumentRequest) GetLimit() uint32 {
 
 // DeclarationsByTransportDocumentResponse is one page.
 type DeclarationsByTransportDocumentResponse struct {
-	// records in id order.
+	// records in key order (shorter ids first, ids of one length in byte order).
 	Records []*DeclarationRecord `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
 	// next_page_token is empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -785,7 +785,7 @@ const _ = grpc.SupportPackageIsVersion4
 type QueryServiceClient interface {
 	// Declaration returns one declaration's record, with an optional proof; version and documents are withheld.
 	Declaration(ctx context.Context, in *DeclarationRequest, opts ...grpc.CallOption) (*DeclarationResponse, error)
-	// DeclarationsByDeclarant lists the declarations a member submitted, in id order.
+	// DeclarationsByDeclarant lists the declarations a member submitted, in key order (shorter ids first, ids of one length in byte order).
 	DeclarationsByDeclarant(ctx context.Context, in *DeclarationsByDeclarantRequest, opts ...grpc.CallOption) (*DeclarationsByDeclarantResponse, error)
 	// DeclarationsByStatus lists declarations by summary status, or by the status of their document in one jurisdiction.
 	DeclarationsByStatus(ctx context.Context, in *DeclarationsByStatusRequest, opts ...grpc.CallOption) (*DeclarationsByStatusResponse, error)
@@ -852,7 +852,7 @@ func (c *queryServiceClient) DeclarationsByTransportDocument(ctx context.Context
 type QueryServiceServer interface {
 	// Declaration returns one declaration's record, with an optional proof; version and documents are withheld.
 	Declaration(context.Context, *DeclarationRequest) (*DeclarationResponse, error)
-	// DeclarationsByDeclarant lists the declarations a member submitted, in id order.
+	// DeclarationsByDeclarant lists the declarations a member submitted, in key order (shorter ids first, ids of one length in byte order).
 	DeclarationsByDeclarant(context.Context, *DeclarationsByDeclarantRequest) (*DeclarationsByDeclarantResponse, error)
 	// DeclarationsByStatus lists declarations by summary status, or by the status of their document in one jurisdiction.
 	DeclarationsByStatus(context.Context, *DeclarationsByStatusRequest) (*DeclarationsByStatusResponse, error)

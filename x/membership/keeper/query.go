@@ -38,7 +38,7 @@ func (q QueryServer) Member(_ context.Context, req *types.MemberRequest) (*types
 	return resp, nil
 }
 
-// Members lists members by role or province, in id order.
+// Members lists members by role or province, in key order (shorter ids first, ids of one length in byte order).
 func (q QueryServer) Members(_ context.Context, req *types.MembersRequest) (*types.MembersResponse, error) {
 	resp := &types.MembersResponse{}
 	limit := base.PageLimit(req.Limit)

@@ -215,7 +215,7 @@ func (m *MembersRequest) GetLimit() uint32 {
 
 // MembersResponse is one page of members.
 type MembersResponse struct {
-	// members in id order.
+	// members in key order (shorter ids first, ids of one length in byte order).
 	Members []*Member `protobuf:"bytes,1,rep,name=members,proto3" json:"members,omitempty"`
 	// next_page_token is empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`

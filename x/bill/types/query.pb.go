@@ -246,7 +246,7 @@ func (m *BillsByHolderRequest) GetLimit() uint32 {
 
 // BillsByHolderResponse is one page of bills.
 type BillsByHolderResponse struct {
-	// bills in number order, without content.
+	// bills in key order (shorter numbers first, numbers of one length in byte order), without content.
 	Bills []*Bill `protobuf:"bytes,1,rep,name=bills,proto3" json:"bills,omitempty"`
 	// next_page_token is empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -365,7 +365,7 @@ func (m *BillsByIssuerRequest) GetLimit() uint32 {
 
 // BillsByIssuerResponse is one page of bills.
 type BillsByIssuerResponse struct {
-	// bills in number order, without content.
+	// bills in key order (shorter numbers first, numbers of one length in byte order), without content.
 	Bills []*Bill `protobuf:"bytes,1,rep,name=bills,proto3" json:"bills,omitempty"`
 	// next_page_token is empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -484,7 +484,7 @@ func (m *BillsByPledgeeRequest) GetLimit() uint32 {
 
 // BillsByPledgeeResponse is one page of bills.
 type BillsByPledgeeResponse struct {
-	// bills in number order, without content.
+	// bills in key order (shorter numbers first, numbers of one length in byte order), without content.
 	Bills []*Bill `protobuf:"bytes,1,rep,name=bills,proto3" json:"bills,omitempty"`
 	// next_page_token is empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -603,7 +603,7 @@ func (m *BillsByStatusRequest) GetLimit() uint32 {
 
 // BillsByStatusResponse is one page of bills.
 type BillsByStatusResponse struct {
-	// bills in number order, without content.
+	// bills in key order (shorter numbers first, numbers of one length in byte order), without content.
 	Bills []*Bill `protobuf:"bytes,1,rep,name=bills,proto3" json:"bills,omitempty"`
 	// next_page_token is empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`

@@ -167,8 +167,7 @@ func accessGrantsCmd() *cobra.Command {
 	f.String("record", "", "grants on this record")
 	f.String("class-owner", "", "class grants of this owner on --type")
 	f.Bool("active", false, "only grants still active")
-	f.Uint32("limit", 0, "page size (default 100, at most 1000)")
-	f.String("page-token", "", "next_page_token of the previous page")
+	addPageFlags(cmd)
 	return cmd
 }
 
@@ -255,8 +254,7 @@ func accessEventsCmd() *cobra.Command {
 	f.String("serving-province", "", "reads served by this province's node")
 	f.String("from", "", "earliest request time, RFC 3339")
 	f.String("to", "", "request time to stop before, RFC 3339")
-	f.Uint32("limit", 0, "page size (default 100, at most 1000)")
-	f.String("page-token", "", "next_page_token of the previous page")
+	addPageFlags(cmd)
 	return cmd
 }
 

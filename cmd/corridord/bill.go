@@ -312,8 +312,7 @@ func billListCmd() *cobra.Command {
 	f.String("issuer", "", "member id: bills it issued")
 	f.String("pledgee", "", "bank member id: bills pledged to it")
 	f.String("status", "", "status: DRAFT, ISSUED, PLEDGED, PENDING_SURRENDER_FOR_DELIVERY, …")
-	f.String("page-token", "", "continue a listing")
-	f.Uint32("limit", 0, "page size (default 100, at most 1000)")
+	addPageFlags(cmd)
 	return cmd
 }
 

@@ -38,6 +38,13 @@ func addConnFlags(cmd *cobra.Command) {
 	f.Duration("timeout", 60*time.Second, "how long to wait for the node")
 }
 
+// addPageFlags adds --limit and --page-token to a list command.
+func addPageFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.Uint32("limit", 0, "page size (default 100, at most 1000)")
+	f.String("page-token", "", "next_page_token of the previous page")
+}
+
 // addSignFlags adds the flags that pick the signing key.
 func addSignFlags(cmd *cobra.Command) {
 	f := cmd.PersistentFlags()

@@ -278,8 +278,7 @@ func customsListCmd() *cobra.Command {
 	f.String("jurisdiction", "", "deciding jurisdiction, e.g. CN-chongqing or TH")
 	f.String("from", "", "with --jurisdiction: earliest block time, RFC 3339 (e.g. 2026-11-29T00:00:00Z)")
 	f.String("to", "", "with --jurisdiction: block time to stop before, RFC 3339")
-	f.Uint32("limit", 0, "page size (default 100, at most 1000)")
-	f.String("page-token", "", "next_page_token of the previous page")
+	addPageFlags(cmd)
 	return cmd
 }
 

@@ -88,8 +88,7 @@ func membershipQueryCmd() *cobra.Command {
 	}
 	list.Flags().String("role", "", "only members holding this role, e.g. ROLE_CARRIER")
 	list.Flags().String("province", "", "only members admitted by this province")
-	list.Flags().String("page-token", "", "next_page_token of the previous page")
-	list.Flags().Uint32("limit", 0, "page size (default 100, at most 1000)")
+	addPageFlags(list)
 	cmd.AddCommand(member, key, list)
 	return cmd
 }

@@ -2,12 +2,15 @@ package api_test
 
 import (
 	"context"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cometbft/cometbft/mempool"
 	cmtrpc "github.com/cometbft/cometbft/rpc/core/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 	"google.golang.org/grpc"
@@ -25,10 +28,16 @@ import (
 	accesstypes "github.com/landsea/corridor/x/access/types"
 )
 
-type fakeBroadcaster struct{}
+// fakeBroadcaster refuses every tx as CometBFT v1's local client does when
+// the application's CheckTx refuses it, or with err when that is set.
+type fakeBroadcaster struct{ err error }
 
-func (fakeBroadcaster) BroadcastTxSync(context.Context, cmttypes.Tx) (*cmtrpc.ResultBroadcastTx, error) {
-	return &cmtrpc.ResultBroadcastTx{Code: 5, Codespace: "corridor", Log: "bad signature"}, nil
+func (f fakeBroadcaster) BroadcastTxSync(_ context.Context, tx cmttypes.Tx) (*cmtrpc.ResultBroadcastTx, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return nil, fmt.Errorf("broadcast error on transaction validation: %w",
+		mempool.ErrInvalidTx{Code: 5, Codespace: "corridor", Log: "bad signature", Hash: tx.Hash()})
 }
 
 // Tx knows no tx, and says so as CometBFT's local client does.
@@ -68,8 +77,9 @@ func TestServerServices(t *testing.T) {
 		t.Fatalf("store get: %v %v", g, err)
 	}
 	b, err := nodepb.NewTxServiceClient(conn).BroadcastTx(ctx, &nodepb.BroadcastTxRequest{TxBytes: []byte{1}, WaitForCommit: true})
-	if err != nil || b.Result.Code != 5 || b.Result.Log == "" {
-		t.Fatalf("broadcast: %v %v", b, err)
+	if err != nil || b.Result.Code != 5 || b.Result.Codespace != "corridor" || b.Result.Log != "bad signature" ||
+		b.Result.Hash != strings.ToUpper(hex.EncodeToString(cmttypes.Tx([]byte{1}).Hash())) {
+		t.Fatalf("broadcast of a tx CheckTx refuses: %v %v; want its result with code 5", b, err)
 	}
 	if _, err := nodepb.NewTxServiceClient(conn).BroadcastTx(ctx, &nodepb.BroadcastTxRequest{}); status.Code(err) != codes.InvalidArgument {
 		t.Fatalf("empty tx: %v", err)
@@ -80,7 +90,13 @@ func TestServerServices(t *testing.T) {
 // connection to it, and a context for the calls.
 func serve(t *testing.T, st *store.Store) (context.Context, *grpc.ClientConn) {
 	t.Helper()
-	srv := api.NewServer(api.Deps{Store: st, Broadcaster: fakeBroadcaster{}, ChainID: "c"}, nil)
+	return serveWith(t, st, fakeBroadcaster{})
+}
+
+// serveWith is serve with b in place of CometBFT.
+func serveWith(t *testing.T, st *store.Store, b api.Broadcaster) (context.Context, *grpc.ClientConn) {
+	t.Helper()
+	srv := api.NewServer(api.Deps{Store: st, Broadcaster: b, ChainID: "c"}, nil)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +112,33 @@ func serve(t *testing.T, st *store.Store) (context.Context, *grpc.ClientConn) {
 	}
 	t.Cleanup(func() { _ = conn.Close() })
 	return ctx, conn
+}
+
+// TestBroadcastErrors: what CometBFT answers a broadcast with reaches the
+// client as the status that says what to do: a tx already in the mempool,
+// a full mempool, a tx too large, a node that cannot take transactions.
+func TestBroadcastErrors(t *testing.T) {
+	st, err := store.Open(t.TempDir(), store.Options{BucketDepth: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, tc := range []struct {
+		err  error
+		code codes.Code
+		msg  string
+	}{
+		{fmt.Errorf("broadcast error on transaction validation: %w", mempool.ErrTxInCache), codes.AlreadyExists, "is already in the mempool"},
+		{mempool.ErrMempoolIsFull{NumTxs: 5000, MaxTxs: 5000}, codes.ResourceExhausted, "the node's mempool is full"},
+		{mempool.ErrTxTooLarge{Max: 10, Actual: 11}, codes.InvalidArgument, "is too large"},
+		{errors.New("endpoint is closed while node is catching up"), codes.Unavailable, "broadcast: endpoint is closed"},
+	} {
+		ctx, conn := serveWith(t, st, fakeBroadcaster{err: tc.err})
+		_, err := nodepb.NewTxServiceClient(conn).BroadcastTx(ctx, &nodepb.BroadcastTxRequest{TxBytes: []byte{1}})
+		if s, _ := status.FromError(err); s.Code() != tc.code || !strings.Contains(s.Message(), tc.msg) {
+			t.Errorf("%v: %v; want %s saying %q", tc.err, err, tc.code, tc.msg)
+		}
+	}
 }
 
 // TestServerRefusals: requests the API cannot answer get the gRPC code

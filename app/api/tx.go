@@ -3,11 +3,14 @@ package api
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/mempool"
+	cmttypes "github.com/cometbft/cometbft/types"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -34,7 +37,7 @@ func (t *txService) BroadcastTx(ctx context.Context, req *nodepb.BroadcastTxRequ
 	}
 	res, err := t.d.Broadcaster.BroadcastTxSync(ctx, req.TxBytes)
 	if err != nil {
-		return nil, status.Errorf(codes.Unavailable, "broadcast: %v", err)
+		return broadcastRefusal(req.TxBytes, err)
 	}
 	out := &nodepb.TxResult{Hash: strings.ToUpper(hex.EncodeToString(res.Hash)), Code: res.Code, Codespace: res.Codespace, Log: res.Log}
 	if res.Code != abci.CodeTypeOK || !req.WaitForCommit {
@@ -49,6 +52,31 @@ func (t *txService) BroadcastTx(ctx context.Context, req *nodepb.BroadcastTxRequ
 		return nil, err
 	}
 	return &nodepb.BroadcastTxResponse{Result: committed}, nil
+}
+
+// broadcastRefusal turns an error of CometBFT's BroadcastTxSync into the
+// answer a client can act on. CometBFT reports the application's CheckTx
+// refusal (bad signature, wrong sequence, revoked key, …) as an error, not
+// as a result: it is the tx's result, with its code, as a refusal in the
+// block would be. A tx already in the mempool, a full mempool or a tx too
+// large get the status that says so; anything else means the node cannot
+// take transactions now.
+func broadcastRefusal(tx []byte, err error) (*nodepb.BroadcastTxResponse, error) {
+	hash := strings.ToUpper(hex.EncodeToString(cmttypes.Tx(tx).Hash()))
+	var invalid mempool.ErrInvalidTx
+	var full mempool.ErrMempoolIsFull
+	var large mempool.ErrTxTooLarge
+	switch {
+	case errors.As(err, &invalid):
+		return &nodepb.BroadcastTxResponse{Result: &nodepb.TxResult{Hash: hash, Code: invalid.Code, Codespace: invalid.Codespace, Log: invalid.Log}}, nil
+	case errors.Is(err, mempool.ErrTxInCache):
+		return nil, status.Errorf(codes.AlreadyExists, "tx %s is already in the mempool: wait for its block, or ask GetTx", hash)
+	case errors.As(err, &full):
+		return nil, status.Errorf(codes.ResourceExhausted, "the node's mempool is full (%v); send the tx again shortly", err)
+	case errors.As(err, &large):
+		return nil, status.Errorf(codes.InvalidArgument, "tx %s is too large: %v", hash, err)
+	}
+	return nil, status.Errorf(codes.Unavailable, "broadcast: %v", err)
 }
 
 func (t *txService) waitTx(ctx context.Context, hash []byte, wait time.Duration) (*nodepb.TxResult, error) {

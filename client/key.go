@@ -87,6 +87,14 @@ func (r Keyring) Save(k *Key) error {
 	return f.Close()
 }
 
+// Remove deletes a key file from the keyring.
+func (r Keyring) Remove(memberID, keyID string) error {
+	if err := os.Remove(r.path(memberID, keyID)); err != nil {
+		return fmt.Errorf("keyring: %w", err)
+	}
+	return nil
+}
+
 // Load reads a key. An empty keyID loads the member's only key.
 func (r Keyring) Load(memberID, keyID string) (*Key, error) {
 	if err := membershiptypes.ValidateID("member id", memberID); err != nil {

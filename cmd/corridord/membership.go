@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -26,7 +27,76 @@ func membershipTxCmd() *cobra.Command {
 			return submitValidated(cmd, mt.ValidateMember(m), client.RegisterMember(m))
 		},
 	}
-	cmd.AddCommand(register)
+	cmd.AddCommand(register, addKeyCmd(), revokeKeyCmd())
+	return cmd
+}
+
+// addKeyCmd adds a signing key to the --from member's record: the key
+// KEY_ID in the keyring, made there first if it is not, signed with the
+// member's current key (--key when the keyring holds several).
+func addKeyCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "add-key KEY_ID",
+		Short: "Add a signing key to your member record (the first step of a key rotation): the keyring's key KEY_ID, made now if it is not there, signed with your current key",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := mt.ValidateKeyID("KEY_ID", args[0]); err != nil {
+				return err
+			}
+			// The signing key is loaded before the new key joins the
+			// keyring, which would make --key necessary.
+			cc, err := newCLICtx(cmd, true)
+			if err != nil {
+				return err
+			}
+			defer cc.Close()
+			if cc.Key.KeyID == args[0] {
+				return fmt.Errorf("key %s already signs for %s; name the new key's id", args[0], cc.Key.MemberID)
+			}
+			ring := keyring(cmd)
+			k, err := ring.Load(cc.Key.MemberID, args[0])
+			made := false
+			if err != nil {
+				if k, err = client.NewKey(cc.Key.MemberID, args[0]); err != nil {
+					return err
+				}
+				if err := ring.Save(k); err != nil {
+					return err
+				}
+				made = true
+				fmt.Fprintf(cmd.ErrOrStderr(), "made key %s/%s in %s\n", k.MemberID, k.KeyID, ring.Dir)
+			}
+			_, err = cc.Submit(client.MembershipMsg(&mt.Msg{Sum: &mt.Msg_AddKey{AddKey: &mt.MsgAddKey{Key: k.LedgerKey()}}}))
+			var refused *client.TxError
+			if made && errors.As(err, &refused) {
+				// The ledger does not know the key: it would only mislead.
+				if rmErr := ring.Remove(k.MemberID, k.KeyID); rmErr == nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "removed key %s/%s from the keyring: the ledger refused it\n", k.MemberID, k.KeyID)
+				}
+			}
+			return err
+		},
+	}
+}
+
+// revokeKeyCmd revokes one of the --from member's keys.
+func revokeKeyCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "revoke-key KEY_ID",
+		Short: "Revoke one of your member's keys, at once or from --effective-height (so that both keys sign until then); sign with another key (--key)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := mt.ValidateKeyID("KEY_ID", args[0]); err != nil {
+				return err
+			}
+			h, _ := cmd.Flags().GetInt64("effective-height")
+			if h < 0 {
+				return fmt.Errorf("--effective-height %d: a height is 0 (now) or more", h)
+			}
+			return submitValidated(cmd, nil, client.MembershipMsg(&mt.Msg{Sum: &mt.Msg_RevokeKey{RevokeKey: &mt.MsgRevokeKey{KeyId: args[0], EffectiveHeight: h}}}))
+		},
+	}
+	cmd.Flags().Int64("effective-height", 0, "last height at which the key still signs (0: revoke it now)")
 	return cmd
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/landsea/corridor/client"
+	mk "github.com/landsea/corridor/x/membership/keeper"
 	mt "github.com/landsea/corridor/x/membership/types"
 )
 
@@ -27,7 +28,31 @@ func membershipTxCmd() *cobra.Command {
 			return submitValidated(cmd, mt.ValidateMember(m), client.RegisterMember(m))
 		},
 	}
-	cmd.AddCommand(register, addKeyCmd(), revokeKeyCmd())
+	cmd.AddCommand(register, addKeyCmd(), revokeKeyCmd(), memberStatusCmd(true), memberStatusCmd(false))
+	return cmd
+}
+
+// memberStatusCmd suspends a member of the signer's province, or reinstates
+// it.
+func memberStatusCmd(suspend bool) *cobra.Command {
+	use, short := "reinstate MEMBER_ID", "Let a suspended member of your province act again (signer: its province authority)"
+	if suspend {
+		use, short = "suspend MEMBER_ID", "Suspend a member your province admitted: it signs nothing and no transaction may name it until reinstated (signer: its province authority)"
+	}
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			reason, _ := cmd.Flags().GetString("reason")
+			msg := &mt.Msg{Sum: &mt.Msg_ReinstateMember{ReinstateMember: &mt.MsgReinstateMember{MemberId: args[0], Reason: reason}}}
+			if suspend {
+				msg = &mt.Msg{Sum: &mt.Msg_SuspendMember{SuspendMember: &mt.MsgSuspendMember{MemberId: args[0], Reason: reason}}}
+			}
+			return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
+		},
+	}
+	cmd.Flags().String("reason", "", "why, recorded on the ledger with the change (required)")
 	return cmd
 }
 

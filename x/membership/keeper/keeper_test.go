@@ -327,3 +327,81 @@ func withEvents(ctx base.Context, events *[]base.Event) base.Context {
 	c.State, c.Index, c.Height, c.Time, c.Signer = ctx.State, ctx.Index, ctx.Height, ctx.Time, ctx.Signer
 	return c
 }
+
+func suspend(id, reason string) *types.Msg {
+	return &types.Msg{Sum: &types.Msg_SuspendMember{SuspendMember: &types.MsgSuspendMember{MemberId: id, Reason: reason}}}
+}
+
+func reinstate(id, reason string) *types.Msg {
+	return &types.Msg{Sum: &types.Msg_ReinstateMember{ReinstateMember: &types.MsgReinstateMember{MemberId: id, Reason: reason}}}
+}
+
+// TestSuspendAndReinstate: the province that admitted a member suspends
+// it, and the member then signs nothing, until that province reinstates
+// it. No other member can, no province is suspended this way, and each
+// change is refused when it changes nothing or gives no reason; a refused
+// change leaves the record as it was. Each change is an event naming who
+// made it and why.
+func TestSuspendAndReinstate(t *testing.T) {
+	ctx, k := genesisCtx(t)
+	var events []base.Event
+	ctx = withEvents(ctx, &events)
+	ctx.Signer = "chongqing"
+	if err := k.Handle(ctx, register(carrier("cq-rail-2", "chongqing"))); err != nil {
+		t.Fatal(err)
+	}
+	ctx.Signer = "guangxi"
+	if err := k.Handle(ctx, register(carrier("gx-rail", "guangxi"))); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := k.Get(ctx.State, "cq-rail-2")
+	for _, tc := range []struct {
+		name, signer string
+		msg          *types.Msg
+		code         *base.Code
+		says         string
+	}{
+		{"by another province", "guangxi", suspend("cq-rail-2", "stolen key"), base.ErrUnauthorized, `admitted by province "chongqing"; only that province`},
+		{"by a member that is no province", "gx-rail", suspend("cq-rail-2", "stolen key"), base.ErrUnauthorized, "holds"},
+		{"a province", "chongqing", suspend("guangxi", "dispute"), base.ErrUnauthorized, "provinces are suspended only by governance"},
+		{"itself", "chongqing", suspend("chongqing", "test"), base.ErrUnauthorized, "is a province authority"},
+		{"unknown member", "chongqing", suspend("cq-nobody", "stolen key"), base.ErrNotFound, `"cq-nobody" is not registered`},
+		{"no reason", "chongqing", suspend("cq-rail-2", ""), base.ErrInvalidMsg, "suspend_member.reason: say why in 1 to 256 bytes, got 0"},
+		{"a reason too long", "chongqing", suspend("cq-rail-2", strings.Repeat("x", ReasonBytesMax+1)), base.ErrInvalidMsg, "got 257"},
+		{"a bad id", "chongqing", suspend("CQ RAIL", "stolen key"), base.ErrInvalidMsg, "suspend_member.member_id"},
+		{"reinstate an active member", "chongqing", reinstate("cq-rail-2", "all clear"), base.ErrInvalidTransition, "is already MEMBER_STATUS_ACTIVE"},
+	} {
+		ctx.Signer = tc.signer
+		wantErr(t, k.Handle(ctx, tc.msg), tc.code, tc.says)
+		if after, _ := k.Get(ctx.State, "cq-rail-2"); !proto.Equal(after, before) {
+			t.Fatalf("%s: the refused change altered the record", tc.name)
+		}
+	}
+
+	ctx.Signer = "chongqing"
+	events = events[:0]
+	if err := k.Handle(ctx, suspend("cq-rail-2", "key reported stolen")); err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 || events[0].Type != "membership.member_suspended" ||
+		fmt.Sprint(events[0].Attrs) != fmt.Sprint([]base.Attr{{Key: "member", Value: "cq-rail-2"}, {Key: "province", Value: "chongqing"}, {Key: "by", Value: "chongqing"}, {Key: "reason", Value: "key reported stolen"}}) {
+		t.Fatalf("events %+v", events)
+	}
+	if _, _, err := k.Authenticate(ctx.State, "cq-rail-2", "k1", ctx.Height); !errors.Is(err, base.ErrMemberSuspended) {
+		t.Fatalf("a suspended member signs: %v", err)
+	}
+	wantErr(t, k.Handle(ctx, suspend("cq-rail-2", "again")), base.ErrInvalidTransition, "is already MEMBER_STATUS_SUSPENDED")
+	ctx.Signer = "guangxi"
+	wantErr(t, k.Handle(ctx, reinstate("cq-rail-2", "all clear")), base.ErrUnauthorized, "only that province")
+
+	ctx.Signer = "chongqing"
+	if err := k.Handle(ctx, reinstate("cq-rail-2", "new key checked")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := k.Authenticate(ctx.State, "cq-rail-2", "k1", ctx.Height); err != nil {
+		t.Fatalf("a reinstated member cannot sign: %v", err)
+	}
+	if after, _ := k.Get(ctx.State, "cq-rail-2"); !proto.Equal(after, before) {
+		t.Fatalf("after suspension and reinstatement the record is %+v, was %+v", after, before)
+	}
+}

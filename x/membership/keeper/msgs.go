@@ -22,6 +22,10 @@ func ValidateMsg(msg *types.Msg) error {
 			return base.ErrInvalidMsg.Wrapf("revoke_key.effective_height: must not be negative")
 		}
 		return nil
+	case *types.Msg_SuspendMember:
+		return validateStatusChange("suspend_member", m.SuspendMember.MemberId, m.SuspendMember.Reason)
+	case *types.Msg_ReinstateMember:
+		return validateStatusChange("reinstate_member", m.ReinstateMember.MemberId, m.ReinstateMember.Reason)
 	default:
 		return base.ErrInvalidMsg.Wrapf("membership message: no action set")
 	}
@@ -39,7 +43,60 @@ func (k Keeper) Handle(ctx base.Context, msg *types.Msg) error {
 		return k.addKey(ctx, m.AddKey.Key)
 	case *types.Msg_RevokeKey:
 		return k.revokeKey(ctx, m.RevokeKey)
+	case *types.Msg_SuspendMember:
+		return k.setStatus(ctx, m.SuspendMember.MemberId, m.SuspendMember.Reason, types.MemberStatus_MEMBER_STATUS_SUSPENDED)
+	case *types.Msg_ReinstateMember:
+		return k.setStatus(ctx, m.ReinstateMember.MemberId, m.ReinstateMember.Reason, types.MemberStatus_MEMBER_STATUS_ACTIVE)
 	}
+	return nil
+}
+
+// ReasonBytesMax bounds the reason a suspension or reinstatement records.
+const ReasonBytesMax = 256
+
+func validateStatusChange(field, memberID, reason string) error {
+	if err := types.ValidateID(field+".member_id", memberID); err != nil {
+		return err
+	}
+	if reason == "" || len(reason) > ReasonBytesMax {
+		return base.ErrInvalidMsg.Wrapf("%s.reason: say why in 1 to %d bytes, got %d", field, ReasonBytesMax, len(reason))
+	}
+	return nil
+}
+
+// setStatus suspends or reinstates a member of the signer's province. A
+// province authority is not suspended this way (nor itself): provinces
+// change only at genesis or by governance.
+func (k Keeper) setStatus(ctx base.Context, id, reason string, to types.MemberStatus) error {
+	signer, err := k.MustHaveRole(ctx.State, ctx.Signer, types.Role_ROLE_PROVINCE_AUTHORITY)
+	if err != nil {
+		return err
+	}
+	m, err := k.Get(ctx.State, id)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		return base.ErrNotFound.Wrapf("member %q is not registered", id)
+	}
+	if types.HasRole(m, types.Role_ROLE_PROVINCE_AUTHORITY) {
+		return base.ErrUnauthorized.Wrapf("%q is a province authority; provinces are suspended only by governance", id)
+	}
+	if m.Province != signer.Province {
+		return base.ErrUnauthorized.Wrapf("%q was admitted by province %q; only that province may suspend or reinstate it, not %q", id, m.Province, signer.Province)
+	}
+	if m.Status == to {
+		return base.ErrInvalidTransition.Wrapf("member %q is already %s", id, to)
+	}
+	m.Status = to
+	if err := k.save(ctx, m, false); err != nil {
+		return err
+	}
+	event := "membership.member_reinstated"
+	if to == types.MemberStatus_MEMBER_STATUS_SUSPENDED {
+		event = "membership.member_suspended"
+	}
+	ctx.Emit(event, "member", id, "province", m.Province, "by", ctx.Signer, "reason", reason)
 	return nil
 }
 

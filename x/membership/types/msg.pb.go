@@ -32,6 +32,8 @@ type Msg struct {
 	//	*Msg_RegisterMember
 	//	*Msg_AddKey
 	//	*Msg_RevokeKey
+	//	*Msg_SuspendMember
+	//	*Msg_ReinstateMember
 	Sum isMsg_Sum `protobuf_oneof:"sum"`
 }
 
@@ -83,10 +85,18 @@ type Msg_AddKey struct {
 type Msg_RevokeKey struct {
 	RevokeKey *MsgRevokeKey `protobuf:"bytes,3,opt,name=revoke_key,json=revokeKey,proto3,oneof" json:"revoke_key,omitempty"`
 }
+type Msg_SuspendMember struct {
+	SuspendMember *MsgSuspendMember `protobuf:"bytes,4,opt,name=suspend_member,json=suspendMember,proto3,oneof" json:"suspend_member,omitempty"`
+}
+type Msg_ReinstateMember struct {
+	ReinstateMember *MsgReinstateMember `protobuf:"bytes,5,opt,name=reinstate_member,json=reinstateMember,proto3,oneof" json:"reinstate_member,omitempty"`
+}
 
-func (*Msg_RegisterMember) isMsg_Sum() {}
-func (*Msg_AddKey) isMsg_Sum()         {}
-func (*Msg_RevokeKey) isMsg_Sum()      {}
+func (*Msg_RegisterMember) isMsg_Sum()  {}
+func (*Msg_AddKey) isMsg_Sum()          {}
+func (*Msg_RevokeKey) isMsg_Sum()       {}
+func (*Msg_SuspendMember) isMsg_Sum()   {}
+func (*Msg_ReinstateMember) isMsg_Sum() {}
 
 func (m *Msg) GetSum() isMsg_Sum {
 	if m != nil {
@@ -116,12 +126,28 @@ func (m *Msg) GetRevokeKey() *MsgRevokeKey {
 	return nil
 }
 
+func (m *Msg) GetSuspendMember() *MsgSuspendMember {
+	if x, ok := m.GetSum().(*Msg_SuspendMember); ok {
+		return x.SuspendMember
+	}
+	return nil
+}
+
+func (m *Msg) GetReinstateMember() *MsgReinstateMember {
+	if x, ok := m.GetSum().(*Msg_ReinstateMember); ok {
+		return x.ReinstateMember
+	}
+	return nil
+}
+
 // XXX_OneofWrappers is for the internal use of the proto package.
 func (*Msg) XXX_OneofWrappers() []interface{} {
 	return []interface{}{
 		(*Msg_RegisterMember)(nil),
 		(*Msg_AddKey)(nil),
 		(*Msg_RevokeKey)(nil),
+		(*Msg_SuspendMember)(nil),
+		(*Msg_ReinstateMember)(nil),
 	}
 }
 
@@ -273,40 +299,160 @@ func (m *MsgRevokeKey) GetEffectiveHeight() int64 {
 	return 0
 }
 
+// MsgSuspendMember suspends a member the signer's province admitted: until
+// reinstated it signs nothing, and transactions that name it as a
+// counterparty (a bill's new holder, a grantee) are refused. Its records
+// stay on the ledger.
+type MsgSuspendMember struct {
+	// member_id is the member to suspend; not a province authority.
+	MemberId string `protobuf:"bytes,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	// reason is why, recorded in the event (1 to 256 bytes).
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *MsgSuspendMember) Reset()         { *m = MsgSuspendMember{} }
+func (m *MsgSuspendMember) String() string { return proto.CompactTextString(m) }
+func (*MsgSuspendMember) ProtoMessage()    {}
+func (*MsgSuspendMember) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d52c8a03b03b4310, []int{4}
+}
+func (m *MsgSuspendMember) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSuspendMember) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSuspendMember.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSuspendMember) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSuspendMember.Merge(m, src)
+}
+func (m *MsgSuspendMember) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSuspendMember) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSuspendMember.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSuspendMember proto.InternalMessageInfo
+
+func (m *MsgSuspendMember) GetMemberId() string {
+	if m != nil {
+		return m.MemberId
+	}
+	return ""
+}
+
+func (m *MsgSuspendMember) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+// MsgReinstateMember ends a suspension.
+type MsgReinstateMember struct {
+	// member_id is the suspended member.
+	MemberId string `protobuf:"bytes,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	// reason is why, recorded in the event (1 to 256 bytes).
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+}
+
+func (m *MsgReinstateMember) Reset()         { *m = MsgReinstateMember{} }
+func (m *MsgReinstateMember) String() string { return proto.CompactTextString(m) }
+func (*MsgReinstateMember) ProtoMessage()    {}
+func (*MsgReinstateMember) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d52c8a03b03b4310, []int{5}
+}
+func (m *MsgReinstateMember) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgReinstateMember) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgReinstateMember.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgReinstateMember) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgReinstateMember.Merge(m, src)
+}
+func (m *MsgReinstateMember) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgReinstateMember) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgReinstateMember.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgReinstateMember proto.InternalMessageInfo
+
+func (m *MsgReinstateMember) GetMemberId() string {
+	if m != nil {
+		return m.MemberId
+	}
+	return ""
+}
+
+func (m *MsgReinstateMember) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*Msg)(nil), "corridor.membership.v1.Msg")
 	proto.RegisterType((*MsgRegisterMember)(nil), "corridor.membership.v1.MsgRegisterMember")
 	proto.RegisterType((*MsgAddKey)(nil), "corridor.membership.v1.MsgAddKey")
 	proto.RegisterType((*MsgRevokeKey)(nil), "corridor.membership.v1.MsgRevokeKey")
+	proto.RegisterType((*MsgSuspendMember)(nil), "corridor.membership.v1.MsgSuspendMember")
+	proto.RegisterType((*MsgReinstateMember)(nil), "corridor.membership.v1.MsgReinstateMember")
 }
 
 func init() { proto.RegisterFile("corridor/membership/v1/msg.proto", fileDescriptor_d52c8a03b03b4310) }
 
 var fileDescriptor_d52c8a03b03b4310 = []byte{
-	// 353 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x7c, 0x92, 0xcf, 0x4a, 0xeb, 0x40,
-	0x14, 0x87, 0x93, 0x1b, 0x9a, 0x4b, 0xcf, 0xbd, 0x58, 0x1d, 0x50, 0x8a, 0x42, 0xa8, 0x41, 0xd0,
-	0x2e, 0x4c, 0xa8, 0x82, 0x0b, 0x71, 0x63, 0x41, 0x88, 0x94, 0x82, 0x0c, 0xae, 0xdc, 0x84, 0xb4,
-	0x73, 0x9a, 0x0c, 0x31, 0xa6, 0xcc, 0xa4, 0xc1, 0xbc, 0x85, 0x8f, 0xe5, 0xb2, 0x4b, 0x97, 0xd2,
-	0x2e, 0x7c, 0x0d, 0xe9, 0xf4, 0x3f, 0xda, 0xee, 0x72, 0x4e, 0xbe, 0xf3, 0xcd, 0x6f, 0x86, 0x03,
-	0xb5, 0x6e, 0x2a, 0x04, 0x67, 0xa9, 0x70, 0x13, 0x4c, 0x3a, 0x28, 0x64, 0xc4, 0xfb, 0x6e, 0xde,
-	0x70, 0x13, 0x19, 0x3a, 0x7d, 0x91, 0x66, 0x29, 0x39, 0x98, 0x13, 0xce, 0x92, 0x70, 0xf2, 0xc6,
-	0xe1, 0xe9, 0xa6, 0xc9, 0x25, 0xa5, 0x04, 0xf6, 0x97, 0x0e, 0x46, 0x5b, 0x86, 0xe4, 0x11, 0x2a,
-	0x02, 0x43, 0x2e, 0x33, 0x14, 0xfe, 0x14, 0xaa, 0xea, 0x35, 0xfd, 0xec, 0xdf, 0x45, 0xdd, 0xf9,
-	0xfd, 0x08, 0xa7, 0x2d, 0x43, 0x3a, 0x9b, 0x68, 0xab, 0x1f, 0x9e, 0x46, 0x77, 0xc4, 0x5a, 0x87,
-	0xdc, 0xc0, 0xdf, 0x80, 0x31, 0x3f, 0xc6, 0xa2, 0xfa, 0x47, 0xd9, 0x8e, 0xb7, 0xd8, 0x6e, 0x19,
-	0x6b, 0x61, 0xe1, 0x69, 0xd4, 0x0c, 0xd4, 0x17, 0xb9, 0x03, 0x10, 0x98, 0xa7, 0x31, 0x2a, 0x81,
-	0xa1, 0x04, 0x27, 0x5b, 0xe3, 0x4c, 0xe0, 0xa9, 0xa3, 0x2c, 0xe6, 0x45, 0xb3, 0x04, 0x86, 0x1c,
-	0x24, 0x76, 0x0b, 0xf6, 0x7e, 0x44, 0x26, 0x57, 0x60, 0xae, 0xdd, 0xd6, 0xda, 0xa8, 0x57, 0x15,
-	0x9d, 0xd1, 0xf6, 0x35, 0x94, 0x17, 0x89, 0xc9, 0x39, 0x18, 0x93, 0x80, 0x53, 0xc3, 0xd1, 0x26,
-	0x43, 0x0b, 0x0b, 0x3a, 0xe1, 0xec, 0x07, 0xf8, 0xbf, 0x1a, 0x96, 0xec, 0x83, 0x19, 0x63, 0xe1,
-	0x73, 0xa6, 0x0c, 0x65, 0x5a, 0x8a, 0xb1, 0xb8, 0x67, 0xa4, 0x0e, 0xbb, 0xd8, 0xeb, 0x61, 0x37,
-	0xe3, 0x39, 0xfa, 0x11, 0xf2, 0x30, 0xca, 0xd4, 0x23, 0x1a, 0xb4, 0xb2, 0xe8, 0x7b, 0xaa, 0xdd,
-	0xf4, 0xde, 0x47, 0x96, 0x3e, 0x1c, 0x59, 0xfa, 0xe7, 0xc8, 0xd2, 0xdf, 0xc6, 0x96, 0x36, 0x1c,
-	0x5b, 0xda, 0xc7, 0xd8, 0xd2, 0x9e, 0x9c, 0x90, 0x67, 0xd1, 0xa0, 0xe3, 0x74, 0xd3, 0xc4, 0x7d,
-	0x0e, 0x5e, 0x98, 0xc4, 0xc0, 0x5d, 0xac, 0xc6, 0xeb, 0xea, 0x72, 0x64, 0x45, 0x1f, 0x65, 0xc7,
-	0x54, 0x5b, 0x71, 0xf9, 0x1d, 0x00, 0x00, 0xff, 0xff, 0xf5, 0xbc, 0xb7, 0xae, 0x7a, 0x02, 0x00,
-	0x00,
+	// 445 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x93, 0xdf, 0x8a, 0xd3, 0x40,
+	0x14, 0xc6, 0x13, 0x63, 0xa3, 0x39, 0xea, 0xb6, 0x0e, 0xb8, 0x2c, 0x2e, 0x84, 0x35, 0x08, 0xee,
+	0x0a, 0x26, 0xac, 0x82, 0x17, 0xe2, 0x8d, 0x0b, 0x62, 0x4b, 0x29, 0xe8, 0x28, 0x08, 0xde, 0x94,
+	0xb4, 0x73, 0x36, 0x1d, 0x6a, 0xfe, 0x30, 0x33, 0x0d, 0xe6, 0x2d, 0x04, 0x5f, 0xca, 0xcb, 0xbd,
+	0xf4, 0x52, 0xda, 0x17, 0x91, 0x4e, 0xfe, 0xb4, 0x75, 0x6d, 0x2e, 0xbc, 0xcb, 0xf9, 0xf2, 0x9d,
+	0xdf, 0x99, 0xf9, 0x86, 0x03, 0x27, 0xd3, 0x54, 0x08, 0xce, 0x52, 0x11, 0xc4, 0x18, 0x4f, 0x50,
+	0xc8, 0x19, 0xcf, 0x82, 0xfc, 0x3c, 0x88, 0x65, 0xe4, 0x67, 0x22, 0x55, 0x29, 0x39, 0xac, 0x1d,
+	0xfe, 0xc6, 0xe1, 0xe7, 0xe7, 0x0f, 0x9f, 0xec, 0xeb, 0xdc, 0xb8, 0x34, 0xc0, 0xfb, 0x61, 0x81,
+	0x35, 0x92, 0x11, 0xf9, 0x04, 0x5d, 0x81, 0x11, 0x97, 0x0a, 0xc5, 0xb8, 0x34, 0x1d, 0x99, 0x27,
+	0xe6, 0xe9, 0x9d, 0xe7, 0x67, 0xfe, 0xbf, 0x47, 0xf8, 0x23, 0x19, 0xd1, 0xaa, 0x63, 0xa4, 0x7f,
+	0xf4, 0x0d, 0x7a, 0x20, 0x76, 0x14, 0xf2, 0x1a, 0x6e, 0x85, 0x8c, 0x8d, 0xe7, 0x58, 0x1c, 0xdd,
+	0xd0, 0xb4, 0x47, 0x2d, 0xb4, 0x37, 0x8c, 0x0d, 0xb1, 0xe8, 0x1b, 0xd4, 0x0e, 0xf5, 0x17, 0x79,
+	0x0b, 0x20, 0x30, 0x4f, 0xe7, 0xa8, 0x01, 0x96, 0x06, 0x3c, 0x6e, 0x3d, 0xce, 0xda, 0x5c, 0x32,
+	0x1c, 0x51, 0x17, 0xe4, 0x03, 0x1c, 0xc8, 0x85, 0xcc, 0x30, 0x61, 0xf5, 0xcd, 0x6e, 0x6a, 0xd4,
+	0x69, 0x0b, 0xea, 0x63, 0xd9, 0xd0, 0x5c, 0xec, 0x9e, 0xdc, 0x16, 0xc8, 0x67, 0xe8, 0x09, 0xe4,
+	0x89, 0x54, 0xa1, 0xc2, 0x1a, 0xda, 0xd1, 0xd0, 0xa7, 0xad, 0xe7, 0xab, 0x5a, 0x1a, 0x6c, 0x57,
+	0xec, 0x4a, 0x17, 0x1d, 0xb0, 0xe4, 0x22, 0xf6, 0x86, 0x70, 0xff, 0x5a, 0xbc, 0xe4, 0x25, 0xd8,
+	0x3b, 0x2f, 0xe3, 0xee, 0x1d, 0xa5, 0x2b, 0x5a, 0xb9, 0xbd, 0x57, 0xe0, 0x34, 0xe9, 0x92, 0x67,
+	0x60, 0xad, 0xc3, 0x2c, 0x09, 0xc7, 0xfb, 0x08, 0x43, 0x2c, 0xe8, 0xda, 0xe7, 0xbd, 0x87, 0xbb,
+	0xdb, 0xc1, 0x92, 0x07, 0x60, 0xcf, 0xb1, 0x18, 0x73, 0xa6, 0x09, 0x0e, 0xed, 0xcc, 0xb1, 0x18,
+	0x30, 0x72, 0x06, 0x3d, 0xbc, 0xbc, 0xc4, 0xa9, 0xe2, 0x39, 0x8e, 0x67, 0xc8, 0xa3, 0x99, 0xd2,
+	0x0f, 0x6e, 0xd1, 0x6e, 0xa3, 0xf7, 0xb5, 0xec, 0xbd, 0x83, 0xde, 0xdf, 0xf9, 0x92, 0x63, 0x70,
+	0xca, 0xf9, 0x1b, 0xf0, 0xed, 0x52, 0x18, 0x30, 0x72, 0x08, 0xb6, 0xc0, 0x50, 0xa6, 0x89, 0x26,
+	0x3a, 0xb4, 0xaa, 0xbc, 0x01, 0x90, 0xeb, 0x99, 0xfe, 0x17, 0xea, 0xa2, 0xff, 0x73, 0xe9, 0x9a,
+	0x57, 0x4b, 0xd7, 0xfc, 0xbd, 0x74, 0xcd, 0xef, 0x2b, 0xd7, 0xb8, 0x5a, 0xb9, 0xc6, 0xaf, 0x95,
+	0x6b, 0x7c, 0xf1, 0x23, 0xae, 0x66, 0x8b, 0x89, 0x3f, 0x4d, 0xe3, 0xe0, 0x6b, 0x98, 0x30, 0x89,
+	0x61, 0xd0, 0xac, 0xd6, 0xb7, 0xed, 0xe5, 0x52, 0x45, 0x86, 0x72, 0x62, 0xeb, 0xad, 0x7a, 0xf1,
+	0x27, 0x00, 0x00, 0xff, 0xff, 0x59, 0x75, 0x96, 0x51, 0xba, 0x03, 0x00, 0x00,
 }
 
 func (m *Msg) Marshal() (dAtA []byte, err error) {
@@ -401,6 +547,48 @@ func (m *Msg_RevokeKey) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		}
 		i--
 		dAtA[i] = 0x1a
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_SuspendMember) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_SuspendMember) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.SuspendMember != nil {
+		{
+			size, err := m.SuspendMember.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x22
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_ReinstateMember) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_ReinstateMember) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.ReinstateMember != nil {
+		{
+			size, err := m.ReinstateMember.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x2a
 	}
 	return len(dAtA) - i, nil
 }
@@ -509,6 +697,80 @@ func (m *MsgRevokeKey) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgSuspendMember) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSuspendMember) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSuspendMember) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.MemberId) > 0 {
+		i -= len(m.MemberId)
+		copy(dAtA[i:], m.MemberId)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.MemberId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgReinstateMember) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgReinstateMember) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgReinstateMember) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.MemberId) > 0 {
+		i -= len(m.MemberId)
+		copy(dAtA[i:], m.MemberId)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.MemberId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintMsg(dAtA []byte, offset int, v uint64) int {
 	offset -= sovMsg(v)
 	base := offset
@@ -568,6 +830,30 @@ func (m *Msg_RevokeKey) Size() (n int) {
 	}
 	return n
 }
+func (m *Msg_SuspendMember) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.SuspendMember != nil {
+		l = m.SuspendMember.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_ReinstateMember) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ReinstateMember != nil {
+		l = m.ReinstateMember.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
 func (m *MsgRegisterMember) Size() (n int) {
 	if m == nil {
 		return 0
@@ -606,6 +892,40 @@ func (m *MsgRevokeKey) Size() (n int) {
 	}
 	if m.EffectiveHeight != 0 {
 		n += 1 + sovMsg(uint64(m.EffectiveHeight))
+	}
+	return n
+}
+
+func (m *MsgSuspendMember) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MemberId)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgReinstateMember) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MemberId)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
 	}
 	return n
 }
@@ -749,6 +1069,76 @@ func (m *Msg) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			m.Sum = &Msg_RevokeKey{v}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SuspendMember", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgSuspendMember{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_SuspendMember{v}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReinstateMember", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgReinstateMember{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_ReinstateMember{v}
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
@@ -1023,6 +1413,234 @@ func (m *MsgRevokeKey) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSuspendMember) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSuspendMember: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSuspendMember: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MemberId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MemberId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgReinstateMember) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgReinstateMember: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgReinstateMember: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MemberId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MemberId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipMsg(dAtA[iNdEx:])

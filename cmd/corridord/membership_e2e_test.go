@@ -12,21 +12,24 @@ import (
 	"github.com/landsea/corridor/client"
 )
 
-// TestE2EKeyRotationCLI rotates a member's key through the command line, as
-// its IT team would: add-key makes the new key in the keyring and puts it
-// on the member's record, signed with the current one; revoke-key, signed
-// with the new key, revokes the old one. The old key then signs nothing, a
-// key the ledger refused is not left in the keyring, and a used key id is
-// refused.
-func TestE2EKeyRotationCLI(t *testing.T) {
+// TestE2EMembershipCLI runs membership changes through the command line.
+// A province suspends a member it admitted, which then signs nothing (the
+// key its refused transaction would have added is not left in its
+// keyring), and reinstates it. A member rotates its key, as its IT team
+// would: add-key makes the new key in the keyring and puts it on the
+// member's record, signed with the current one; revoke-key, signed with
+// the new key, revokes the old one, which then signs nothing; a used key
+// id is refused.
+func TestE2EMembershipCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a node")
 	}
 	home := filepath.Join(t.TempDir(), "dev")
-	if out, err := run(t, "init", "--home", home, "--chain-id", "corridor-rotate"); err != nil {
+	if out, err := run(t, "init", "--home", home, "--chain-id", "corridor-members", "--demo"); err != nil {
 		t.Fatalf("init: %v\n%s", err, out)
 	}
 	base := moveStandardPorts(t, home)
+	setTOML(t, filepath.Join(home, "config", "config.toml"), map[string]string{"demo_load": "false"}) // the demo members, not their data
 	p := startNode(t, home)
 	waitFor(t, 60*time.Second, "height 2", func() bool { h, _, err := abciInfo(base + 1); return err == nil && h >= 2 })
 	cli := func(args ...string) (string, error) {
@@ -41,6 +44,39 @@ func TestE2EKeyRotationCLI(t *testing.T) {
 		}
 		return out
 	}
+	memberStatus := func(id string) string {
+		t.Helper()
+		var r struct {
+			Member struct {
+				Status string `json:"status"`
+			} `json:"member"`
+		}
+		if err := json.Unmarshal([]byte(must("query", "membership", "member", id)), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Member.Status
+	}
+
+	if out, err := cli("tx", "membership", "suspend", "cq-electronics", "--from", "chongqing"); err == nil || !strings.Contains(out, "suspend_member.reason: say why") {
+		t.Fatalf("suspend without a reason: %v\n%s", err, out)
+	}
+	must("tx", "membership", "suspend", "cq-electronics", "--reason", "signing key reported stolen", "--from", "chongqing")
+	if s := memberStatus("cq-electronics"); s != "MEMBER_STATUS_SUSPENDED" {
+		t.Fatalf("cq-electronics after suspend: %s", s)
+	}
+	out, err := cli("tx", "membership", "add-key", "k2", "--from", "cq-electronics")
+	if err == nil || !strings.Contains(out, "is MEMBER_STATUS_SUSPENDED") || !strings.Contains(out, "removed key cq-electronics/k2") {
+		t.Fatalf("a suspended member's tx: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(home, "keys", "cq-electronics.k2.json")); !os.IsNotExist(err) {
+		t.Fatalf("the refused key is still in the keyring: %v", err)
+	}
+	must("tx", "membership", "reinstate", "cq-electronics", "--reason", "new key issued", "--from", "chongqing")
+	if s := memberStatus("cq-electronics"); s != "MEMBER_STATUS_ACTIVE" {
+		t.Fatalf("cq-electronics after reinstate: %s", s)
+	}
+	must("tx", "membership", "add-key", "k2", "--from", "cq-electronics")
+
 	ledgerKey := func(id string) (pub, status string) {
 		t.Helper()
 		var r struct {
@@ -74,7 +110,7 @@ func TestE2EKeyRotationCLI(t *testing.T) {
 	}
 
 	// The revoked key signs nothing, and the key it tried to add is gone.
-	out, err := cli("tx", "membership", "add-key", "k3", "--from", "chongqing", "--key", "k1")
+	out, err = cli("tx", "membership", "add-key", "k3", "--from", "chongqing", "--key", "k1")
 	if err == nil || !strings.Contains(out, "revoked") || !strings.Contains(out, "removed key chongqing/k3") {
 		t.Fatalf("add-key signed with the revoked k1: %v\n%s", err, out)
 	}

@@ -177,11 +177,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // TestRestartResumes is what a second `make run` does: a node stopped with
 // SIGTERM and started again resumes the same chain.
 func TestRestartResumes(t *testing.T) {
-	home := filepath.Join(t.TempDir(), "dev")
-	if out, err := run(t, "init", "--home", home, "--chain-id", "corridor-resume"); err != nil {
-		t.Fatalf("init: %v\n%s", err, out)
-	}
-	base := moveStandardPorts(t, home) // tests run beside a dev node
+	home, base := initDevNode(t, "corridor-resume")
 	p := startNode(t, home)
 	waitFor(t, 60*time.Second, "height 3", func() bool { h, _, err := abciInfo(base + 1); return err == nil && h >= 3 })
 	p.stop(t)

@@ -20,11 +20,7 @@ import (
 // proofs), refuses a wrong-role decision, exports the bill in DCSA form and
 // writes a proof bundle that verifies offline.
 func TestE2EDemoNode(t *testing.T) {
-	home := filepath.Join(t.TempDir(), "dev")
-	if out, err := run(t, "init", "--home", home, "--chain-id", "corridor-demo", "--demo"); err != nil {
-		t.Fatalf("init: %v\n%s", err, out)
-	}
-	base := moveStandardPorts(t, home)
+	home, base := initDevNode(t, "corridor-demo", "--demo")
 	node := "127.0.0.1:" + itoa(base+2)
 	p := startNode(t, home)
 	waitFor(t, 3*time.Minute, "the demo data to load", func() bool {
@@ -85,6 +81,18 @@ func TestE2EDemoNode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("verify: %v\n%s", err, out)
 	}
+}
+
+// initDevNode makes a one-validator development chain (corridord init,
+// with extra flags such as --demo) in a new home, on free ports, and
+// returns the home and the base port (see moveStandardPorts).
+func initDevNode(t *testing.T, chainID string, flags ...string) (string, int) {
+	t.Helper()
+	home := filepath.Join(t.TempDir(), "dev")
+	if out, err := run(t, append([]string{"init", "--home", home, "--chain-id", chainID}, flags...)...); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	return home, moveStandardPorts(t, home)
 }
 
 // moveStandardPorts rewrites a single node's standard ports (26656, 26657,

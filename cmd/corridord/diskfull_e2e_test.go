@@ -21,11 +21,7 @@ func TestE2EDiskFull(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a node")
 	}
-	home := filepath.Join(t.TempDir(), "node")
-	if out, err := run(t, "init", "--home", home, "--chain-id", "corridor-diskfull"); err != nil {
-		t.Fatalf("init: %v\n%s", err, out)
-	}
-	base := moveStandardPorts(t, home)
+	home, base := initDevNode(t, "corridor-diskfull")
 	data := filepath.Join(home, "data")
 	mountSmallDisk(t, data)
 

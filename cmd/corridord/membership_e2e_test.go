@@ -24,11 +24,7 @@ func TestE2EMembershipCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a node")
 	}
-	home := filepath.Join(t.TempDir(), "dev")
-	if out, err := run(t, "init", "--home", home, "--chain-id", "corridor-members", "--demo"); err != nil {
-		t.Fatalf("init: %v\n%s", err, out)
-	}
-	base := moveStandardPorts(t, home)
+	home, base := initDevNode(t, "corridor-members", "--demo")
 	setTOML(t, filepath.Join(home, "config", "config.toml"), map[string]string{"demo_load": "false"}) // the demo members, not their data
 	p := startNode(t, home)
 	waitFor(t, 60*time.Second, "height 2", func() bool { h, _, err := abciInfo(base + 1); return err == nil && h >= 2 })

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -137,12 +138,17 @@ func (r Keyring) Load(memberID, keyID string) (*Key, error) {
 }
 
 func readKey(path string) (*Key, error) {
-	bz, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("keyring: %w", err) // wraps os.ErrNotExist for Load
 	}
-	if err := checkPrivate(path); err != nil {
+	defer f.Close()
+	if err := checkPrivate(f); err != nil {
 		return nil, err
+	}
+	bz, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("keyring: %w", err)
 	}
 	k := &Key{}
 	if err := json.Unmarshal(bz, k); err != nil {
@@ -157,16 +163,16 @@ func readKey(path string) (*Key, error) {
 // checkPrivate refuses a key file that users other than its owner may read
 // or write, as ssh does: a member's signing key signs for the member. Save
 // writes mode 0600. Windows has no such mode bits; there the check passes.
-func checkPrivate(path string) error {
+func checkPrivate(f *os.File) error {
 	if runtime.GOOS == "windows" {
 		return nil
 	}
-	fi, err := os.Stat(path)
+	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("keyring: %w", err)
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return fmt.Errorf("keyring: %s is open to other users (mode %04o); a signing key must be private to its owner: chmod 600 %s", path, perm, path)
+		return fmt.Errorf("keyring: %s is open to other users (mode %04o); a signing key must be private to its owner: chmod 600 %s", f.Name(), perm, f.Name())
 	}
 	return nil
 }

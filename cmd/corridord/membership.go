@@ -45,9 +45,11 @@ func memberStatusCmd(suspend bool) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reason, _ := cmd.Flags().GetString("reason")
-			msg := &mt.Msg{Sum: &mt.Msg_ReinstateMember{ReinstateMember: &mt.MsgReinstateMember{MemberId: args[0], Reason: reason}}}
+			var msg *mt.Msg
 			if suspend {
 				msg = &mt.Msg{Sum: &mt.Msg_SuspendMember{SuspendMember: &mt.MsgSuspendMember{MemberId: args[0], Reason: reason}}}
+			} else {
+				msg = &mt.Msg{Sum: &mt.Msg_ReinstateMember{ReinstateMember: &mt.MsgReinstateMember{MemberId: args[0], Reason: reason}}}
 			}
 			return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
 		},
@@ -115,10 +117,8 @@ func revokeKeyCmd() *cobra.Command {
 				return err
 			}
 			h, _ := cmd.Flags().GetInt64("effective-height")
-			if h < 0 {
-				return fmt.Errorf("--effective-height %d: a height is 0 (now) or more", h)
-			}
-			return submitValidated(cmd, nil, client.MembershipMsg(&mt.Msg{Sum: &mt.Msg_RevokeKey{RevokeKey: &mt.MsgRevokeKey{KeyId: args[0], EffectiveHeight: h}}}))
+			msg := &mt.Msg{Sum: &mt.Msg_RevokeKey{RevokeKey: &mt.MsgRevokeKey{KeyId: args[0], EffectiveHeight: h}}}
+			return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
 		},
 	}
 	cmd.Flags().Int64("effective-height", 0, "last height at which the key still signs (0: revoke it now)")

@@ -34,6 +34,11 @@ func (Keeper) RetiredKey(r base.Reader, member, keyID string) (*types.Key, error
 	if err != nil || bz == nil {
 		return nil, err
 	}
+	return decodeRetired(bz, member, keyID)
+}
+
+// decodeRetired decodes the stored record of a retired key.
+func decodeRetired(bz []byte, member, keyID string) (*types.Key, error) {
 	key := &types.Key{}
 	if err := key.Unmarshal(bz); err != nil {
 		return nil, fmt.Errorf("membership: stored retired key %q of member %q does not decode: %w", keyID, member, err)

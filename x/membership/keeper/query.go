@@ -132,10 +132,10 @@ func (q QueryServer) Key(_ context.Context, req *types.KeyRequest) (*types.KeyRe
 		if bz == nil {
 			return nil, base.GRPCError(base.ErrNotFound.Wrapf("member %q has never had a key %q", req.MemberId, req.KeyId))
 		}
-		resp.Key, resp.Dropped = &types.Key{}, true
-		if err := resp.Key.Unmarshal(bz); err != nil {
+		if resp.Key, err = decodeRetired(bz, req.MemberId, req.KeyId); err != nil {
 			return nil, base.GRPCError(err)
 		}
+		resp.Dropped = true
 	}
 	if proof != nil {
 		resp.Proof, resp.Height = proof, proof.Height

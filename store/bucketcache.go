@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"slices"
 )
 
 // bucketCache keeps in memory, for buckets of two leaves or more, each leaf's
@@ -32,55 +31,34 @@ import (
 // used; a commit that puts a bucket into a full cache makes room by dropping
 // other buckets' entries, picked at random, so that the buckets commits keep
 // touching (a member's sequence, a counter) get in and stay in.
-// Entries are appended to large chunks and found through a map of plain
-// integers, so the garbage collector has nothing in it to scan: a first
-// version with one slice per bucket spent much of a write run's time in
-// collections. A replaced entry leaves its old bytes behind;
-// after each commit the chunks with the fewest live bytes are copied out
-// until the bytes left behind are at most a quarter of the arena. The cache
-// never changes a root, only whether a bucket is read. Restaging reads it
+// Entries are kept in an arena (see arena), under their bucket's number. The
+// cache never changes a root, only whether a bucket is read. Restaging reads it
 // under ioMu (and mu's read lock while a warm-up runs) and proofs under mu's
 // read lock; writeAndSwap, holding both, and the warm-up, holding mu, write
-// it.
-type bucketCache struct {
-	budget int64
-	used   int64             // entries' bytes, with cachedBucketOverhead each
-	loc    map[uint32]uint64 // bucket -> chunk<<32 | offset of its entry
-	chunks [][]byte          // nil once emptied, until reused
-	live   []int             // bytes of each chunk's entries still in loc
-	cur    int               // the chunk new entries go into, if any
-	arena  int64             // bytes of the chunks in use
-}
+// it. A nil cache holds nothing.
+type bucketCache struct{ arena }
 
 const (
-	cachedLeafLen        = 4 + 32
-	cachedHeaderLen      = 4 + 1 // an entry: bucket, leaf count, then the leaves
-	cachedMaxLeaves      = 255
-	cachedBucketOverhead = 24 // its slot in loc, roughly
-	cacheChunkBytes      = 4 << 20
+	cachedLeafLen   = 4 + 32
+	cachedMaxLeaves = 255
 )
 
 // newBucketCache returns a cache of budget bytes, or nil (no cache) if the
-// budget is not positive. A nil cache holds nothing.
+// budget is not positive.
 func newBucketCache(budget int64) *bucketCache {
 	if budget <= 0 {
 		return nil
 	}
-	return &bucketCache{budget: budget, loc: make(map[uint32]uint64)}
+	return &bucketCache{newArena(budget)}
 }
 
-// entry returns bucket b's entry (header and leaves), if b is cached.
+// entry returns bucket b's record (its leaves, see cacheRecord), if b is
+// cached.
 func (c *bucketCache) entry(b uint64) ([]byte, bool) {
 	if c == nil {
 		return nil, false
 	}
-	at, ok := c.loc[uint32(b)]
-	if !ok {
-		return nil, false
-	}
-	chunk, off := c.chunks[at>>32], int(uint32(at))
-	n := int(chunk[off+4])
-	return chunk[off : off+cachedHeaderLen+n*cachedLeafLen], true
+	return c.get(b)
 }
 
 // leaves appends the stand-ins of bucket b's leaves to out, if b is cached.
@@ -89,7 +67,7 @@ func (c *bucketCache) leaves(b uint64, depth int, out []leaf) ([]leaf, bool) {
 	if !ok {
 		return out, false
 	}
-	for e = e[cachedHeaderLen:]; len(e) >= cachedLeafLen; e = e[cachedLeafLen:] {
+	for ; len(e) >= cachedLeafLen; e = e[cachedLeafLen:] {
 		out = append(out, tipLeaf(b, binary.BigEndian.Uint32(e), depth, [32]byte(e[4:cachedLeafLen])))
 	}
 	return out, true
@@ -118,107 +96,17 @@ func cacheRecord(ls []leaf, depth int) []byte {
 }
 
 // put makes rec (from cacheRecord) bucket b's entry, or drops the entry if
-// rec is nil. If the budget has no room for the entry, entries of other
-// buckets go, picked at random, until it has; an entry bigger than the whole
-// budget is not kept.
+// rec is nil, making room as arena.set does.
 func (c *bucketCache) put(b uint64, rec []byte) {
-	if c == nil {
-		return
-	}
-	c.drop(uint32(b))
-	need := entryBytes(rec)
-	if rec == nil || need > c.budget {
-		return
-	}
-	for c.used+need > c.budget {
-		for victim := range c.loc { // a map's range starts at a random entry
-			c.drop(victim)
-			break
-		}
-	}
-	c.loc[uint32(b)] = c.append(uint32(b), rec)
-	c.used += need
-}
-
-// fill makes rec the entry of bucket b, not yet cached, if the budget has
-// room for it as it is, and reports whether it had: the warm-up takes no
-// entry's place.
-func (c *bucketCache) fill(b uint64, rec []byte) bool {
-	if c.used+entryBytes(rec) > c.budget {
-		return false
-	}
-	c.put(b, rec)
-	return true
-}
-
-// drop removes bucket b's entry, if it has one; its bytes stay in the chunk
-// until reclaim copies the chunk out.
-func (c *bucketCache) drop(b uint32) {
-	if e, ok := c.entry(uint64(b)); ok {
-		c.live[c.loc[b]>>32] -= len(e)
-		c.used -= int64(len(e)) + cachedBucketOverhead
-		delete(c.loc, b)
+	if c != nil {
+		c.set(b, rec)
 	}
 }
 
-// entryBytes is what an entry of record rec counts for against the budget.
-func entryBytes(rec []byte) int64 {
-	return int64(cachedHeaderLen+len(rec)) + cachedBucketOverhead
-}
-
-// append writes an entry for bucket b into the current chunk, starting a
-// new one (in an emptied chunk's slot if there is one) if it does not fit,
-// and returns where it is.
-func (c *bucketCache) append(b uint32, rec []byte) uint64 {
-	need := cachedHeaderLen + len(rec)
-	if len(c.chunks) == 0 || len(c.chunks[c.cur])+need > cacheChunkBytes {
-		c.cur = slices.IndexFunc(c.chunks, func(ch []byte) bool { return ch == nil })
-		if c.cur < 0 {
-			c.cur = len(c.chunks)
-			c.chunks, c.live = append(c.chunks, nil), append(c.live, 0)
-		}
-		c.chunks[c.cur] = make([]byte, 0, cacheChunkBytes)
-		c.arena += cacheChunkBytes
-	}
-	chunk := c.chunks[c.cur]
-	off := len(chunk)
-	chunk = binary.BigEndian.AppendUint32(chunk, b)
-	chunk = append(chunk, byte(len(rec)/cachedLeafLen))
-	c.chunks[c.cur] = append(chunk, rec...)
-	c.live[c.cur] += need
-	return uint64(c.cur)<<32 | uint64(off)
-}
-
-// reclaim copies the live entries out of the chunks with the fewest until
-// the bytes left behind by replaced entries are at most a quarter of the
-// arena (plus one chunk). An emptied chunk's slot stays, nil, until append
-// reuses it, so that the chunk numbers in loc keep their meaning.
+// reclaim compacts the arena after a commit.
 func (c *bucketCache) reclaim() {
-	if c == nil {
-		return
-	}
-	for {
-		live, worst := int64(0), -1
-		for i, ch := range c.chunks {
-			live += int64(c.live[i])
-			if ch != nil && i != c.cur && (worst < 0 || c.live[i] < c.live[worst]) {
-				worst = i
-			}
-		}
-		if worst < 0 || c.arena-live <= c.arena/4+cacheChunkBytes {
-			return
-		}
-		chunk := c.chunks[worst]
-		for off := 0; off < len(chunk); {
-			b := binary.BigEndian.Uint32(chunk[off:])
-			n := cachedHeaderLen + int(chunk[off+4])*cachedLeafLen
-			if at, ok := c.loc[b]; ok && at == uint64(worst)<<32|uint64(off) {
-				c.loc[b] = c.append(b, chunk[off+cachedHeaderLen:off+n])
-			}
-			off += n
-		}
-		c.chunks[worst], c.live[worst] = nil, 0
-		c.arena -= cacheChunkBytes
+	if c != nil {
+		c.compact()
 	}
 }
 
@@ -227,7 +115,7 @@ func (c *bucketCache) size() (buckets int, bytes int64) {
 	if c == nil {
 		return 0, 0
 	}
-	return len(c.loc), c.used
+	return c.count()
 }
 
 // claimTips matches the changes of one bucket against its stand-ins, read

@@ -80,7 +80,7 @@ func TestBucketCacheSparesScans(t *testing.T) {
 	if !ok {
 		t.Fatal("bucket not cached")
 	}
-	rec := e[cachedHeaderLen:]
+	rec := e
 	forged := tipOf(ptr(sha256.Sum256([]byte(k[6]))), depth)
 	at := 0
 	if forged > binary.BigEndian.Uint32(rec) {
@@ -212,7 +212,7 @@ func TestBucketCacheArena(t *testing.T) {
 			}
 			others, room := len(c.loc), budget-c.used // without b's entry
 			if e, ok := c.entry(b); ok {
-				others, room = others-1, room+int64(len(e))+cachedBucketOverhead
+				others, room = others-1, room+entryBytes(e)
 			}
 			c.put(b, rec)
 			e, ok := c.entry(b)
@@ -221,7 +221,7 @@ func TestBucketCacheArena(t *testing.T) {
 				t.Fatalf("bucket %d dropped but still cached", b)
 			case rec != nil && !ok:
 				t.Fatalf("bucket %d not cached", b)
-			case rec != nil && !bytes.Equal(e[cachedHeaderLen:], rec):
+			case rec != nil && !bytes.Equal(e, rec):
 				t.Fatalf("bucket %d reads back %x, want %x", b, e, rec)
 			case rec != nil && went > -1 && entryBytes(rec) <= room:
 				t.Fatalf("bucket %d: %d entries went with room for it", b, went+1)
@@ -244,15 +244,15 @@ func TestBucketCacheArena(t *testing.T) {
 		for _, n := range c.live {
 			live += int64(n)
 		}
-		if c.arena-live > c.arena/4+cacheChunkBytes {
-			t.Fatalf("round %d: %d of %d arena bytes left behind", round, c.arena-live, c.arena)
+		if c.held-live > c.held/4+arenaChunkBytes {
+			t.Fatalf("round %d: %d of %d arena bytes left behind", round, c.held-live, c.held)
 		}
 		if _, ok := c.entry(gone); ok {
 			t.Fatalf("round %d: a dropped entry came back", round)
 		}
 		for b := range c.loc {
-			e, _ := c.entry(uint64(b))
-			if rec, ok := model[uint64(b)]; !ok || binary.BigEndian.Uint32(e) != b || !bytes.Equal(e[cachedHeaderLen:], rec) {
+			e, _ := c.entry(b)
+			if rec, ok := model[b]; !ok || !bytes.Equal(e, rec) {
 				t.Fatalf("round %d: bucket %d reads back %x, want %x", round, b, e, rec)
 			}
 		}
@@ -327,9 +327,9 @@ func TestBucketCacheWarmsAtOpen(t *testing.T) {
 			t.Fatalf("%s: %d bytes cached, budget %d", name, bytesUsed, s.tree.cache.budget)
 		}
 		for b := range s.tree.cache.loc {
-			e, _ := s.tree.cache.entry(uint64(b))
-			if !bytes.Equal(e[cachedHeaderLen:], want[uint64(b)]) {
-				t.Fatalf("%s: bucket %d cached as %x, want %x", name, b, e, want[uint64(b)])
+			e, _ := s.tree.cache.entry(b)
+			if !bytes.Equal(e, want[b]) {
+				t.Fatalf("%s: bucket %d cached as %x, want %x", name, b, e, want[b])
 			}
 		}
 	}
@@ -470,7 +470,7 @@ func TestBucketCacheWarmsBesideCommits(t *testing.T) {
 		t.Fatalf("%d buckets cached after the warm-up, want %d", n, len(want))
 	}
 	for b, rec := range want {
-		if e, ok := s.tree.cache.entry(b); !ok || !bytes.Equal(e[cachedHeaderLen:], rec) {
+		if e, ok := s.tree.cache.entry(b); !ok || !bytes.Equal(e, rec) {
 			t.Fatalf("bucket %d cached as %x (%v), want %x", b, e, ok, rec)
 		}
 	}

@@ -19,7 +19,9 @@
 // an undo log of the previous values (keys the version created are only
 // listed, packed by hash) and the version's root as one synced Pebble batch.
 // Older versions are read by applying the undo log backwards; Prune drops it by
-// key range.
+// key range. Two caches, each within a budget, spare reads: the bucket cache
+// (the leaves' hashes of buckets, for commits and proofs) and the value cache
+// (the latest values commits wrote, for Get and proofs).
 //
 // Concurrency: Stage, Commit, Prune, NewImporter and Close must be called from
 // one goroutine (the ABCI goroutine). Get, GetAt, Iterate, IterateAt, Proof,

@@ -401,6 +401,7 @@ func (s *Store) commitImport(b *pebble.Batch, im *Importer) (err error) {
 	defer s.mu.Unlock()
 	s.tree, s.version, s.root, s.oldest, s.count = im.tree, im.version, im.root, im.version, im.count
 	s.iters.reset()
+	s.values.reset()
 	s.importing = false
 	s.startWarmUp(s.tree, s.count)
 	return nil
@@ -438,6 +439,7 @@ func (s *Store) wipe() (err error) {
 	defer s.mu.Unlock()
 	s.tree, s.version, s.root, s.oldest, s.count = s.newTree(), 0, [32]byte{}, 0, 0
 	s.iters.reset()
+	s.values.reset()
 	s.importing = false
 	return nil
 }

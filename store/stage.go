@@ -600,14 +600,24 @@ func isStateErr(err error) bool { _, ok := err.(stateErr); return ok }
 func (s *Store) writeAndSwap(st *staged, start time.Time) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	defer recoverFatal(&err)
 	if err := s.state(); err != nil {
 		return stateErr{err}
 	}
 	if st.version != s.version+1 {
 		return stateErr{fmt.Errorf("store: staged version %d does not follow %d", st.version, s.version)}
 	}
+	defer func() {
+		if err != nil {
+			s.values.reset() // it holds values that were not written
+		}
+	}()
+	defer recoverFatal(&err)
 	n := len(st.batch.Repr())
+	// The value cache takes the version's values from the batch before it is
+	// written, because Pebble may take over the batch's memory when it
+	// writes it. Readers wait for mu; if the write fails, the cache is
+	// emptied before they get it, and the store is failed.
+	s.values.update(st.batch)
 	if err := st.batch.Commit(pebble.Sync); err != nil {
 		return err
 	}

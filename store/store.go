@@ -47,6 +47,11 @@ type Stats struct {
 	// against its budget.
 	BucketCacheBuckets int
 	BucketCacheBytes   int64
+	// ValueCacheValues and ValueCacheBytes are what the value cache holds
+	// (see Options.ValueCacheBytes): values, and bytes counted against its
+	// budget.
+	ValueCacheValues int
+	ValueCacheBytes  int64
 	// WarmingUp is true while the bucket cache fills from the leaf index in
 	// the background (after Open or an import); WarmUpRead is the share of
 	// the buckets it has read so far, from 0 to 1. A warm-up that finds the
@@ -79,11 +84,12 @@ type Store struct {
 	importing bool // an Importer is running: Stage and Commit are refused
 	stats     Stats
 
-	staged   *staged    // owned by the ABCI goroutine
-	stageErr error      // the last Stage's error; Commit refuses while set
-	blobs    *blobCache // decoded node history, for old versions
-	iters    *iterPool  // leaf-index iterators of the latest version, for proofs
-	ioMu     sync.Mutex // serialises Prune, import and Commit writes
+	staged   *staged     // owned by the ABCI goroutine
+	stageErr error       // the last Stage's error; Commit refuses while set
+	blobs    *blobCache  // decoded node history, for old versions
+	iters    *iterPool   // leaf-index iterators of the latest version, for proofs
+	values   *valueCache // latest values commits wrote; read under mu, written under mu and ioMu
+	ioMu     sync.Mutex  // serialises Prune, import and Commit writes
 
 	// warming is the bucket cache's warm-up while it runs, set and cleared
 	// under mu; restaging loads it without mu, to know whether to take it.
@@ -113,7 +119,7 @@ func Open(dir string, opts Options) (s *Store, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open pebble: %w", err)
 	}
-	s = &Store{opts: opts, db: db, fs: fsys, blobs: newBlobCache(64 << 20), iters: newIterPool()}
+	s = &Store{opts: opts, db: db, fs: fsys, blobs: newBlobCache(64 << 20), iters: newIterPool(), values: newValueCache(opts.ValueCacheBytes)}
 	if err := s.load(); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -401,6 +407,7 @@ func (s *Store) Stats() Stats {
 	st := s.stats
 	st.Keys, st.Version, st.OldestVersion, st.BucketDepth = s.count, s.version, s.oldest, s.depth
 	st.BucketCacheBuckets, st.BucketCacheBytes = s.tree.cache.size()
+	st.ValueCacheValues, st.ValueCacheBytes = s.values.size()
 	if w := s.warming.Load(); w != nil {
 		st.WarmingUp, st.WarmUpRead = true, float64(w.read.Load())/float64(uint64(1)<<s.depth)
 	}
@@ -422,13 +429,17 @@ func (s *Store) Get(key []byte) ([]byte, error) {
 	return v, err
 }
 
-// latest reads key's latest value from the flat index with Pebble's Get,
-// which stops at the newest level that holds the key. A seek of a kept
+// latest reads key's latest value from the value cache, or else from the
+// flat index with Pebble's Get, which stops at the newest level that holds
+// the key. A seek of a kept
 // iterator saves building an iterator per read, but positions every level,
 // and on a store larger than the block cache that costs more: the older
 // versions an update leaves in lower levels, and the bottom level's blocks
 // for any key found above it (measured in docs/store.md). Caller holds s.mu.
 func (s *Store) latest(key []byte) ([]byte, bool, error) {
+	if v, ok := s.values.value(key); ok {
+		return copyValue(v), true, nil
+	}
 	return s.getRaw(s.db, flatKey(key))
 }
 

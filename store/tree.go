@@ -403,7 +403,7 @@ func (s *Store) checkBuckets(restaged []restagedBucket) error {
 			err = fmt.Errorf("store: invariant broken: bucket %d holds tip %08x, its leaf has %08x", b, tip, tipOf(&leaves[0].kh, s.depth))
 			break
 		}
-		if e, ok := s.tree.cache.entry(b); ok && !bytes.Equal(e[cachedHeaderLen:], cacheRecord(leaves, s.depth)) {
+		if e, ok := s.tree.cache.entry(b); ok && !bytes.Equal(e, cacheRecord(leaves, s.depth)) {
 			err = fmt.Errorf("store: invariant broken: bucket %d's cached leaves %x differ from the leaf index's", b, e)
 			break
 		}

@@ -71,6 +71,10 @@ var warmKeysPerWorker int64 = 1 << 20
 // hand over. Tests lower it.
 var warmBatchBytes = 1 << 20
 
+// warmHeaderLen is the header of a bucket's record in a batch the workers
+// hand over: the bucket (4 bytes) and its leaf count.
+const warmHeaderLen = 4 + 1
+
 // beforeWarmPut, if set, is called before each batch is handed over: tests
 // commit there, between the read of a batch and its put.
 var beforeWarmPut func()
@@ -114,7 +118,7 @@ func (w *cacheWarmer) run(parts int) {
 		// index and the tree.
 		all := make([]restagedBucket, 0, len(w.t.cache.loc))
 		for b := range w.t.cache.loc {
-			all = append(all, restagedBucket{idx: uint64(b)})
+			all = append(all, restagedBucket{idx: b})
 		}
 		if err := s.checkBuckets(all); err != nil {
 			panic(err)
@@ -218,9 +222,9 @@ func (w *cacheWarmer) put(batch []byte) bool {
 	}
 	for len(batch) > 0 && !w.ended {
 		b := binary.BigEndian.Uint32(batch)
-		n := cachedHeaderLen + int(batch[4])*cachedLeafLen
+		n := warmHeaderLen + int(batch[4])*cachedLeafLen
 		if w.changed[b/64]&(1<<(b%64)) == 0 {
-			w.ended = !w.t.cache.fill(uint64(b), batch[cachedHeaderLen:n])
+			w.ended = !w.t.cache.fill(uint64(b), batch[warmHeaderLen:n])
 		}
 		batch = batch[n:]
 	}

@@ -30,6 +30,7 @@ type AppConfig struct {
 	StoreBucketDepth    int    `mapstructure:"store_bucket_depth"`
 	StoreCacheMiB       int64  `mapstructure:"store_cache_mib"`
 	StoreBucketCacheMiB int64  `mapstructure:"store_bucket_cache_mib"`
+	StoreValueCacheMiB  int64  `mapstructure:"store_value_cache_mib"`
 	TxBytesMax          int    `mapstructure:"tx_bytes_max"`
 	MessagesPerTxMax    int    `mapstructure:"messages_per_tx_max"`
 	EventsPerBlockMax   int    `mapstructure:"events_per_block_max"`
@@ -47,6 +48,7 @@ func DefaultAppConfig() AppConfig {
 		StoreBucketDepth:    16,
 		StoreCacheMiB:       256,
 		StoreBucketCacheMiB: 256,
+		StoreValueCacheMiB:  128,
 		TxBytesMax:          d.Limits.TxBytesMax,
 		MessagesPerTxMax:    d.Limits.MessagesPerTxMax,
 		EventsPerBlockMax:   d.Limits.EventsPerBlockMax,
@@ -55,14 +57,17 @@ func DefaultAppConfig() AppConfig {
 }
 
 // StoreOptions returns the store's options from the [corridor] section: the
-// bucket depth for a new store and the two caches (a bucket cache of 0 MiB
-// is none).
+// bucket depth for a new store and the three caches (a bucket or value cache
+// of 0 MiB is none).
 func (c AppConfig) StoreOptions() store.Options {
-	bucketCache := c.StoreBucketCacheMiB << 20
-	if bucketCache <= 0 {
-		bucketCache = -1
+	orNone := func(mib int64) int64 {
+		if mib <= 0 {
+			return -1
+		}
+		return mib << 20
 	}
-	return store.Options{BucketDepth: c.StoreBucketDepth, CacheBytes: c.StoreCacheMiB << 20, BucketCacheBytes: bucketCache}
+	return store.Options{BucketDepth: c.StoreBucketDepth, CacheBytes: c.StoreCacheMiB << 20,
+		BucketCacheBytes: orNone(c.StoreBucketCacheMiB), ValueCacheBytes: orNone(c.StoreValueCacheMiB)}
 }
 
 // App returns the application configuration.
@@ -98,12 +103,15 @@ snapshot_interval = {{ .SnapshotInterval }}
 
 # Store: resident tree depth used when the store is created (about
 # log2(expected records / 8); 16 suits up to ~500k records, 24 ~130M), the
-# Pebble block cache, and the bucket cache, which spares commits and proofs
+# Pebble block cache, the bucket cache, which spares commits and proofs
 # most reads of the leaf index (about 40 bytes per record to hold them all;
-# 0 keeps none).
+# 0 keeps none), and the value cache, which keeps the latest values blocks
+# wrote so that reading them needs no disk lookup (a record's key and value
+# and about 37 bytes; 0 keeps none).
 store_bucket_depth = {{ .StoreBucketDepth }}
 store_cache_mib = {{ .StoreCacheMiB }}
 store_bucket_cache_mib = {{ .StoreBucketCacheMiB }}
+store_value_cache_mib = {{ .StoreValueCacheMiB }}
 
 # Limits on what a transaction or block may carry. All nodes of a network
 # must use the same limits: they decide which transactions succeed.
@@ -212,6 +220,7 @@ func (c AppConfig) Validate() error {
 		{"snapshot_interval", c.SnapshotInterval, "0 takes no snapshots"},
 		{"store_cache_mib", c.StoreCacheMiB, "0 is the store's default, 256"},
 		{"store_bucket_cache_mib", c.StoreBucketCacheMiB, "0 keeps no bucket cache"},
+		{"store_value_cache_mib", c.StoreValueCacheMiB, "0 keeps no value cache"},
 		{"store_bucket_depth", int64(c.StoreBucketDepth), "0 is the store's default"},
 	} {
 		if s.value < 0 {

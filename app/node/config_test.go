@@ -14,18 +14,18 @@ import (
 	"github.com/landsea/corridor/store"
 )
 
-// TestStoreBucketCacheConfig: the bucket cache's size goes from config.toml
-// to the store's options; 0 keeps none, and a file written before the key
-// existed gets the default.
-func TestStoreBucketCacheConfig(t *testing.T) {
+// TestStoreCacheConfig: the bucket and value caches' sizes go from
+// config.toml to the store's options; 0 keeps none, and a file written before
+// the keys existed gets the defaults.
+func TestStoreCacheConfig(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		edit func(AppConfig) AppConfig
-		want int64
+		name            string
+		edit            func(AppConfig) AppConfig
+		buckets, values int64
 	}{
-		{"default", func(a AppConfig) AppConfig { return a }, 256 << 20},
-		{"set", func(a AppConfig) AppConfig { a.StoreBucketCacheMiB = 640; return a }, 640 << 20},
-		{"zero is none", func(a AppConfig) AppConfig { a.StoreBucketCacheMiB = 0; return a }, -1},
+		{"default", func(a AppConfig) AppConfig { return a }, 256 << 20, 128 << 20},
+		{"set", func(a AppConfig) AppConfig { a.StoreBucketCacheMiB, a.StoreValueCacheMiB = 640, 2048; return a }, 640 << 20, 2048 << 20},
+		{"zero is none", func(a AppConfig) AppConfig { a.StoreBucketCacheMiB, a.StoreValueCacheMiB = 0, 0; return a }, -1, -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			home, _ := writeTestConfig(t, tc.edit(DefaultAppConfig()))
@@ -33,14 +33,17 @@ func TestStoreBucketCacheConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := ac.StoreOptions().BucketCacheBytes; got != tc.want {
-				t.Fatalf("bucket cache %d bytes, want %d", got, tc.want)
+			if got := ac.StoreOptions().BucketCacheBytes; got != tc.buckets {
+				t.Fatalf("bucket cache %d bytes, want %d", got, tc.buckets)
+			}
+			if got := ac.StoreOptions().ValueCacheBytes; got != tc.values {
+				t.Fatalf("value cache %d bytes, want %d", got, tc.values)
 			}
 		})
 	}
-	t.Run("a file without the key", func(t *testing.T) {
+	t.Run("a file without the keys", func(t *testing.T) {
 		a := DefaultAppConfig()
-		a.StoreBucketCacheMiB = 0
+		a.StoreBucketCacheMiB, a.StoreValueCacheMiB = 0, 0
 		home, path := writeTestConfig(t, a)
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -48,12 +51,12 @@ func TestStoreBucketCacheConfig(t *testing.T) {
 		}
 		var kept []string
 		for _, line := range strings.Split(string(data), "\n") {
-			if !strings.HasPrefix(line, "store_bucket_cache_mib") {
+			if !strings.HasPrefix(line, "store_bucket_cache_mib") && !strings.HasPrefix(line, "store_value_cache_mib") {
 				kept = append(kept, line)
 			}
 		}
-		if len(kept) == len(strings.Split(string(data), "\n")) {
-			t.Fatal("config.toml has no store_bucket_cache_mib line")
+		if len(kept) != len(strings.Split(string(data), "\n"))-2 {
+			t.Fatal("config.toml lacks a store_bucket_cache_mib or a store_value_cache_mib line")
 		}
 		if err := os.WriteFile(path, []byte(strings.Join(kept, "\n")), 0o644); err != nil {
 			t.Fatal(err)
@@ -64,6 +67,9 @@ func TestStoreBucketCacheConfig(t *testing.T) {
 		}
 		if got := ac.StoreOptions().BucketCacheBytes; got != 256<<20 {
 			t.Fatalf("bucket cache %d bytes, want the default %d", got, 256<<20)
+		}
+		if got := ac.StoreOptions().ValueCacheBytes; got != 128<<20 {
+			t.Fatalf("value cache %d bytes, want the default %d", got, 128<<20)
 		}
 	})
 }
@@ -119,6 +125,7 @@ func TestConfigRefusesBadSettings(t *testing.T) {
 		{"snapshot_interval = -100", "snapshot_interval = -100: it cannot be negative"},
 		{"store_cache_mib = -5", "store_cache_mib = -5: it cannot be negative (0 is the store's default, 256)"},
 		{"store_bucket_cache_mib = -1", "store_bucket_cache_mib = -1: it cannot be negative"},
+		{"store_value_cache_mib = -2", "store_value_cache_mib = -2: it cannot be negative"},
 		{"store_bucket_depth = -2", "store_bucket_depth = -2: it cannot be negative"},
 	} {
 		t.Run(tc.line, func(t *testing.T) {

@@ -41,6 +41,10 @@ var (
 		"1 while the bucket cache fills from disk after a start or a state sync, else 0.", nil, nil)
 	warmReadDesc = prometheus.NewDesc("corridor_store_bucket_cache_warm_up_read_ratio",
 		"Share of the buckets the running warm-up has read, 0 to 1 (0 when none runs).", nil, nil)
+	valueBytesDesc = prometheus.NewDesc("corridor_store_value_cache_bytes",
+		"Bytes the value cache holds, counted against store_value_cache_mib.", nil, nil)
+	valuesDesc = prometheus.NewDesc("corridor_store_value_cache_values",
+		"Latest values the value cache holds.", nil, nil)
 	scannedDesc = prometheus.NewDesc("corridor_store_scanned_buckets_total",
 		"Buckets commits read from disk since the node started: a miss of the bucket cache.", nil, nil)
 	changedDesc = prometheus.NewDesc("corridor_store_changed_leaves_total",
@@ -50,7 +54,7 @@ var (
 func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{storeKeysDesc, storeVersionDesc, storeOldestDesc, storeDiskDesc,
 		storeCompactingDesc, storeDebtDesc, cacheBytesDesc, cacheBucketsDesc, warmingDesc, warmReadDesc,
-		scannedDesc, changedDesc} {
+		valueBytesDesc, valuesDesc, scannedDesc, changedDesc} {
 		ch <- d
 	}
 }
@@ -74,6 +78,8 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(cacheBucketsDesc, float64(st.BucketCacheBuckets))
 	gauge(warmingDesc, warming)
 	gauge(warmReadDesc, st.WarmUpRead)
+	gauge(valueBytesDesc, float64(st.ValueCacheBytes))
+	gauge(valuesDesc, float64(st.ValueCacheValues))
 	ch <- prometheus.MustNewConstMetric(scannedDesc, prometheus.CounterValue, float64(st.ScannedBuckets))
 	ch <- prometheus.MustNewConstMetric(changedDesc, prometheus.CounterValue, float64(st.ChangedLeaves))
 }

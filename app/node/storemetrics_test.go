@@ -74,6 +74,8 @@ func TestStoreMetrics(t *testing.T) {
 		"corridor_store_bucket_cache_warm_up_read_ratio": 0,
 		"corridor_store_changed_leaves_total":            1000,
 		"corridor_store_scanned_buckets_total":           float64(stats.ScannedBuckets),
+		"corridor_store_value_cache_values":              float64(stats.ValueCacheValues),
+		"corridor_store_value_cache_bytes":               float64(stats.ValueCacheBytes),
 	}
 	// Pebble's figures move on their own: a scrape must match the store's
 	// own answer read right after it, in one of a few tries.
@@ -148,7 +150,7 @@ func (f fixedState) Usage() store.Usage { return f.usage }
 func TestStoreMetricsNames(t *testing.T) {
 	st := fixedState{
 		stats: store.Stats{Keys: 11, Version: 12, OldestVersion: 13, BucketCacheBuckets: 14, BucketCacheBytes: 15,
-			WarmingUp: true, WarmUpRead: 0.25, ScannedBuckets: 16, ChangedLeaves: 17},
+			WarmingUp: true, WarmUpRead: 0.25, ScannedBuckets: 16, ChangedLeaves: 17, ValueCacheValues: 21, ValueCacheBytes: 22},
 		usage: store.Usage{DiskBytes: 18, CompactionsRunning: 19, CompactionDebtBytes: 20},
 	}
 	reg := prometheus.NewPedanticRegistry()
@@ -168,6 +170,8 @@ func TestStoreMetricsNames(t *testing.T) {
 		"corridor_store_disk_bytes":                      18,
 		"corridor_store_compactions_running":             19,
 		"corridor_store_compaction_debt_bytes":           20,
+		"corridor_store_value_cache_values":              21,
+		"corridor_store_value_cache_bytes":               22,
 	}
 	got := gather(t, reg)
 	if len(got) != len(want) {

@@ -22,6 +22,7 @@ func main() {
 	flag.BoolVar(&cfg.Proto, "proto", false, "run only the design prototype comparison")
 	cacheMiB := flag.Int64("cache-mib", 0, "Pebble block cache in MiB for the store and raw Pebble (default: 256, or 100 bytes per key up to 1024)")
 	bucketCacheMiB := flag.Int64("bucket-cache-mib", 0, "the store's bucket cache in MiB (default: 64 bytes per key, from 256 to 640, none above 20M keys; negative: none)")
+	valueCacheMiB := flag.Int64("value-cache-mib", 0, "the store's value cache in MiB (default: 170 bytes per key, at least 128, which holds every value written; none above 20M keys; negative: none)")
 	flag.IntVar(&cfg.Depth, "depth", 0, "the store's bucket depth (default: store.DepthFor(keys), about eight keys per bucket)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the store phase (or of the writes of -build, or of -read or -update after the store opened) to this file")
 	build := flag.String("build", "", "only write the store into this new directory and keep it there")
@@ -49,6 +50,10 @@ func main() {
 	cfg.BucketCacheBytes = *bucketCacheMiB << 20
 	if cfg.BucketCacheBytes == 0 {
 		cfg.BucketCacheBytes = bucketCacheFor(cfg.Keys)
+	}
+	cfg.ValueCacheBytes = *valueCacheMiB << 20
+	if cfg.ValueCacheBytes == 0 {
+		cfg.ValueCacheBytes = valueCacheFor(cfg.Keys)
 	}
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = cacheFor(cfg.Keys)
@@ -104,8 +109,8 @@ func run(cfg Config) error {
 	if cfg.Proto {
 		return RunProto(cfg)
 	}
-	logf("storebench: %d keys, %d-byte values, commit every %d, in %s, GOMAXPROCS %d, block cache %d MiB, bucket cache %d MiB, GOGC %d",
-		cfg.Keys, cfg.ValueBytes, cfg.CommitEvery, cfg.Dir, runtime.GOMAXPROCS(0), cfg.CacheBytes>>20, cfg.bucketCacheMiB(), gcPercent())
+	logf("storebench: %d keys, %d-byte values, commit every %d, in %s, GOMAXPROCS %d, block cache %d MiB, bucket cache %d MiB, value cache %d MiB, GOGC %d",
+		cfg.Keys, cfg.ValueBytes, cfg.CommitEvery, cfg.Dir, runtime.GOMAXPROCS(0), cfg.CacheBytes>>20, cfg.bucketCacheMiB(), cfg.valueCacheMiB(), gcPercent())
 	var res Result
 	steps := []func(Config, *Result) error{RunStore, RunPebble}
 	res.IAVLSkipped = cfg.SkipIAVL || cfg.Keys > 10_000_000
@@ -128,9 +133,9 @@ func run(cfg Config) error {
 	if res.IAVLSkipped {
 		iavlWPS = "skipped"
 	}
-	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f store_rps_cold=%.0f pebble_rps=%.0f pebble_rps_cold=%.0f bucket_depth=%d bucket_cache_mib=%d\n",
+	fmt.Printf("RESULT keys=%d store_wps=%.0f pebble_wps=%.0f iavl_wps=%s store_rps=%.0f proofs_ps=%.0f proof_bytes=%.0f rss_mib=%.0f disk_bytes_per_key=%.1f store_rps_cold=%.0f pebble_rps=%.0f pebble_rps_cold=%.0f bucket_depth=%d bucket_cache_mib=%d value_cache_mib=%d\n",
 		cfg.Keys, res.StoreWPS, res.PebbleWPS, iavlWPS, res.StoreRPS, res.ProofsPS, res.ProofBytes, res.RSSMiB, res.DiskBytesPerKey,
-		res.StoreRPSCold, res.PebbleRPS, res.PebbleRPSCold, cfg.Depth, cfg.bucketCacheMiB())
+		res.StoreRPSCold, res.PebbleRPS, res.PebbleRPSCold, cfg.Depth, cfg.bucketCacheMiB(), cfg.valueCacheMiB())
 	return nil
 }
 
@@ -153,7 +158,7 @@ func readOnly(cfg Config, dir string) error {
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("no store to read: %w", err)
 	}
-	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB (warmed from the leaf index once the store opens), GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), gcPercent())
+	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB (warmed from the leaf index once the store opens), value cache %d MiB (empty: it holds what commits write), GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), cfg.valueCacheMiB(), gcPercent())
 	var res Result
 	if err := ReadStore(cfg, dir, &res); err != nil {
 		return err

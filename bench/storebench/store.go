@@ -46,7 +46,8 @@ func RunStore(cfg Config, res *Result) error {
 // openStore opens (or creates) the store in dir with the run's bucket depth
 // and block cache.
 func openStore(cfg Config, dir string) (*store.Store, error) {
-	return store.Open(dir, store.Options{BucketDepth: cfg.Depth, CacheBytes: cfg.CacheBytes, BucketCacheBytes: cfg.BucketCacheBytes, Logger: logf})
+	return store.Open(dir, store.Options{BucketDepth: cfg.Depth, CacheBytes: cfg.CacheBytes, BucketCacheBytes: cfg.BucketCacheBytes,
+		ValueCacheBytes: cfg.ValueCacheBytes, Logger: logf})
 }
 
 // BuildStore writes the run's keys into a new store in dir, lets Pebble
@@ -172,9 +173,9 @@ func timedCommits(cfg Config, s *store.Store, dir, name string, change func(i in
 	logf("%s: per commit on average, stage %v, write %v", name,
 		(staging / time.Duration(commits)).Round(time.Microsecond), (committing / time.Duration(commits)).Round(time.Microsecond))
 	st := s.Stats()
-	logf("%s: %.0f writes/s; last commit: stage %v, write %v, %d bytes; buckets read from the leaf index: %d for %d writes (%.1f %%); bucket cache: %d buckets, %d MiB%s",
+	logf("%s: %.0f writes/s; last commit: stage %v, write %v, %d bytes; buckets read from the leaf index: %d for %d writes (%.1f %%); bucket cache: %d buckets, %d MiB; value cache: %d values, %d MiB%s",
 		name, wps, st.LastStageTime, st.LastCommitTime, st.LastBatchBytes, scans, cfg.Keys, 100*float64(scans)/float64(cfg.Keys),
-		st.BucketCacheBuckets, st.BucketCacheBytes>>20, p.diskReads(cfg.Keys))
+		st.BucketCacheBuckets, st.BucketCacheBytes>>20, st.ValueCacheValues, st.ValueCacheBytes>>20, p.diskReads(cfg.Keys))
 	return wps, nil
 }
 

@@ -34,10 +34,16 @@ type Config struct {
 	// BucketCacheBytes is the store's bucket cache (store.Options):
 	// negative for none.
 	BucketCacheBytes int64
+	// ValueCacheBytes is the store's value cache (store.Options): negative
+	// for none.
+	ValueCacheBytes int64
 }
 
 // bucketCacheMiB is the bucket cache the run's lines name: 0 for none.
 func (c Config) bucketCacheMiB() int64 { return max(c.BucketCacheBytes>>20, 0) }
+
+// valueCacheMiB is the value cache the run's lines name: 0 for none.
+func (c Config) valueCacheMiB() int64 { return max(c.ValueCacheBytes>>20, 0) }
 
 // hotKeys is the number of keys -update changes: the first HotKeys, or all.
 func (c Config) hotKeys() int64 {
@@ -70,6 +76,18 @@ func bucketCacheFor(n int64) int64 {
 		return -1
 	}
 	return min(max(256<<20, 64*n), 640<<20)
+}
+
+// valueCacheFor is the store's default value cache for a run of n keys: 170
+// bytes per key, which holds every value the run writes (the key, the value
+// and 37 bytes of entry), at least the store's own default of 128 MiB. Above
+// 20M keys, none, for the reason bucketCacheFor gives: at 100M the values
+// would need 16 GiB, and the 4 GiB budget is spent.
+func valueCacheFor(n int64) int64 {
+	if n > 20_000_000 {
+		return -1
+	}
+	return max(128<<20, 170*n)
 }
 
 // Result is what a run measured.

@@ -1,0 +1,196 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math/rand"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cockroachdb/pebble/vfs"
+	"github.com/cockroachdb/pebble/vfs/errorfs"
+)
+
+func openValueCache(t *testing.T, fs vfs.FS, budget int64) *Store {
+	t.Helper()
+	s, err := Open("db", Options{FS: fs, BucketDepth: 12, CacheBytes: 8 << 20, MemTableBytes: 4 << 20, ValueCacheBytes: budget})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	s.WaitForWarmUp()
+	return s
+}
+
+// TestValueCacheAgainstModel commits the same random changes (sets, updates,
+// deletes, values too large to cache) to stores without a value cache, with
+// one far too small for the keys and with the default, reopening one now and
+// then. After every commit, latest reads of keys present and absent, and
+// proofs, must match the model in every store; the small cache must keep to
+// its budget, and the default one must hold the values written since the
+// store opened.
+func TestValueCacheAgainstModel(t *testing.T) {
+	const keys = 4000
+	rng := rand.New(rand.NewSource(7))
+	budgets := []int64{-1, 4 << 10, 0}
+	stores := make([]*Store, len(budgets))
+	fss := make([]vfs.FS, len(budgets))
+	for i, b := range budgets {
+		fss[i] = vfs.NewMem()
+		stores[i] = openValueCache(t, fss[i], b)
+	}
+	defer func() {
+		for _, s := range stores {
+			s.Close()
+		}
+	}()
+	m := newModel()
+	big := strings.Repeat("v", valueCacheMaxValue+1)
+	for v := 1; v <= 15; v++ {
+		n := 600
+		if v == 1 {
+			n = keys
+		}
+		cs := randomChanges(rng, n, keys, 0.2)
+		// Some keys take a value too large to cache, and some of those a
+		// small one again later.
+		for i := 0; i < 5; i++ {
+			k := fmt.Sprintf("key-%06d", rng.Intn(50))
+			if rng.Intn(2) == 0 {
+				cs = append(cs, Change{Key: []byte(k), Value: []byte(big)})
+			} else {
+				cs = append(cs, Change{Key: []byte(k), Value: []byte("small-" + k)})
+			}
+		}
+		m.commit(cs)
+		want := refRoot(m.latest())
+		for i, s := range stores {
+			ci := mustCommit(t, s, cs)
+			if !bytes.Equal(ci.Root, want) {
+				t.Fatalf("version %d, value cache %d: root %x, want %x", v, budgets[i], ci.Root, want)
+			}
+		}
+		r := rng.Intn(len(stores) + 2)
+		if r < len(stores) {
+			stores[r].Close()
+			stores[r] = openValueCache(t, fss[r], budgets[r])
+		}
+		for j := 0; j < 400; j++ {
+			key := fmt.Sprintf("key-%06d", rng.Intn(keys+100)) // some never written
+			if j < 50 {
+				key = fmt.Sprintf("key-%06d", j) // the keys with large values
+			}
+			wantV, present := m.latest()[key]
+			for i, s := range stores {
+				got, err := s.Get([]byte(key))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (got != nil) != present || string(got) != wantV {
+					t.Fatalf("version %d, value cache %d: %s reads %.40q, want %.40q (present %v)", v, budgets[i], key, got, wantV, present)
+				}
+				if j%40 == 0 {
+					checkProof(t, s, int64(v), want, m.latest(), key)
+				}
+			}
+		}
+		if st := stores[1].Stats(); st.ValueCacheBytes > 4<<10 || (st.ValueCacheValues == 0 && r != 1) {
+			t.Fatalf("version %d: the 4 KiB cache holds %d values in %d bytes", v, st.ValueCacheValues, st.ValueCacheBytes)
+		}
+	}
+	// The default cache holds every value written since it opened that is
+	// still there and small enough; a store that has not been reopened
+	// holds them all.
+	for i, s := range stores {
+		st := s.Stats()
+		if budgets[i] < 0 && (st.ValueCacheValues != 0 || st.ValueCacheBytes != 0) {
+			t.Fatalf("no value cache, yet it holds %d values in %d bytes", st.ValueCacheValues, st.ValueCacheBytes)
+		}
+	}
+	fresh := openValueCache(t, vfs.NewMem(), 0)
+	defer fresh.Close()
+	var all []Change
+	small := 0
+	for k, v := range m.latest() {
+		all = append(all, Change{Key: []byte(k), Value: []byte(v)})
+		if len(v) <= valueCacheMaxValue {
+			small++
+		}
+	}
+	mustCommit(t, fresh, all)
+	if st := fresh.Stats(); st.ValueCacheValues != small {
+		t.Fatalf("a store given %d values, %d of them small enough, caches %d", len(all), small, st.ValueCacheValues)
+	}
+	for _, c := range all {
+		v, ok := fresh.values.value(c.Key)
+		if len(c.Value) <= valueCacheMaxValue && (!ok || !bytes.Equal(v, c.Value)) {
+			t.Fatalf("%s: cached %.40q %v, want %.40q", c.Key, v, ok, c.Value)
+		}
+		if len(c.Value) > valueCacheMaxValue && ok {
+			t.Fatalf("%s: a value of %d bytes is cached", c.Key, len(c.Value))
+		}
+	}
+}
+
+// TestValueCacheSharedSlot: two keys whose hashes meet share a slot; a read
+// of one must not return the other's value, and a change of either only
+// replaces or empties the slot.
+func TestValueCacheSharedSlot(t *testing.T) {
+	c := newValueCache(1 << 20)
+	rec := func(key, value string) []byte {
+		return append(append(binary.AppendUvarint(nil, uint64(len(key))), key...), value...)
+	}
+	id := maphash.Bytes(c.seed, []byte("a"))
+	c.set(id, rec("b", "value of b")) // as if b hashed as a does
+	if v, ok := c.value([]byte("a")); ok {
+		t.Fatalf("a reads %q from b's entry", v)
+	}
+	c.set(id, rec("a", "value of a"))
+	if v, ok := c.value([]byte("a")); !ok || string(v) != "value of a" {
+		t.Fatalf("a reads %q, %v", v, ok)
+	}
+	c.set(id, []byte{0xff}) // a record that does not decode
+	if v, ok := c.value([]byte("a")); ok {
+		t.Fatalf("a reads %q from a broken entry", v)
+	}
+	c.reset()
+	if n, b := c.size(); n != 0 || b != 0 {
+		t.Fatalf("reset left %d values, %d bytes", n, b)
+	}
+	var none *valueCache
+	if _, ok := none.value([]byte("a")); ok {
+		t.Fatal("no cache holds a value")
+	}
+}
+
+// TestValueCacheFailedCommit: a commit whose write fails must leave no value
+// of its version in the cache: the store then refuses reads, and the cache
+// holds nothing it did not write.
+func TestValueCacheFailedCommit(t *testing.T) {
+	var armed atomic.Bool
+	fs := errorfs.Wrap(vfs.NewMem(), errorfs.InjectorFunc(func(op errorfs.Op, path string) error {
+		if armed.Load() && op.OpKind() == errorfs.OpKindWrite && strings.HasSuffix(path, ".log") {
+			return errorfs.ErrInjected
+		}
+		return nil
+	}))
+	s := openValueCache(t, fs, 0)
+	defer s.Close()
+	mustCommit(t, s, []Change{{Key: []byte("x"), Value: []byte("old")}, {Key: []byte("y"), Value: []byte("kept")}})
+	if _, err := s.Stage([]Change{{Key: []byte("x"), Value: []byte("new")}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	armed.Store(true)
+	if _, err := s.Commit(); !errors.Is(err, ErrFailed) {
+		t.Fatalf("commit with a failing WAL: %v, want ErrFailed", err)
+	}
+	if v, ok := s.values.value([]byte("x")); ok {
+		t.Fatalf("after a failed commit the cache holds x = %q", v)
+	}
+	if _, err := s.Get([]byte("x")); !errors.Is(err, ErrFailed) {
+		t.Fatalf("Get after a failed commit: %v, want ErrFailed", err)
+	}
+}

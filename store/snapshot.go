@@ -404,6 +404,7 @@ func (s *Store) commitImport(b *pebble.Batch, im *Importer) (err error) {
 	s.values.reset()
 	s.importing = false
 	s.startWarmUp(s.tree, s.count)
+	s.startValueWarmUp(s.warming.Load())
 	return nil
 }
 

@@ -94,7 +94,9 @@ type Store struct {
 	// warming is the bucket cache's warm-up while it runs, set and cleared
 	// under mu; restaging loads it without mu, to know whether to take it.
 	warming atomic.Pointer[cacheWarmer]
-	warmers sync.WaitGroup // warm-ups running, which Close waits for
+	// valueWarming is the value cache's warm-up while it runs.
+	valueWarming atomic.Pointer[valueWarmer]
+	warmers      sync.WaitGroup // warm-ups running, which Close waits for
 }
 
 // Open opens or creates the store in dir.
@@ -125,6 +127,7 @@ func Open(dir string, opts Options) (s *Store, err error) {
 		return nil, err
 	}
 	s.startWarmUp(s.tree, s.count)
+	s.startValueWarmUp(s.warming.Load())
 	return s, nil
 }
 

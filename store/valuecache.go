@@ -8,11 +8,12 @@ import (
 	"github.com/cockroachdb/pebble"
 )
 
-// valueCache keeps in memory the latest values of the keys that commits
-// wrote, so that a latest read of one of them is a map lookup instead of a
-// Pebble Get, which checks each level's table, filter, index and data block
-// through the block cache (about 10 µs of CPU per read at 10M keys, where
-// the flat index outgrows the block cache; docs/benchmarks.md).
+// valueCache keeps latest values in memory (those a warm-up read when the
+// store opened, and those commits wrote since), so that a latest read of one
+// of them is a map lookup instead of a Pebble Get, which checks each level's
+// table, filter, index and data block through the block cache (about 10 µs
+// of CPU per read at 10M keys, where the flat index outgrows the block cache;
+// docs/benchmarks.md).
 //
 // An entry is the key and its value, kept in an arena under a 64-bit hash of
 // the key: uvarint(len(key)) || key || value. Two keys with the same hash
@@ -24,12 +25,17 @@ import (
 //
 // Commits fill it (writeAndSwap, holding mu and ioMu; see there) and an
 // import or a wipe empties it (holding mu); reads take mu's read lock, and
-// Stage, which holds only ioMu, reads the flat index itself. It is not
-// warmed when the store opens: what a node reads most is what it wrote
-// last. A nil cache holds nothing.
+// Stage, which holds only ioMu, reads the flat index itself. When the store
+// opens, and after an import, it is filled from the flat index in the
+// background (startValueWarmUp). A nil cache holds nothing.
 type valueCache struct {
 	arena
 	seed maphash.Seed
+	// gen counts resets: a warm-up of an earlier state ends when it sees
+	// another. changed holds the ids of the keys commits changed since a
+	// running warm-up began (nil when none runs); see startValueWarmUp.
+	gen     uint64
+	changed map[uint64]struct{}
 }
 
 // valueCacheMaxValue bounds the values kept, so that one large value does not
@@ -83,6 +89,9 @@ func (c *valueCache) update(b *pebble.Batch) {
 		}
 		key := k[1:]
 		id := maphash.Bytes(c.seed, key)
+		if c.changed != nil {
+			c.changed[id] = struct{}{}
+		}
 		if kind != pebble.InternalKeyKindSet || len(v) > valueCacheMaxValue {
 			c.remove(id)
 			continue
@@ -94,10 +103,13 @@ func (c *valueCache) update(b *pebble.Batch) {
 	c.compact()
 }
 
-// reset empties the cache: the store's state was replaced.
+// reset empties the cache: the store's state was replaced, or a write
+// failed. A running warm-up ends.
 func (c *valueCache) reset() {
 	if c != nil {
 		c.arena = newArena(c.budget)
+		c.gen++
+		c.changed = nil
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble/vfs"
 	"github.com/cockroachdb/pebble/vfs/errorfs"
@@ -192,5 +193,158 @@ func TestValueCacheFailedCommit(t *testing.T) {
 	}
 	if _, err := s.Get([]byte("x")); !errors.Is(err, ErrFailed) {
 		t.Fatalf("Get after a failed commit: %v, want ErrFailed", err)
+	}
+}
+
+// cachedValues decodes every entry of the value cache.
+func cachedValues(t *testing.T, c *valueCache) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	if c == nil {
+		return out
+	}
+	for id := range c.loc {
+		e, _ := c.get(id)
+		n, w := binary.Uvarint(e)
+		if w <= 0 || uint64(len(e)-w) < n {
+			t.Fatalf("entry %x does not decode", e)
+		}
+		key := string(e[w : w+int(n)])
+		if maphash.String(c.seed, key) != id {
+			t.Fatalf("key %q is cached under another key's hash", key)
+		}
+		out[key] = string(e[w+int(n):])
+	}
+	return out
+}
+
+// TestValueCacheWarmsAtOpen: a store reopened fills its value cache from
+// the flat index: every value small enough with room for all, as much as fits
+// in a small budget, none with no cache, and never a deleted key or a value
+// other than the latest.
+func TestValueCacheWarmsAtOpen(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	fs := vfs.NewMem()
+	s := openValueCache(t, fs, -1)
+	m := newModel()
+	big := strings.Repeat("b", valueCacheMaxValue+1)
+	for v := 0; v < 6; v++ {
+		cs := randomChanges(rng, 1500, 3000, 0.3)
+		cs = append(cs, Change{Key: []byte(fmt.Sprintf("big-%d", v)), Value: []byte(big)})
+		m.commit(cs)
+		mustCommit(t, s, cs)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	small := 0
+	for _, v := range m.latest() {
+		if len(v) <= valueCacheMaxValue {
+			small++
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		budget int64
+	}{{"default", 0}, {"8 KiB", 8 << 10}, {"none", -1}} {
+		s := openValueCache(t, fs, tc.budget) // waits for the warm-ups
+		got := cachedValues(t, s.values)
+		for k, v := range got {
+			if want, ok := m.latest()[k]; !ok || v != want {
+				t.Fatalf("%s: %q cached as %.30q, want %.30q (present %v)", tc.name, k, v, want, ok)
+			}
+		}
+		st := s.Stats()
+		switch {
+		case tc.budget == 0 && len(got) != small:
+			t.Fatalf("%s: %d values cached, want all %d small enough", tc.name, len(got), small)
+		case tc.budget > 0 && (st.ValueCacheBytes > tc.budget || st.ValueCacheBytes+entryBytes(make([]byte, 50)) <= tc.budget || len(got) == 0):
+			t.Fatalf("%s: %d values in %d bytes: want the budget filled", tc.name, len(got), st.ValueCacheBytes)
+		case tc.budget < 0 && len(got) != 0:
+			t.Fatalf("%s: %d values cached", tc.name, len(got))
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestValueCacheWarmsBesideCommits commits updates and deletes between each
+// batch the warm-up reads and the moment it puts it: once it ends, every
+// cached value must be the latest, and a deleted key must not be cached.
+// Then it closes a store while a warm-up runs.
+func TestValueCacheWarmsBesideCommits(t *testing.T) {
+	defer func(n int) { valueWarmBatchBytes = n }(valueWarmBatchBytes)
+	valueWarmBatchBytes = 512
+	rng := rand.New(rand.NewSource(13))
+	fs := vfs.NewMem()
+	s := openValueCache(t, fs, -1)
+	m := newModel()
+	cs := randomChanges(rng, 3000, 3000, 0)
+	m.commit(cs)
+	mustCommit(t, s, cs)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	var commits int
+	var opened atomic.Pointer[Store]
+	beforeValueWarmPut = func() {
+		open := opened.Load()
+		if open == nil || commits >= 40 {
+			return
+		}
+		commits++
+		// Changes of keys the warm-up has read and of keys it has not.
+		cs := randomChanges(rng, 50, 3000, 0.4)
+		m.commit(cs)
+		mustCommit(t, open, cs)
+	}
+	defer func() { beforeValueWarmPut = nil }()
+	open, err := Open("db", Options{FS: fs, BucketDepth: 12, CacheBytes: 8 << 20, MemTableBytes: 4 << 20, BucketCacheBytes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened.Store(open)
+	open.WaitForWarmUp()
+	if commits < 40 {
+		t.Fatalf("only %d commits beside the warm-up", commits)
+	}
+	got := cachedValues(t, open.values)
+	stale := 0
+	for k, v := range got {
+		if want, ok := m.latest()[k]; !ok || v != want {
+			stale++
+		}
+	}
+	if stale > 0 || len(got) != len(m.latest()) {
+		t.Fatalf("after the warm-up: %d of %d cached values are not the latest; %d keys present", stale, len(got), len(m.latest()))
+	}
+	if open.values.changed != nil {
+		t.Fatal("the warm-up ended but commits still note their keys")
+	}
+	if err := open.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Close while the warm-up runs: it ends at its next batch.
+	started := make(chan struct{})
+	var once atomic.Bool
+	beforeValueWarmPut = func() {
+		if once.CompareAndSwap(false, true) {
+			close(started)
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	s, err = Open("db", Options{FS: fs, BucketDepth: 12, CacheBytes: 8 << 20, MemTableBytes: 4 << 20, BucketCacheBytes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	if err := s.Close(); err != nil {
+		t.Fatalf("close during the value warm-up: %v", err)
+	}
+	if n, _ := s.values.size(); n >= len(m.latest()) {
+		t.Fatalf("the warm-up went on after Close: %d values", n)
 	}
 }

@@ -54,10 +54,14 @@ func (s *Store) startWarmUp(t *resident, count int64) {
 	}()
 }
 
-// WaitForWarmUp waits until the bucket cache's warm-up, if one runs, has
-// ended: the cache then holds what it will hold until commits change it.
+// WaitForWarmUp waits until the warm-ups of the bucket cache and the value
+// cache, if they run, have ended: the caches then hold what they will hold
+// until commits change them.
 func (s *Store) WaitForWarmUp() {
 	if w := s.warming.Load(); w != nil {
+		<-w.done
+	}
+	if w := s.valueWarming.Load(); w != nil {
 		<-w.done
 	}
 }

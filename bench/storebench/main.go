@@ -30,7 +30,7 @@ func main() {
 	disk := flag.String("disk", "", "only measure random 4 KiB reads from the disk that holds this directory, past the OS page cache, with 1 to 32 in flight (writes a 4 GiB file there and removes it)")
 	update := flag.String("update", "", "only time -updates updates of random existing keys on the store -build left in this directory (same -keys)")
 	flag.IntVar(&cfg.Updates, "updates", 1_000_000, "updates that -update times")
-	flag.BoolVar(&cfg.BesideWarmUp, "beside-warm-up", false, "-update commits as soon as the store opens, beside its bucket cache's warm-up, as a node does (default: once the warm-up is done); open_s is then the time Open took")
+	flag.BoolVar(&cfg.BesideWarmUp, "beside-warm-up", false, "-update commits as soon as the store opens, beside the caches' warm-ups, as a node does (default: once they are done); open_s is then the time Open took")
 	flag.Int64Var(&cfg.HotKeys, "hot-keys", 0, "-update changes only the first N keys the build wrote, a hot set spread over the buckets (default: any key)")
 	flag.Parse()
 	for _, f := range []struct {
@@ -158,7 +158,7 @@ func readOnly(cfg Config, dir string) error {
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("no store to read: %w", err)
 	}
-	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB (warmed from the leaf index once the store opens), value cache %d MiB (empty: it holds what commits write), GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), cfg.valueCacheMiB(), gcPercent())
+	logf("storebench: reading the store of %d keys in %s, block cache %d MiB, bucket cache %d MiB (warmed from the leaf index once the store opens), value cache %d MiB (warmed from the flat index after it), GOGC %d", cfg.Keys, dir, cfg.CacheBytes>>20, cfg.bucketCacheMiB(), cfg.valueCacheMiB(), gcPercent())
 	var res Result
 	if err := ReadStore(cfg, dir, &res); err != nil {
 		return err

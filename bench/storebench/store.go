@@ -94,7 +94,7 @@ func ReadStore(cfg Config, dir string, res *Result) error {
 
 // openBuilt opens the store BuildStore left in dir, checks that it holds
 // cfg.Keys keys and sets *seconds to how long opening took: the bucket
-// cache's warm-up included, unless cfg.BesideWarmUp.
+// and value caches' warm-ups included, unless cfg.BesideWarmUp.
 func openBuilt(cfg Config, dir string, seconds *float64) (*store.Store, error) {
 	start := time.Now()
 	s, err := openStore(cfg, dir)

@@ -99,7 +99,7 @@ type Result struct {
 	ProofsPS                     float64
 	ProofBytes                   float64
 	RSSMiB                       float64
-	OpenSeconds                  float64 // -read: opening the store, bucket cache warm-up included
+	OpenSeconds                  float64 // -read: opening the store, the caches' warm-ups included
 	DiskBytesPerKey              float64
 	DiskBytesPerKeyBeforePrune   float64
 	PruneFreedBytes              int64

@@ -139,7 +139,7 @@ func (s *Store) claimTips(cur []leaf, kcs []keyChange) (bool, error) {
 		if j < 0 {
 			continue
 		}
-		v, ok, err := s.getRaw(s.db, flatKey(kc.key))
+		v, ok, err := s.previousValue(kc.key)
 		if err != nil || !ok {
 			return false, err
 		}

@@ -161,7 +161,12 @@ func TestReadErrorWhileRestagingOnSeveralWorkers(t *testing.T) {
 		}
 		return nil
 	}))
-	s := mustOpen(t, fs, 12)
+	// No value cache: the updates' previous values must come from the
+	// tables, and so must fail.
+	s, err := Open("db", Options{FS: fs, BucketDepth: 12, CacheBytes: 8 << 20, MemTableBytes: 4 << 20, ValueCacheBytes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	model := map[string]string{}
 	var updates []Change
 	for c := 0; c < 3; c++ {
@@ -184,7 +189,7 @@ func TestReadErrorWhileRestagingOnSeveralWorkers(t *testing.T) {
 		running, _ = s.Compactions()
 	}
 	armed.Store(true)
-	_, err := s.Stage(updates, nil)
+	_, err = s.Stage(updates, nil)
 	armed.Store(false)
 	// A read error fails the store, as any I/O error does (see failStopFS).
 	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), errorfs.ErrInjected.Error()) {

@@ -443,7 +443,7 @@ func (s *Store) leafChange(kc keyChange, old *leaf) (*leafOp, *leaf, error) {
 	if old != nil {
 		op.oldValue = old.val // read already by claimTips, or else here
 		if op.oldValue == nil {
-			v, ok, err := s.getRaw(s.db, flatKey(kc.key))
+			v, ok, err := s.previousValue(kc.key)
 			if err != nil || !ok {
 				return nil, nil, fmtJoin(err, "store: corrupt: leaf without value for key %x", kc.key)
 			}

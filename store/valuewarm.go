@@ -68,6 +68,32 @@ func (s *Store) startValueWarmUp(after *cacheWarmer) {
 	}()
 }
 
+// previousValue reads key's latest committed value for Stage: from the value
+// cache, else from the flat index. Stage holds ioMu, which keeps commits
+// out, but not the value cache's warm-up, which puts values under mu: while
+// one runs the cache is read under mu's read lock. A warm-up starts only in
+// Open and in an import's commit, which holds ioMu, and ends (valueWarming
+// back to nil) after its last put.
+func (s *Store) previousValue(key []byte) ([]byte, bool, error) {
+	if s.values != nil {
+		warming := s.valueWarming.Load() != nil
+		if warming {
+			s.mu.RLock()
+		}
+		v, ok := s.values.value(key)
+		if ok {
+			v = copyValue(v)
+		}
+		if warming {
+			s.mu.RUnlock()
+		}
+		if ok {
+			return v, true, nil
+		}
+	}
+	return s.getRaw(s.db, flatKey(key))
+}
+
 // valueWarmBatchBytes is about the size of the batches the warm-up puts.
 // Tests lower it.
 var valueWarmBatchBytes = 1 << 20

@@ -50,8 +50,14 @@ func (s *Store) startValueWarmUp(after *cacheWarmer) {
 		if after != nil {
 			<-after.done
 		}
+		s.mu.RLock()
+		ended := c.gen != gen || s.state() != nil
+		s.mu.RUnlock()
 		start := time.Now()
-		err := s.warmValues(gen)
+		var err error
+		if !ended { // else Close, an import or a wipe came during the bucket cache's warm-up
+			err = s.warmValues(gen)
+		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.valueWarming.CompareAndSwap(w, nil)

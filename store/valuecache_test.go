@@ -196,6 +196,35 @@ func TestValueCacheFailedCommit(t *testing.T) {
 	}
 }
 
+// closedStore writes random values under keys of a space of n into a new
+// store without a value cache, closes it and returns its filesystem and the
+// model of what it holds.
+func closedStore(t *testing.T, rng *rand.Rand, n int) (vfs.FS, *model) {
+	t.Helper()
+	fs := vfs.NewMem()
+	s := openValueCache(t, fs, -1)
+	m := newModel()
+	cs := randomChanges(rng, n, n, 0)
+	m.commit(cs)
+	mustCommit(t, s, cs)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return fs, m
+}
+
+// openWarming opens the store in fs with the default value cache and no
+// bucket cache, so that the value cache's warm-up starts at once, and
+// returns without waiting for it.
+func openWarming(t *testing.T, fs vfs.FS) *Store {
+	t.Helper()
+	s, err := Open("db", Options{FS: fs, BucketDepth: 12, CacheBytes: 8 << 20, MemTableBytes: 4 << 20, BucketCacheBytes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // cachedValues decodes every entry of the value cache.
 func cachedValues(t *testing.T, c *valueCache) map[string]string {
 	t.Helper()
@@ -277,15 +306,7 @@ func TestValueCacheWarmsBesideCommits(t *testing.T) {
 	defer func(n int) { valueWarmBatchBytes = n }(valueWarmBatchBytes)
 	valueWarmBatchBytes = 512
 	rng := rand.New(rand.NewSource(13))
-	fs := vfs.NewMem()
-	s := openValueCache(t, fs, -1)
-	m := newModel()
-	cs := randomChanges(rng, 3000, 3000, 0)
-	m.commit(cs)
-	mustCommit(t, s, cs)
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	fs, m := closedStore(t, rng, 3000)
 
 	var commits int
 	var opened atomic.Pointer[Store]
@@ -301,10 +322,7 @@ func TestValueCacheWarmsBesideCommits(t *testing.T) {
 		mustCommit(t, open, cs)
 	}
 	defer func() { beforeValueWarmPut = nil }()
-	open, err := Open("db", Options{FS: fs, BucketDepth: 12, CacheBytes: 8 << 20, MemTableBytes: 4 << 20, BucketCacheBytes: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	open := openWarming(t, fs)
 	opened.Store(open)
 	open.WaitForWarmUp()
 	if commits < 40 {
@@ -336,10 +354,7 @@ func TestValueCacheWarmsBesideCommits(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	s, err = Open("db", Options{FS: fs, BucketDepth: 12, CacheBytes: 8 << 20, MemTableBytes: 4 << 20, BucketCacheBytes: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openWarming(t, fs)
 	<-started
 	if err := s.Close(); err != nil {
 		t.Fatalf("close during the value warm-up: %v", err)
@@ -415,21 +430,10 @@ func TestStageBesideTheValueWarmUp(t *testing.T) {
 	defer func(n int) { valueWarmBatchBytes = n }(valueWarmBatchBytes)
 	valueWarmBatchBytes = 256
 	rng := rand.New(rand.NewSource(19))
-	fs := vfs.NewMem()
-	s := openValueCache(t, fs, -1)
-	m := newModel()
-	cs := randomChanges(rng, 4000, 4000, 0)
-	m.commit(cs)
-	mustCommit(t, s, cs)
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	fs, m := closedStore(t, rng, 4000)
 	beforeValueWarmPut = func() { time.Sleep(200 * time.Microsecond) }
 	defer func() { beforeValueWarmPut = nil }()
-	s, err := Open("db", Options{FS: fs, BucketDepth: 12, CacheBytes: 8 << 20, MemTableBytes: 4 << 20, BucketCacheBytes: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openWarming(t, fs)
 	defer s.Close()
 	commits := 0
 	for s.valueWarming.Load() != nil || commits < 3 {

@@ -42,9 +42,10 @@ type Options struct {
 	// filled from the leaf index in the background, some seconds per 10
 	// million keys. 0 means 256 MiB; a negative value keeps none.
 	BucketCacheBytes int64
-	// ValueCacheBytes bounds the memory that keeps the latest values of
-	// the keys commits wrote, so that reading one needs no Pebble lookup
-	// (see valueCache): the key, the value and about 37 bytes per entry
+	// ValueCacheBytes bounds the memory that keeps latest values, filled
+	// when the store opens and kept current by commits, so that reading one
+	// needs no Pebble lookup (see valueCache): the key, the value and 37
+	// bytes per entry
 	// (1.6 GiB for 10 million keys of 32 bytes with values of 100), and up
 	// to a quarter more in entries left behind. 0 means 128 MiB; a negative
 	// value keeps none.

@@ -88,7 +88,7 @@ type Store struct {
 	stageErr error       // the last Stage's error; Commit refuses while set
 	blobs    *blobCache  // decoded node history, for old versions
 	iters    *iterPool   // leaf-index iterators of the latest version, for proofs
-	values   *valueCache // latest values commits wrote; read under mu, written under mu and ioMu
+	values   *valueCache // latest values; read under mu, written under mu (commits also hold ioMu)
 	ioMu     sync.Mutex  // serialises Prune, import and Commit writes
 
 	// warming is the bucket cache's warm-up while it runs, set and cleared

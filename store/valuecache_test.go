@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -141,9 +140,7 @@ func TestValueCacheAgainstModel(t *testing.T) {
 // replaces or empties the slot.
 func TestValueCacheSharedSlot(t *testing.T) {
 	c := newValueCache(1 << 20)
-	rec := func(key, value string) []byte {
-		return append(append(binary.AppendUvarint(nil, uint64(len(key))), key...), value...)
-	}
+	rec := func(key, value string) []byte { return appendValueRecord(nil, []byte(key), []byte(value)) }
 	id := maphash.Bytes(c.seed, []byte("a"))
 	c.set(id, rec("b", "value of b")) // as if b hashed as a does
 	if v, ok := c.value([]byte("a")); ok {
@@ -234,15 +231,14 @@ func cachedValues(t *testing.T, c *valueCache) map[string]string {
 	}
 	for id := range c.loc {
 		e, _ := c.get(id)
-		n, w := binary.Uvarint(e)
-		if w <= 0 || uint64(len(e)-w) < n {
+		key, value, ok := splitValueRecord(e)
+		if !ok {
 			t.Fatalf("entry %x does not decode", e)
 		}
-		key := string(e[w : w+int(n)])
-		if maphash.String(c.seed, key) != id {
+		if maphash.Bytes(c.seed, key) != id {
 			t.Fatalf("key %q is cached under another key's hash", key)
 		}
-		out[key] = string(e[w+int(n):])
+		out[string(key)] = string(value)
 	}
 	return out
 }

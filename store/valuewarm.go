@@ -74,30 +74,18 @@ func (s *Store) startValueWarmUp(after *cacheWarmer) {
 	}()
 }
 
-// previousValue reads key's latest committed value for Stage: from the value
-// cache, else from the flat index. Stage holds ioMu, which keeps commits
+// previousValue reads key's latest committed value for Stage, as latest does:
+// from the value cache, else from the flat index. Stage holds ioMu, which keeps commits
 // out, but not the value cache's warm-up, which puts values under mu: while
 // one runs the cache is read under mu's read lock. A warm-up starts only in
 // Open and in an import's commit, which holds ioMu, and ends (valueWarming
 // back to nil) after its last put.
 func (s *Store) previousValue(key []byte) ([]byte, bool, error) {
-	if s.values != nil {
-		warming := s.valueWarming.Load() != nil
-		if warming {
-			s.mu.RLock()
-		}
-		v, ok := s.values.value(key)
-		if ok {
-			v = copyValue(v)
-		}
-		if warming {
-			s.mu.RUnlock()
-		}
-		if ok {
-			return v, true, nil
-		}
+	if s.valueWarming.Load() != nil {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
 	}
-	return s.getRaw(s.db, flatKey(key))
+	return s.latest(key)
 }
 
 // valueWarmBatchBytes is about the size of the batches the warm-up puts.
@@ -111,17 +99,14 @@ func (s *Store) warmValues(gen uint64) error {
 	if err != nil {
 		return err
 	}
-	var batch []byte // uvarint(len(key)) || key || uvarint(len(value)) || value, each
+	var batch, rec []byte // batch: uvarint(len(rec)) || rec, each (see appendValueRecord)
 	done := false
 	for it.First(); it.Valid() && !done; it.Next() {
-		k, v := it.Key()[1:], it.Value()
-		if len(v) > valueCacheMaxValue {
+		if len(it.Value()) > valueCacheMaxValue {
 			continue
 		}
-		batch = binary.AppendUvarint(batch, uint64(len(k)))
-		batch = append(batch, k...)
-		batch = binary.AppendUvarint(batch, uint64(len(v)))
-		batch = append(batch, v...)
+		rec = appendValueRecord(rec[:0], it.Key()[1:], it.Value())
+		batch = append(binary.AppendUvarint(batch, uint64(len(rec))), rec...)
 		if len(batch) >= valueWarmBatchBytes {
 			done, batch = s.putValues(gen, batch), batch[:0]
 		}
@@ -129,11 +114,7 @@ func (s *Store) warmValues(gen uint64) error {
 	if !done && it.Error() == nil && len(batch) > 0 {
 		s.putValues(gen, batch)
 	}
-	if err := it.Error(); err != nil {
-		_ = it.Close()
-		return err
-	}
-	return it.Close()
+	return it.Close() // with the iteration's error, if any
 }
 
 // putValues puts a batch of warmValues' records into the cache, leaving out
@@ -150,14 +131,11 @@ func (s *Store) putValues(gen uint64, batch []byte) bool {
 	if c.gen != gen || s.state() != nil {
 		return true
 	}
-	var rec []byte
 	for len(batch) > 0 {
-		kl, n := binary.Uvarint(batch)
-		key := batch[n : n+int(kl)]
-		batch = batch[n+int(kl):]
-		vl, n := binary.Uvarint(batch)
-		value := batch[n : n+int(vl)]
-		batch = batch[n+int(vl):]
+		n, w := binary.Uvarint(batch)
+		rec := batch[w : w+int(n)]
+		batch = batch[w+int(n):]
+		key, _, _ := splitValueRecord(rec) // warmValues wrote it
 		id := maphash.Bytes(c.seed, key)
 		if _, changed := c.changed[id]; changed {
 			continue
@@ -165,8 +143,6 @@ func (s *Store) putValues(gen uint64, batch []byte) bool {
 		if _, taken := c.get(id); taken {
 			continue // a commit's value, of a key sharing the slot
 		}
-		rec = binary.AppendUvarint(rec[:0], kl)
-		rec = append(append(rec, key...), value...)
 		if !c.fill(id, rec) {
 			return true
 		}

@@ -113,6 +113,13 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 	if err := a.members.InitGenesis(ctx, gs.Membership); err != nil {
 		return nil, err
 	}
+	vals, err := genesisValidators(req.Validators)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.members.InitValidators(ctx, vals); err != nil {
+		return nil, err
+	}
 	root, err := a.stage()
 	if err != nil {
 		return nil, err

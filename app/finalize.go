@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/landsea/corridor/app/state"
 	"github.com/landsea/corridor/x/base"
+	mt "github.com/landsea/corridor/x/membership/types"
 )
 
 // FinalizeBlock executes the block's transactions in order on the staged
@@ -24,6 +26,10 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	if want := a.store.LastCommit().Version + 1; req.Height != want {
 		return nil, fmt.Errorf("app: FinalizeBlock at height %d, but the store expects %d", req.Height, want)
 	}
+	before, err := a.members.Validators(a.block)
+	if err != nil {
+		return nil, err
+	}
 	var blockEvents []base.Event
 	results := make([]*abci.ExecTxResult, len(req.Txs))
 	for i, tx := range req.Txs {
@@ -33,16 +39,69 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	if err != nil {
 		return nil, err
 	}
+	after, err := a.members.Validators(a.block)
+	if err != nil {
+		return nil, err
+	}
 	root, err := a.stage()
 	if err != nil {
 		return nil, err
 	}
 	a.staged = req.Height
 	return &abci.FinalizeBlockResponse{
-		TxResults: results,
-		Events:    toABCIEvents(endEvents),
-		AppHash:   root,
+		TxResults:        results,
+		Events:           toABCIEvents(endEvents),
+		ValidatorUpdates: validatorUpdates(before, after),
+		AppHash:          root,
 	}, nil
+}
+
+// validatorUpdates tells CometBFT how the block changed the validator set
+// the ledger records (a passed governance proposal): the new power of each
+// validator whose power changed, 0 for one removed. Both sets are in
+// public-key order.
+func validatorUpdates(before, after []*mt.Validator) []abci.ValidatorUpdate {
+	var out []abci.ValidatorUpdate
+	i, j := 0, 0
+	for i < len(before) || j < len(after) {
+		var c int
+		switch {
+		case i == len(before):
+			c = 1
+		case j == len(after):
+			c = -1
+		default:
+			c = bytes.Compare(before[i].PubKey, after[j].PubKey)
+		}
+		switch {
+		case c < 0: // removed
+			out = append(out, abci.ValidatorUpdate{PubKeyType: mt.Ed25519PubKeyType, PubKeyBytes: before[i].PubKey, Power: 0})
+			i++
+		case c > 0: // added
+			out = append(out, abci.ValidatorUpdate{PubKeyType: mt.Ed25519PubKeyType, PubKeyBytes: after[j].PubKey, Power: after[j].Power})
+			j++
+		default:
+			if before[i].Power != after[j].Power {
+				out = append(out, abci.ValidatorUpdate{PubKeyType: mt.Ed25519PubKeyType, PubKeyBytes: after[j].PubKey, Power: after[j].Power})
+			}
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// genesisValidators reads the validator set CometBFT hands to InitChain,
+// which the ledger records so that governance can change it.
+func genesisValidators(vals []abci.ValidatorUpdate) ([]*mt.Validator, error) {
+	out := make([]*mt.Validator, 0, len(vals))
+	for i, v := range vals {
+		if v.PubKeyType != mt.Ed25519PubKeyType {
+			return nil, fmt.Errorf("app: genesis validator %d has a %q key; the ledger records %s validator keys", i, v.PubKeyType, mt.Ed25519PubKeyType)
+		}
+		out = append(out, &mt.Validator{PubKey: v.PubKeyBytes, Power: v.Power})
+	}
+	return out, nil
 }
 
 // deliverTx runs one transaction on a child of the block state; its writes

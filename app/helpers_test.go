@@ -45,11 +45,18 @@ func newChain(t *testing.T) *testChain {
 // newChainWith is newChain with the node configured by cfg.
 func newChainWith(t *testing.T, cfg app.Config) *testChain {
 	t.Helper()
+	return newChainValidators(t, cfg, nil)
+}
+
+// newChainValidators is newChainWith with the validator set CometBFT
+// hands to InitChain.
+func newChainValidators(t *testing.T, cfg app.Config, vals []abci.ValidatorUpdate) *testChain {
+	t.Helper()
 	c := &testChain{t: t, dir: t.TempDir(), cfg: cfg, keys: map[string]*client.Key{}, seqs: map[string]uint64{},
 		time: time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)}
 	c.open()
 	bz := genesisJSON(t, true, c.keys)
-	resp, err := c.app.InitChain(context.Background(), &abci.InitChainRequest{ChainId: chainID, AppStateBytes: bz, InitialHeight: 1, Time: c.time})
+	resp, err := c.app.InitChain(context.Background(), &abci.InitChainRequest{ChainId: chainID, AppStateBytes: bz, InitialHeight: 1, Time: c.time, Validators: vals})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,8 @@ type msgHandler[M any] interface {
 	Handle(ctx base.Context, msg M) error
 }
 
-// endBlocker is a module with work at the end of every block (expiry queues).
+// endBlocker is a module with work at the end of every block (expiry queues,
+// governance proposals that expire).
 type endBlocker interface {
 	EndBlock(ctx base.Context) error
 }
@@ -42,7 +43,7 @@ func newModules() modules {
 		bill:    billkeeper.NewKeeper(members),
 		access:  accesskeeper.NewKeeper(members),
 	}
-	for _, h := range []any{m.customs, m.bill, m.access} {
+	for _, h := range []any{m.members, m.customs, m.bill, m.access} {
 		if eb, ok := h.(endBlocker); ok {
 			m.endBlockers = append(m.endBlockers, eb)
 		}

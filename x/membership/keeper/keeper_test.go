@@ -367,7 +367,7 @@ func TestSuspendAndReinstate(t *testing.T) {
 		{"itself", "chongqing", suspend("chongqing", "test"), base.ErrUnauthorized, "is a province authority"},
 		{"unknown member", "chongqing", suspend("cq-nobody", "stolen key"), base.ErrNotFound, `"cq-nobody" is not registered`},
 		{"no reason", "chongqing", suspend("cq-rail-2", ""), base.ErrInvalidMsg, "suspend_member.reason: say why in 1 to 256 bytes, got 0"},
-		{"a reason too long", "chongqing", suspend("cq-rail-2", strings.Repeat("x", ReasonBytesMax+1)), base.ErrInvalidMsg, "got 257"},
+		{"a reason too long", "chongqing", suspend("cq-rail-2", strings.Repeat("x", types.ReasonBytesMax+1)), base.ErrInvalidMsg, "got 257"},
 		{"a bad id", "chongqing", suspend("CQ RAIL", "stolen key"), base.ErrInvalidMsg, "suspend_member.member_id"},
 		{"reinstate an active member", "chongqing", reinstate("cq-rail-2", "all clear"), base.ErrInvalidTransition, "is already MEMBER_STATUS_ACTIVE"},
 	} {

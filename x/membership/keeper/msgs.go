@@ -26,6 +26,10 @@ func ValidateMsg(msg *types.Msg) error {
 		return validateStatusChange("suspend_member", m.SuspendMember.MemberId, m.SuspendMember.Reason)
 	case *types.Msg_ReinstateMember:
 		return validateStatusChange("reinstate_member", m.ReinstateMember.MemberId, m.ReinstateMember.Reason)
+	case *types.Msg_SubmitProposal:
+		return validateProposal(m.SubmitProposal)
+	case *types.Msg_Vote:
+		return base.Require(m.Vote.ProposalId > 0, "vote.proposal_id", "missing; proposals are numbered from 1")
 	default:
 		return base.ErrInvalidMsg.Wrapf("membership message: no action set")
 	}
@@ -47,21 +51,19 @@ func (k Keeper) Handle(ctx base.Context, msg *types.Msg) error {
 		return k.setStatus(ctx, m.SuspendMember.MemberId, m.SuspendMember.Reason, types.MemberStatus_MEMBER_STATUS_SUSPENDED)
 	case *types.Msg_ReinstateMember:
 		return k.setStatus(ctx, m.ReinstateMember.MemberId, m.ReinstateMember.Reason, types.MemberStatus_MEMBER_STATUS_ACTIVE)
+	case *types.Msg_SubmitProposal:
+		return k.submitProposal(ctx, m.SubmitProposal)
+	case *types.Msg_Vote:
+		return k.vote(ctx, m.Vote)
 	}
 	return nil
 }
-
-// ReasonBytesMax bounds the reason a suspension or reinstatement records.
-const ReasonBytesMax = 256
 
 func validateStatusChange(field, memberID, reason string) error {
 	if err := types.ValidateID(field+".member_id", memberID); err != nil {
 		return err
 	}
-	if reason == "" || len(reason) > ReasonBytesMax {
-		return base.ErrInvalidMsg.Wrapf("%s.reason: say why in 1 to %d bytes, got %d", field, ReasonBytesMax, len(reason))
-	}
-	return nil
+	return types.ValidateReason(field+".reason", reason)
 }
 
 // setStatus suspends or reinstates a member of the signer's province. A

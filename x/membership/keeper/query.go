@@ -2,6 +2,8 @@ package keeper
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 
 	"github.com/landsea/corridor/x/base"
 	"github.com/landsea/corridor/x/membership/types"
@@ -141,4 +143,65 @@ func (q QueryServer) Key(_ context.Context, req *types.KeyRequest) (*types.KeyRe
 		resp.Proof, resp.Height = proof, proof.Height
 	}
 	return resp, nil
+}
+
+// Proposal returns one governance proposal.
+func (q QueryServer) Proposal(_ context.Context, req *types.ProposalRequest) (*types.ProposalResponse, error) {
+	if req.Id == 0 {
+		return nil, base.GRPCError(base.ErrInvalidMsg.Wrapf("id: missing; proposals are numbered from 1"))
+	}
+	bz, proof, err := base.ReadCommitted(q.state, types.ProposalKey(req.Id), req.Prove)
+	if err != nil {
+		return nil, base.GRPCError(err)
+	}
+	if bz == nil {
+		return nil, base.GRPCError(base.ErrNotFound.Wrapf("there is no proposal %d", req.Id))
+	}
+	p, err := decodeProposal(bz, req.Id)
+	if err != nil {
+		return nil, base.GRPCError(err)
+	}
+	return &types.ProposalResponse{Proposal: p, Proof: proof}, nil
+}
+
+// Proposals lists proposals in id order, or only the open ones.
+func (q QueryServer) Proposals(_ context.Context, req *types.ProposalsRequest) (*types.ProposalsResponse, error) {
+	resp := &types.ProposalsResponse{}
+	limit := base.PageLimit(req.Limit)
+	var err error
+	if req.OpenOnly {
+		prefix := types.OpenProposalPrefix()
+		resp.NextPageToken, err = base.ListPrefix(q.state.Index(), prefix, req.PageToken, limit, func(k, _ []byte) error {
+			if len(k) != 9 {
+				return fmt.Errorf("membership: open-proposal index key %x is not 9 bytes", k)
+			}
+			p, err := q.keeper.Proposal(q.state.State(), binary.BigEndian.Uint64(k[1:]))
+			if err == nil && p != nil {
+				resp.Proposals = append(resp.Proposals, p)
+			}
+			return err
+		})
+	} else {
+		resp.NextPageToken, err = base.ListPrefix(q.state.State(), types.ProposalPrefix(), req.PageToken, limit, func(k, v []byte) error {
+			p, err := decodeProposal(v, binary.BigEndian.Uint64(k[1:]))
+			if err == nil {
+				resp.Proposals = append(resp.Proposals, p)
+			}
+			return err
+		})
+	}
+	if err != nil {
+		return nil, base.GRPCError(err)
+	}
+	return resp, nil
+}
+
+// Validators returns the recorded validator set.
+func (q QueryServer) Validators(context.Context, *types.ValidatorsRequest) (*types.ValidatorsResponse, error) {
+	h := q.state.Height()
+	vals, err := q.keeper.Validators(q.state.State())
+	if err != nil {
+		return nil, base.GRPCError(err)
+	}
+	return &types.ValidatorsResponse{Validators: vals, Height: h}, nil
 }

@@ -1,6 +1,10 @@
 package types
 
-import "github.com/landsea/corridor/x/base"
+import (
+	"encoding/binary"
+
+	"github.com/landsea/corridor/x/base"
+)
 
 // Key layout of the membership module. Prefixes 0x10–0x1f of the state
 // keyspace and 0x90–0x9f of the index keyspace belong to membership.
@@ -11,14 +15,22 @@ import "github.com/landsea/corridor/x/base"
 //	                                            member's full record, kept so that its id is
 //	                                            never given to another key and an auditor can
 //	                                            still check what it signed
+//	state  0x13 | proposal id (8, BE)       -> Proposal (protobuf)
+//	state  0x14 | Ed25519 public key (32)   -> Validator (protobuf): CometBFT's validator set
+//	state  0x15                             -> the next proposal id (8 bytes, big-endian)
 //	index  0x90 | role (1 byte) | len | id   -> empty
 //	index  0x91 | len | province | len | id  -> empty
+//	index  0x92 | proposal id (8, BE)       -> empty, while the proposal is open
 const (
-	prefixMember   = 0x10
-	prefixSequence = 0x11
-	prefixRetired  = 0x12
-	prefixByRole   = 0x90
-	prefixByProv   = 0x91
+	prefixMember       = 0x10
+	prefixSequence     = 0x11
+	prefixRetired      = 0x12
+	prefixProposal     = 0x13
+	prefixValidator    = 0x14
+	keyNextProposal    = 0x15
+	prefixByRole       = 0x90
+	prefixByProv       = 0x91
+	prefixOpenProposal = 0x92
 )
 
 // MemberKey is where a member's record lives.
@@ -44,3 +56,26 @@ func ProvinceIndexPrefix(province string) []byte { return base.Key(prefixByProv,
 
 // ProvinceIndexKey indexes a member under its province.
 func ProvinceIndexKey(province, id string) []byte { return base.Key(prefixByProv, province, id) }
+
+// ProposalKey is where a proposal lives.
+func ProposalKey(id uint64) []byte { return binary.BigEndian.AppendUint64([]byte{prefixProposal}, id) }
+
+// ProposalPrefix covers every proposal, in id order.
+func ProposalPrefix() []byte { return []byte{prefixProposal} }
+
+// OpenProposalKey indexes a proposal while it takes votes.
+func OpenProposalKey(id uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte{prefixOpenProposal}, id)
+}
+
+// OpenProposalPrefix covers the open proposals, in id order.
+func OpenProposalPrefix() []byte { return []byte{prefixOpenProposal} }
+
+// NextProposalKey holds the id the next proposal gets.
+func NextProposalKey() []byte { return []byte{keyNextProposal} }
+
+// ValidatorKey is where the validator with this public key is recorded.
+func ValidatorKey(pubKey []byte) []byte { return append([]byte{prefixValidator}, pubKey...) }
+
+// ValidatorPrefix covers the validator set, in public-key order.
+func ValidatorPrefix() []byte { return []byte{prefixValidator} }

@@ -169,6 +169,50 @@ func (MemberStatus) EnumDescriptor() ([]byte, []int) {
 	return fileDescriptor_6602bb344a72fe32, []int{3}
 }
 
+// ProposalStatus is where a governance proposal stands.
+type ProposalStatus int32
+
+const (
+	// PROPOSAL_STATUS_UNSPECIFIED is never valid.
+	ProposalStatus_PROPOSAL_STATUS_UNSPECIFIED ProposalStatus = 0
+	// PROPOSAL_STATUS_OPEN proposals take votes until their voting_end_height.
+	ProposalStatus_PROPOSAL_STATUS_OPEN ProposalStatus = 1
+	// PROPOSAL_STATUS_PASSED proposals won the approval of two thirds of the provinces and were carried out.
+	ProposalStatus_PROPOSAL_STATUS_PASSED ProposalStatus = 2
+	// PROPOSAL_STATUS_REJECTED proposals met so many rejections that they could no longer pass.
+	ProposalStatus_PROPOSAL_STATUS_REJECTED ProposalStatus = 3
+	// PROPOSAL_STATUS_EXPIRED proposals reached their voting_end_height without passing.
+	ProposalStatus_PROPOSAL_STATUS_EXPIRED ProposalStatus = 4
+	// PROPOSAL_STATUS_FAILED proposals passed but could not be carried out any more (outcome says why).
+	ProposalStatus_PROPOSAL_STATUS_FAILED ProposalStatus = 5
+)
+
+var ProposalStatus_name = map[int32]string{
+	0: "PROPOSAL_STATUS_UNSPECIFIED",
+	1: "PROPOSAL_STATUS_OPEN",
+	2: "PROPOSAL_STATUS_PASSED",
+	3: "PROPOSAL_STATUS_REJECTED",
+	4: "PROPOSAL_STATUS_EXPIRED",
+	5: "PROPOSAL_STATUS_FAILED",
+}
+
+var ProposalStatus_value = map[string]int32{
+	"PROPOSAL_STATUS_UNSPECIFIED": 0,
+	"PROPOSAL_STATUS_OPEN":        1,
+	"PROPOSAL_STATUS_PASSED":      2,
+	"PROPOSAL_STATUS_REJECTED":    3,
+	"PROPOSAL_STATUS_EXPIRED":     4,
+	"PROPOSAL_STATUS_FAILED":      5,
+}
+
+func (x ProposalStatus) String() string {
+	return proto.EnumName(ProposalStatus_name, int32(x))
+}
+
+func (ProposalStatus) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_6602bb344a72fe32, []int{4}
+}
+
 // Key is one public key of a member.
 type Key struct {
 	// id names the key within its member, e.g. "k1".
@@ -442,14 +486,325 @@ func (m *GenesisState) GetMembers() []*Member {
 	return nil
 }
 
+// ValidatorChange sets the voting power of one CometBFT validator: a new
+// key joins the validator set, a known one gets the new power, power 0
+// removes it.
+type ValidatorChange struct {
+	// province is the province that runs the validator.
+	Province string `protobuf:"bytes,1,opt,name=province,proto3" json:"province,omitempty"`
+	// pub_key is the validator's Ed25519 public key (32 bytes), as in its priv_validator_key.json.
+	PubKey []byte `protobuf:"bytes,2,opt,name=pub_key,json=pubKey,proto3" json:"pub_key,omitempty"`
+	// power is the new voting power, 0 to remove the validator.
+	Power int64 `protobuf:"varint,3,opt,name=power,proto3" json:"power,omitempty"`
+}
+
+func (m *ValidatorChange) Reset()         { *m = ValidatorChange{} }
+func (m *ValidatorChange) String() string { return proto.CompactTextString(m) }
+func (*ValidatorChange) ProtoMessage()    {}
+func (*ValidatorChange) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6602bb344a72fe32, []int{3}
+}
+func (m *ValidatorChange) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ValidatorChange) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ValidatorChange.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ValidatorChange) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ValidatorChange.Merge(m, src)
+}
+func (m *ValidatorChange) XXX_Size() int {
+	return m.Size()
+}
+func (m *ValidatorChange) XXX_DiscardUnknown() {
+	xxx_messageInfo_ValidatorChange.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ValidatorChange proto.InternalMessageInfo
+
+func (m *ValidatorChange) GetProvince() string {
+	if m != nil {
+		return m.Province
+	}
+	return ""
+}
+
+func (m *ValidatorChange) GetPubKey() []byte {
+	if m != nil {
+		return m.PubKey
+	}
+	return nil
+}
+
+func (m *ValidatorChange) GetPower() int64 {
+	if m != nil {
+		return m.Power
+	}
+	return 0
+}
+
+// Proposal is a change to the network that needs the approval of two
+// thirds of the provinces.
+type Proposal struct {
+	// id numbers proposals from 1 in the order they were submitted.
+	Id uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	// proposer is the province authority that submitted it; its submission is its approval.
+	Proposer string `protobuf:"bytes,2,opt,name=proposer,proto3" json:"proposer,omitempty"`
+	// reason is why, as the proposer put it.
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// action is what the proposal does once passed.
+	//
+	// Types that are valid to be assigned to Action:
+	//
+	//	*Proposal_ValidatorChange
+	Action isProposal_Action `protobuf_oneof:"action"`
+	// submitted_height is the height it was submitted at.
+	SubmittedHeight int64 `protobuf:"varint,5,opt,name=submitted_height,json=submittedHeight,proto3" json:"submitted_height,omitempty"`
+	// voting_end_height is the last height at which votes count; it expires at the end of that block.
+	VotingEndHeight int64 `protobuf:"varint,6,opt,name=voting_end_height,json=votingEndHeight,proto3" json:"voting_end_height,omitempty"`
+	// approvals are the provinces that approved, in the order they voted.
+	Approvals []string `protobuf:"bytes,7,rep,name=approvals,proto3" json:"approvals,omitempty"`
+	// rejections are the provinces that rejected, in the order they voted.
+	Rejections []string `protobuf:"bytes,8,rep,name=rejections,proto3" json:"rejections,omitempty"`
+	// status is where it stands.
+	Status ProposalStatus `protobuf:"varint,9,opt,name=status,proto3,enum=corridor.membership.v1.ProposalStatus" json:"status,omitempty"`
+	// closed_height is the height it passed, was rejected, expired or failed at (0 while open).
+	ClosedHeight int64 `protobuf:"varint,10,opt,name=closed_height,json=closedHeight,proto3" json:"closed_height,omitempty"`
+	// outcome says, for a failed proposal, why it could not be carried out.
+	Outcome string `protobuf:"bytes,11,opt,name=outcome,proto3" json:"outcome,omitempty"`
+}
+
+func (m *Proposal) Reset()         { *m = Proposal{} }
+func (m *Proposal) String() string { return proto.CompactTextString(m) }
+func (*Proposal) ProtoMessage()    {}
+func (*Proposal) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6602bb344a72fe32, []int{4}
+}
+func (m *Proposal) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Proposal) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Proposal.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Proposal) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Proposal.Merge(m, src)
+}
+func (m *Proposal) XXX_Size() int {
+	return m.Size()
+}
+func (m *Proposal) XXX_DiscardUnknown() {
+	xxx_messageInfo_Proposal.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Proposal proto.InternalMessageInfo
+
+type isProposal_Action interface {
+	isProposal_Action()
+	MarshalTo([]byte) (int, error)
+	Size() int
+}
+
+type Proposal_ValidatorChange struct {
+	ValidatorChange *ValidatorChange `protobuf:"bytes,4,opt,name=validator_change,json=validatorChange,proto3,oneof" json:"validator_change,omitempty"`
+}
+
+func (*Proposal_ValidatorChange) isProposal_Action() {}
+
+func (m *Proposal) GetAction() isProposal_Action {
+	if m != nil {
+		return m.Action
+	}
+	return nil
+}
+
+func (m *Proposal) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *Proposal) GetProposer() string {
+	if m != nil {
+		return m.Proposer
+	}
+	return ""
+}
+
+func (m *Proposal) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *Proposal) GetValidatorChange() *ValidatorChange {
+	if x, ok := m.GetAction().(*Proposal_ValidatorChange); ok {
+		return x.ValidatorChange
+	}
+	return nil
+}
+
+func (m *Proposal) GetSubmittedHeight() int64 {
+	if m != nil {
+		return m.SubmittedHeight
+	}
+	return 0
+}
+
+func (m *Proposal) GetVotingEndHeight() int64 {
+	if m != nil {
+		return m.VotingEndHeight
+	}
+	return 0
+}
+
+func (m *Proposal) GetApprovals() []string {
+	if m != nil {
+		return m.Approvals
+	}
+	return nil
+}
+
+func (m *Proposal) GetRejections() []string {
+	if m != nil {
+		return m.Rejections
+	}
+	return nil
+}
+
+func (m *Proposal) GetStatus() ProposalStatus {
+	if m != nil {
+		return m.Status
+	}
+	return ProposalStatus_PROPOSAL_STATUS_UNSPECIFIED
+}
+
+func (m *Proposal) GetClosedHeight() int64 {
+	if m != nil {
+		return m.ClosedHeight
+	}
+	return 0
+}
+
+func (m *Proposal) GetOutcome() string {
+	if m != nil {
+		return m.Outcome
+	}
+	return ""
+}
+
+// XXX_OneofWrappers is for the internal use of the proto package.
+func (*Proposal) XXX_OneofWrappers() []interface{} {
+	return []interface{}{
+		(*Proposal_ValidatorChange)(nil),
+	}
+}
+
+// Validator is one member of CometBFT's validator set, as the ledger
+// records it.
+type Validator struct {
+	// pub_key is the Ed25519 public key (32 bytes).
+	PubKey []byte `protobuf:"bytes,1,opt,name=pub_key,json=pubKey,proto3" json:"pub_key,omitempty"`
+	// power is its voting power.
+	Power int64 `protobuf:"varint,2,opt,name=power,proto3" json:"power,omitempty"`
+	// province is the province that runs it; empty for a genesis validator whose province no proposal has named.
+	Province string `protobuf:"bytes,3,opt,name=province,proto3" json:"province,omitempty"`
+	// since_height is the height of the change that set its power (0 for genesis).
+	SinceHeight int64 `protobuf:"varint,4,opt,name=since_height,json=sinceHeight,proto3" json:"since_height,omitempty"`
+}
+
+func (m *Validator) Reset()         { *m = Validator{} }
+func (m *Validator) String() string { return proto.CompactTextString(m) }
+func (*Validator) ProtoMessage()    {}
+func (*Validator) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6602bb344a72fe32, []int{5}
+}
+func (m *Validator) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Validator) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Validator.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Validator) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Validator.Merge(m, src)
+}
+func (m *Validator) XXX_Size() int {
+	return m.Size()
+}
+func (m *Validator) XXX_DiscardUnknown() {
+	xxx_messageInfo_Validator.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Validator proto.InternalMessageInfo
+
+func (m *Validator) GetPubKey() []byte {
+	if m != nil {
+		return m.PubKey
+	}
+	return nil
+}
+
+func (m *Validator) GetPower() int64 {
+	if m != nil {
+		return m.Power
+	}
+	return 0
+}
+
+func (m *Validator) GetProvince() string {
+	if m != nil {
+		return m.Province
+	}
+	return ""
+}
+
+func (m *Validator) GetSinceHeight() int64 {
+	if m != nil {
+		return m.SinceHeight
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterEnum("corridor.membership.v1.Role", Role_name, Role_value)
 	proto.RegisterEnum("corridor.membership.v1.KeyScheme", KeyScheme_name, KeyScheme_value)
 	proto.RegisterEnum("corridor.membership.v1.KeyStatus", KeyStatus_name, KeyStatus_value)
 	proto.RegisterEnum("corridor.membership.v1.MemberStatus", MemberStatus_name, MemberStatus_value)
+	proto.RegisterEnum("corridor.membership.v1.ProposalStatus", ProposalStatus_name, ProposalStatus_value)
 	proto.RegisterType((*Key)(nil), "corridor.membership.v1.Key")
 	proto.RegisterType((*Member)(nil), "corridor.membership.v1.Member")
 	proto.RegisterType((*GenesisState)(nil), "corridor.membership.v1.GenesisState")
+	proto.RegisterType((*ValidatorChange)(nil), "corridor.membership.v1.ValidatorChange")
+	proto.RegisterType((*Proposal)(nil), "corridor.membership.v1.Proposal")
+	proto.RegisterType((*Validator)(nil), "corridor.membership.v1.Validator")
 }
 
 func init() {
@@ -457,52 +812,73 @@ func init() {
 }
 
 var fileDescriptor_6602bb344a72fe32 = []byte{
-	// 716 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x84, 0x94, 0xcf, 0x6e, 0xda, 0x4c,
-	0x14, 0xc5, 0x31, 0x26, 0x24, 0xbe, 0xf0, 0x11, 0x7f, 0x93, 0x34, 0x71, 0x93, 0x86, 0x92, 0xa8,
-	0x52, 0x10, 0x0b, 0x50, 0xa8, 0x22, 0x35, 0x52, 0x37, 0x04, 0x26, 0xc5, 0xa2, 0xfc, 0xd1, 0xd8,
-	0x20, 0xa5, 0x1b, 0x0b, 0xec, 0x69, 0x70, 0x03, 0x1e, 0x64, 0x0f, 0x51, 0x79, 0x8b, 0xae, 0xba,
-	0xe8, 0x13, 0x75, 0x99, 0x65, 0x97, 0x55, 0xf2, 0x10, 0xdd, 0x56, 0x8c, 0x81, 0x92, 0x34, 0x49,
-	0x77, 0x9e, 0x73, 0x7f, 0x73, 0xee, 0xdc, 0x39, 0xf2, 0xc0, 0xa1, 0xcd, 0x7c, 0xdf, 0x75, 0x98,
-	0x5f, 0x18, 0xd2, 0x61, 0x8f, 0xfa, 0x41, 0xdf, 0x1d, 0x15, 0xae, 0x8e, 0x96, 0x56, 0xf9, 0x91,
-	0xcf, 0x38, 0x43, 0x5b, 0x73, 0x30, 0xbf, 0x54, 0xba, 0x3a, 0x3a, 0xf8, 0x25, 0x81, 0x5c, 0xa3,
-	0x13, 0x94, 0x82, 0xa8, 0xeb, 0x68, 0x52, 0x46, 0xca, 0x2a, 0x24, 0xea, 0x3a, 0xe8, 0x04, 0xe2,
-	0x81, 0xdd, 0xa7, 0x43, 0xaa, 0x45, 0x33, 0x52, 0x36, 0x55, 0xdc, 0xcf, 0x3f, 0x6c, 0x90, 0xaf,
-	0xd1, 0x89, 0x21, 0x40, 0x32, 0xdb, 0x80, 0xf6, 0x00, 0x46, 0xe3, 0xde, 0xc0, 0xb5, 0xad, 0x4b,
-	0x3a, 0xd1, 0xe4, 0x8c, 0x94, 0x4d, 0x12, 0x25, 0x54, 0xa6, 0x9d, 0xa6, 0xce, 0xbc, 0xcb, 0xc7,
-	0x81, 0x16, 0xfb, 0xb7, 0xb3, 0x00, 0xc9, 0x6c, 0x03, 0xda, 0x87, 0x64, 0xd7, 0x71, 0xa8, 0x63,
-	0xf5, 0xa9, 0x7b, 0xd1, 0xe7, 0xda, 0x4a, 0x46, 0xca, 0xca, 0x24, 0x21, 0xb4, 0xaa, 0x90, 0x50,
-	0x16, 0x54, 0x8f, 0x71, 0xab, 0xfb, 0x91, 0x53, 0x7f, 0x8e, 0xc5, 0x05, 0x96, 0xf2, 0x18, 0x2f,
-	0x4d, 0xe5, 0x90, 0x3c, 0xf8, 0x2a, 0x43, 0xbc, 0x2e, 0x1a, 0xfe, 0x35, 0x3c, 0x82, 0x98, 0xd7,
-	0x9d, 0x8d, 0xae, 0x10, 0xf1, 0x8d, 0x8a, 0xb0, 0xe2, 0xb3, 0x01, 0x0d, 0x34, 0x39, 0x23, 0x67,
-	0x53, 0xc5, 0x17, 0x8f, 0x9d, 0x9a, 0xb0, 0x01, 0x25, 0x21, 0x8a, 0x76, 0x60, 0x6d, 0xe4, 0xb3,
-	0x2b, 0xd7, 0xb3, 0xa9, 0x18, 0x56, 0x21, 0x8b, 0x35, 0xd2, 0x60, 0xd5, 0x66, 0x63, 0x8f, 0xfb,
-	0x13, 0x31, 0x86, 0x42, 0xe6, 0x4b, 0xf4, 0x12, 0x12, 0xb6, 0x4f, 0x1d, 0x97, 0x5b, 0x36, 0x73,
-	0xa8, 0x38, 0xbd, 0x42, 0x20, 0x94, 0xca, 0xcc, 0xa1, 0xd3, 0x6b, 0xb0, 0xc7, 0x01, 0x67, 0xc3,
-	0x20, 0x24, 0x56, 0x05, 0x91, 0x98, 0x69, 0x02, 0x39, 0x80, 0xe4, 0xa7, 0xb1, 0xef, 0x06, 0x8e,
-	0x6b, 0x73, 0x97, 0x79, 0xda, 0x9a, 0x40, 0xee, 0x68, 0xa8, 0x00, 0xb1, 0x4b, 0x3a, 0x09, 0x34,
-	0x25, 0x23, 0x67, 0x13, 0xc5, 0xdd, 0x27, 0x62, 0x20, 0x02, 0x44, 0x6f, 0x17, 0xc9, 0x81, 0x48,
-	0xee, 0xd5, 0x63, 0x5b, 0xc2, 0x6b, 0xbd, 0x17, 0xde, 0x21, 0xac, 0x77, 0x9d, 0xa1, 0xcb, 0xf9,
-	0x9f, 0xfc, 0x12, 0x61, 0x30, 0x73, 0x79, 0x16, 0x4c, 0x15, 0x92, 0xef, 0xa8, 0x47, 0x03, 0x37,
-	0x98, 0x3a, 0x50, 0xf4, 0x06, 0x56, 0x67, 0xf6, 0x9a, 0x24, 0x8e, 0x9a, 0x7e, 0xba, 0x2f, 0x99,
-	0xe3, 0xb9, 0x6f, 0x12, 0xc4, 0xa6, 0x79, 0xa0, 0x4d, 0x50, 0x49, 0xf3, 0x3d, 0xb6, 0xda, 0x0d,
-	0xa3, 0x85, 0xcb, 0xfa, 0x99, 0x8e, 0x2b, 0x6a, 0x04, 0xed, 0xc2, 0xb6, 0x50, 0x5b, 0xa4, 0xd9,
-	0xd1, 0x1b, 0x65, 0x6c, 0x95, 0xda, 0x66, 0xb5, 0x49, 0x74, 0xf3, 0x5c, 0x95, 0xd0, 0x36, 0x6c,
-	0x88, 0x62, 0xb9, 0x6d, 0x98, 0xcd, 0xba, 0x61, 0x35, 0xcf, 0xce, 0xf4, 0x32, 0x56, 0xa3, 0x68,
-	0x03, 0xd6, 0x45, 0x01, 0x37, 0x4c, 0x4c, 0x5a, 0x44, 0x37, 0xb0, 0x2a, 0x23, 0x15, 0x92, 0x21,
-	0x5d, 0x22, 0x44, 0xc7, 0x44, 0x8d, 0xa1, 0xff, 0x40, 0x11, 0xca, 0x69, 0xa9, 0x51, 0x53, 0x57,
-	0x16, 0x40, 0xa9, 0x5d, 0xd1, 0xcd, 0x26, 0x51, 0xe3, 0x39, 0x03, 0x94, 0xc5, 0xbf, 0x83, 0x76,
-	0x60, 0xab, 0x86, 0xcf, 0x2d, 0xa3, 0x5c, 0xc5, 0xf5, 0xfb, 0xc7, 0xdc, 0x02, 0xb4, 0x54, 0xc3,
-	0x95, 0xe2, 0xf1, 0xf1, 0xd1, 0x89, 0x2a, 0x21, 0x04, 0xa9, 0x25, 0xdd, 0xa8, 0x17, 0xd5, 0x68,
-	0xae, 0x13, 0x9a, 0x86, 0x37, 0x3e, 0x37, 0x35, 0x4b, 0x66, 0xdb, 0xb8, 0x67, 0xfa, 0x0c, 0xfe,
-	0x5f, 0xaa, 0x95, 0xca, 0xa6, 0xde, 0xc1, 0xaa, 0xb4, 0xe8, 0x15, 0xca, 0x04, 0x77, 0x9a, 0x35,
-	0x5c, 0x51, 0xa3, 0x39, 0x07, 0x92, 0xcb, 0xa1, 0xa2, 0x3d, 0x78, 0x5e, 0xc7, 0xf5, 0x53, 0x4c,
-	0x1e, 0x76, 0xd7, 0x60, 0xf3, 0x6e, 0x79, 0xd1, 0x60, 0x17, 0xb6, 0xef, 0x56, 0x8c, 0xb6, 0xd1,
-	0xc2, 0x8d, 0xca, 0xb4, 0xcb, 0x69, 0xf5, 0xfb, 0x4d, 0x5a, 0xba, 0xbe, 0x49, 0x4b, 0x3f, 0x6f,
-	0xd2, 0xd2, 0x97, 0xdb, 0x74, 0xe4, 0xfa, 0x36, 0x1d, 0xf9, 0x71, 0x9b, 0x8e, 0x7c, 0xc8, 0x5f,
-	0xb8, 0xbc, 0x3f, 0xee, 0xe5, 0x6d, 0x36, 0x2c, 0x0c, 0xba, 0x9e, 0x13, 0xd0, 0x6e, 0x61, 0xf1,
-	0xf4, 0x7d, 0x5e, 0x7e, 0xfc, 0xf8, 0x64, 0x44, 0x83, 0x5e, 0x5c, 0xbc, 0x7a, 0xaf, 0x7f, 0x07,
-	0x00, 0x00, 0xff, 0xff, 0x10, 0x3c, 0xd6, 0xdb, 0x20, 0x05, 0x00, 0x00,
+	// 1049 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x84, 0x56, 0xcf, 0x6f, 0xe2, 0x46,
+	0x14, 0x8e, 0x31, 0x81, 0xf8, 0xc1, 0x82, 0x77, 0x36, 0x4d, 0xdc, 0x4d, 0x96, 0x25, 0xb4, 0x6a,
+	0x68, 0x0e, 0x44, 0xa1, 0x5a, 0xa9, 0x2b, 0x55, 0x95, 0x08, 0x4c, 0x0a, 0x4d, 0xf8, 0xa1, 0x31,
+	0x44, 0xdd, 0xaa, 0x12, 0x32, 0xf6, 0x34, 0x78, 0x17, 0x3c, 0x96, 0x6d, 0x68, 0xf9, 0x2f, 0x7a,
+	0xea, 0xa1, 0x7f, 0x4c, 0x0f, 0x3d, 0xf5, 0xb8, 0xc7, 0x1e, 0xab, 0xe4, 0x8f, 0xe8, 0xb5, 0xf2,
+	0x18, 0x3b, 0xc6, 0x4d, 0xb6, 0x37, 0xbf, 0xef, 0x7d, 0x7e, 0xef, 0x7b, 0xf3, 0x3e, 0x8f, 0x0c,
+	0xc7, 0x3a, 0x73, 0x1c, 0xd3, 0x60, 0xce, 0xe9, 0x9c, 0xce, 0x27, 0xd4, 0x71, 0xa7, 0xa6, 0x7d,
+	0xba, 0x3c, 0x8b, 0x45, 0x35, 0xdb, 0x61, 0x1e, 0x43, 0x7b, 0x21, 0xb1, 0x16, 0x4b, 0x2d, 0xcf,
+	0x2a, 0xff, 0x08, 0x20, 0x5e, 0xd2, 0x15, 0x2a, 0x40, 0xca, 0x34, 0x14, 0xa1, 0x2c, 0x54, 0x25,
+	0x92, 0x32, 0x0d, 0xf4, 0x1a, 0x32, 0xae, 0x3e, 0xa5, 0x73, 0xaa, 0xa4, 0xca, 0x42, 0xb5, 0x50,
+	0x3f, 0xaa, 0x3d, 0x5c, 0xa0, 0x76, 0x49, 0x57, 0x2a, 0x27, 0x92, 0xf5, 0x0b, 0xe8, 0x05, 0x80,
+	0xbd, 0x98, 0xcc, 0x4c, 0x7d, 0xfc, 0x8e, 0xae, 0x14, 0xb1, 0x2c, 0x54, 0xf3, 0x44, 0x0a, 0x10,
+	0xbf, 0x93, 0x5f, 0xd9, 0xd3, 0xbc, 0x85, 0xab, 0xa4, 0xff, 0xbf, 0x32, 0x27, 0x92, 0xf5, 0x0b,
+	0xe8, 0x08, 0xf2, 0x9a, 0x61, 0x50, 0x63, 0x3c, 0xa5, 0xe6, 0xcd, 0xd4, 0x53, 0xb6, 0xcb, 0x42,
+	0x55, 0x24, 0x39, 0x8e, 0xb5, 0x39, 0x84, 0xaa, 0x20, 0x5b, 0xcc, 0x1b, 0x6b, 0x3f, 0x7a, 0xd4,
+	0x09, 0x69, 0x19, 0x4e, 0x2b, 0x58, 0xcc, 0x6b, 0xf8, 0x70, 0xc0, 0xac, 0xfc, 0x2a, 0x42, 0xa6,
+	0xcb, 0x1b, 0xfe, 0x67, 0x78, 0x04, 0x69, 0x4b, 0x5b, 0x8f, 0x2e, 0x11, 0xfe, 0x8c, 0xea, 0xb0,
+	0xed, 0xb0, 0x19, 0x75, 0x15, 0xb1, 0x2c, 0x56, 0x0b, 0xf5, 0xc3, 0xc7, 0x54, 0x13, 0x36, 0xa3,
+	0x24, 0xa0, 0xa2, 0xe7, 0xb0, 0x63, 0x3b, 0x6c, 0x69, 0x5a, 0x3a, 0xe5, 0xc3, 0x4a, 0x24, 0x8a,
+	0x91, 0x02, 0x59, 0x9d, 0x2d, 0x2c, 0xcf, 0x59, 0xf1, 0x31, 0x24, 0x12, 0x86, 0xe8, 0x25, 0xe4,
+	0x74, 0x87, 0x1a, 0xa6, 0x37, 0xd6, 0x99, 0x41, 0xb9, 0x7a, 0x89, 0x40, 0x00, 0x35, 0x99, 0x41,
+	0xfd, 0x63, 0xd0, 0x17, 0xae, 0xc7, 0xe6, 0x6e, 0xc0, 0xc8, 0x72, 0x46, 0x6e, 0x8d, 0x71, 0x4a,
+	0x05, 0xf2, 0x6f, 0x17, 0x8e, 0xe9, 0x1a, 0xa6, 0xee, 0x99, 0xcc, 0x52, 0x76, 0x38, 0x65, 0x03,
+	0x43, 0xa7, 0x90, 0x7e, 0x47, 0x57, 0xae, 0x22, 0x95, 0xc5, 0x6a, 0xae, 0x7e, 0xf0, 0x81, 0x35,
+	0x10, 0x4e, 0x44, 0x5f, 0x45, 0x9b, 0x03, 0xbe, 0xb9, 0x4f, 0x1f, 0x7b, 0x25, 0x38, 0xd6, 0xc4,
+	0xf2, 0x8e, 0xa1, 0xa8, 0x19, 0x73, 0xd3, 0xf3, 0xee, 0xf7, 0x97, 0x0b, 0x16, 0x13, 0xc2, 0xeb,
+	0xc5, 0xb4, 0x21, 0xff, 0x0d, 0xb5, 0xa8, 0x6b, 0xba, 0x7e, 0x05, 0x8a, 0xbe, 0x84, 0xec, 0xba,
+	0xbc, 0x22, 0x70, 0xa9, 0xa5, 0x0f, 0xf7, 0x25, 0x21, 0xbd, 0xf2, 0x03, 0x14, 0xaf, 0xb5, 0x99,
+	0x69, 0x68, 0x1e, 0x73, 0x9a, 0x53, 0xcd, 0xba, 0xa1, 0x1b, 0x2b, 0x11, 0x12, 0x2b, 0xd9, 0x87,
+	0xac, 0xbd, 0x98, 0x70, 0xd7, 0xa6, 0xb8, 0x6b, 0x33, 0xf6, 0x62, 0xe2, 0x5b, 0x76, 0x17, 0xb6,
+	0x6d, 0xf6, 0x13, 0x75, 0xb8, 0x99, 0x45, 0x12, 0x04, 0x95, 0x3f, 0x44, 0xd8, 0x19, 0x38, 0xcc,
+	0x66, 0xae, 0x36, 0x8b, 0x59, 0x28, 0xcd, 0x2d, 0x14, 0xf4, 0xb1, 0x99, 0x4b, 0x9d, 0xb5, 0x8d,
+	0xa2, 0x18, 0xed, 0x41, 0xc6, 0xa1, 0x9a, 0xcb, 0x2c, 0x5e, 0x4f, 0x22, 0xeb, 0x08, 0x0d, 0x41,
+	0x5e, 0x86, 0x72, 0xc7, 0x3a, 0xd7, 0xcb, 0x6d, 0x93, 0xab, 0x1f, 0x3f, 0x36, 0x71, 0x62, 0xbc,
+	0xf6, 0x16, 0x29, 0x2e, 0x13, 0x13, 0x7f, 0x0e, 0xb2, 0xbb, 0x98, 0x6c, 0x1e, 0x7c, 0xf0, 0xe1,
+	0x14, 0x23, 0x7c, 0xfd, 0xf1, 0x9c, 0xc0, 0xd3, 0x25, 0xf3, 0x4c, 0xeb, 0x66, 0x4c, 0x2d, 0x63,
+	0xf3, 0xeb, 0x29, 0x06, 0x09, 0x6c, 0x85, 0xdc, 0x43, 0x90, 0x34, 0xdb, 0x3f, 0x3a, 0x6d, 0xe6,
+	0x2a, 0xd9, 0xb2, 0x58, 0x95, 0xc8, 0x3d, 0x80, 0x4a, 0x00, 0x0e, 0x7d, 0x4b, 0xb9, 0xd1, 0x5c,
+	0x65, 0x87, 0xa7, 0x63, 0x08, 0xfa, 0x3a, 0xb2, 0x92, 0xc4, 0xad, 0xf4, 0xd9, 0x63, 0x03, 0x86,
+	0x07, 0x9c, 0x30, 0xd3, 0x27, 0xf0, 0x44, 0x9f, 0x31, 0xf7, 0x7e, 0x22, 0xe0, 0x2a, 0xf3, 0x01,
+	0xb8, 0x96, 0xa8, 0x40, 0x96, 0x2d, 0x3c, 0x9d, 0xcd, 0x29, 0x77, 0x9a, 0x44, 0xc2, 0xf0, 0x7c,
+	0x07, 0x32, 0x1a, 0x57, 0x52, 0x59, 0x81, 0x14, 0x9d, 0x61, 0xdc, 0x00, 0xc2, 0xc3, 0x06, 0x48,
+	0xc5, 0x0c, 0xb0, 0xe1, 0x25, 0x31, 0xe1, 0xa5, 0x23, 0xc8, 0xbb, 0xfe, 0x43, 0xa8, 0x2f, 0x1d,
+	0x5c, 0x55, 0x1c, 0x0b, 0xe4, 0x9d, 0xfc, 0x26, 0x40, 0xda, 0xbf, 0x2d, 0xd0, 0x2e, 0xc8, 0xa4,
+	0x7f, 0x85, 0xc7, 0xa3, 0x9e, 0x3a, 0xc0, 0xcd, 0xce, 0x45, 0x07, 0xb7, 0xe4, 0x2d, 0x74, 0x00,
+	0xfb, 0x1c, 0x1d, 0x90, 0xfe, 0x75, 0xa7, 0xd7, 0xc4, 0xe3, 0xc6, 0x68, 0xd8, 0xee, 0x93, 0xce,
+	0xf0, 0x8d, 0x2c, 0xa0, 0x7d, 0x78, 0xc6, 0x93, 0xcd, 0x91, 0x3a, 0xec, 0x77, 0xd5, 0x71, 0xff,
+	0xe2, 0xa2, 0xd3, 0xc4, 0x72, 0x0a, 0x3d, 0x83, 0x22, 0x4f, 0xe0, 0xde, 0x10, 0x93, 0x01, 0xe9,
+	0xa8, 0x58, 0x16, 0x91, 0x0c, 0xf9, 0x80, 0xdd, 0x20, 0xa4, 0x83, 0x89, 0x9c, 0x46, 0x4f, 0x40,
+	0xe2, 0xc8, 0x79, 0xa3, 0x77, 0x29, 0x6f, 0x47, 0x84, 0xc6, 0xa8, 0xd5, 0x19, 0xf6, 0x89, 0x9c,
+	0x39, 0x51, 0x41, 0x8a, 0x6e, 0x76, 0xf4, 0x1c, 0xf6, 0x2e, 0xf1, 0x9b, 0xb1, 0xda, 0x6c, 0xe3,
+	0x6e, 0x52, 0xe6, 0x1e, 0xa0, 0x58, 0x0e, 0xb7, 0xea, 0xaf, 0x5e, 0x9d, 0xbd, 0x96, 0x05, 0x84,
+	0xa0, 0x10, 0xc3, 0xd5, 0x6e, 0x5d, 0x4e, 0x9d, 0x5c, 0x07, 0x45, 0x83, 0x15, 0x86, 0x45, 0x87,
+	0x8d, 0xe1, 0x48, 0x4d, 0x14, 0xfd, 0x08, 0x9e, 0xc6, 0x72, 0x8d, 0xe6, 0xb0, 0x73, 0x8d, 0x65,
+	0x21, 0xea, 0x15, 0xc0, 0x04, 0x5f, 0xf7, 0x2f, 0x71, 0x4b, 0x4e, 0x9d, 0x18, 0x90, 0x8f, 0x5f,
+	0x39, 0xe8, 0x05, 0x7c, 0xdc, 0xc5, 0xdd, 0x73, 0x4c, 0x1e, 0xae, 0xae, 0xc0, 0xee, 0x66, 0x3a,
+	0x6a, 0x70, 0x00, 0xfb, 0x9b, 0x19, 0x75, 0xa4, 0x0e, 0x70, 0xaf, 0xc5, 0xbb, 0xfc, 0x2e, 0x40,
+	0x61, 0xd3, 0x8e, 0xe8, 0x25, 0x1c, 0x0c, 0x48, 0x7f, 0xd0, 0x57, 0x1b, 0x57, 0x8f, 0xb6, 0x4a,
+	0x12, 0xfa, 0x03, 0xdc, 0x93, 0x05, 0x7f, 0xfc, 0x64, 0x66, 0xd0, 0x50, 0x55, 0xbf, 0x13, 0x3a,
+	0x04, 0x25, 0x99, 0x23, 0xf8, 0x5b, 0xdc, 0x1c, 0xe2, 0x96, 0x2c, 0xfa, 0x22, 0x93, 0x59, 0xfc,
+	0xdd, 0xa0, 0x43, 0x70, 0x4b, 0x4e, 0x3f, 0x54, 0xf6, 0xa2, 0xd1, 0xb9, 0xc2, 0x2d, 0x79, 0xfb,
+	0xbc, 0xfd, 0xe7, 0x6d, 0x49, 0x78, 0x7f, 0x5b, 0x12, 0xfe, 0xbe, 0x2d, 0x09, 0xbf, 0xdc, 0x95,
+	0xb6, 0xde, 0xdf, 0x95, 0xb6, 0xfe, 0xba, 0x2b, 0x6d, 0x7d, 0x5f, 0xbb, 0x31, 0xbd, 0xe9, 0x62,
+	0x52, 0xd3, 0xd9, 0xfc, 0x74, 0xa6, 0x59, 0x86, 0x4b, 0xb5, 0xd3, 0xe8, 0xcf, 0xe2, 0xe7, 0xf8,
+	0xbf, 0x85, 0xb7, 0xb2, 0xa9, 0x3b, 0xc9, 0xf0, 0x9f, 0x8a, 0x2f, 0xfe, 0x0d, 0x00, 0x00, 0xff,
+	0xff, 0x7b, 0x8b, 0xc6, 0x8b, 0x7f, 0x08, 0x00, 0x00,
 }
 
 func (m *Key) Marshal() (dAtA []byte, err error) {
@@ -713,6 +1089,212 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *ValidatorChange) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ValidatorChange) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ValidatorChange) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Power != 0 {
+		i = encodeVarintMembership(dAtA, i, uint64(m.Power))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.PubKey) > 0 {
+		i -= len(m.PubKey)
+		copy(dAtA[i:], m.PubKey)
+		i = encodeVarintMembership(dAtA, i, uint64(len(m.PubKey)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Province) > 0 {
+		i -= len(m.Province)
+		copy(dAtA[i:], m.Province)
+		i = encodeVarintMembership(dAtA, i, uint64(len(m.Province)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Proposal) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Proposal) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Proposal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Outcome) > 0 {
+		i -= len(m.Outcome)
+		copy(dAtA[i:], m.Outcome)
+		i = encodeVarintMembership(dAtA, i, uint64(len(m.Outcome)))
+		i--
+		dAtA[i] = 0x5a
+	}
+	if m.ClosedHeight != 0 {
+		i = encodeVarintMembership(dAtA, i, uint64(m.ClosedHeight))
+		i--
+		dAtA[i] = 0x50
+	}
+	if m.Status != 0 {
+		i = encodeVarintMembership(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x48
+	}
+	if len(m.Rejections) > 0 {
+		for iNdEx := len(m.Rejections) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Rejections[iNdEx])
+			copy(dAtA[i:], m.Rejections[iNdEx])
+			i = encodeVarintMembership(dAtA, i, uint64(len(m.Rejections[iNdEx])))
+			i--
+			dAtA[i] = 0x42
+		}
+	}
+	if len(m.Approvals) > 0 {
+		for iNdEx := len(m.Approvals) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Approvals[iNdEx])
+			copy(dAtA[i:], m.Approvals[iNdEx])
+			i = encodeVarintMembership(dAtA, i, uint64(len(m.Approvals[iNdEx])))
+			i--
+			dAtA[i] = 0x3a
+		}
+	}
+	if m.VotingEndHeight != 0 {
+		i = encodeVarintMembership(dAtA, i, uint64(m.VotingEndHeight))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.SubmittedHeight != 0 {
+		i = encodeVarintMembership(dAtA, i, uint64(m.SubmittedHeight))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Action != nil {
+		{
+			size := m.Action.Size()
+			i -= size
+			if _, err := m.Action.MarshalTo(dAtA[i:]); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintMembership(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Proposer) > 0 {
+		i -= len(m.Proposer)
+		copy(dAtA[i:], m.Proposer)
+		i = encodeVarintMembership(dAtA, i, uint64(len(m.Proposer)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintMembership(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Proposal_ValidatorChange) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Proposal_ValidatorChange) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.ValidatorChange != nil {
+		{
+			size, err := m.ValidatorChange.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMembership(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x22
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Validator) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Validator) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Validator) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.SinceHeight != 0 {
+		i = encodeVarintMembership(dAtA, i, uint64(m.SinceHeight))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.Province) > 0 {
+		i -= len(m.Province)
+		copy(dAtA[i:], m.Province)
+		i = encodeVarintMembership(dAtA, i, uint64(len(m.Province)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Power != 0 {
+		i = encodeVarintMembership(dAtA, i, uint64(m.Power))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.PubKey) > 0 {
+		i -= len(m.PubKey)
+		copy(dAtA[i:], m.PubKey)
+		i = encodeVarintMembership(dAtA, i, uint64(len(m.PubKey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintMembership(dAtA []byte, offset int, v uint64) int {
 	offset -= sovMembership(v)
 	base := offset
@@ -820,6 +1402,112 @@ func (m *GenesisState) Size() (n int) {
 			l = e.Size()
 			n += 1 + l + sovMembership(uint64(l))
 		}
+	}
+	return n
+}
+
+func (m *ValidatorChange) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Province)
+	if l > 0 {
+		n += 1 + l + sovMembership(uint64(l))
+	}
+	l = len(m.PubKey)
+	if l > 0 {
+		n += 1 + l + sovMembership(uint64(l))
+	}
+	if m.Power != 0 {
+		n += 1 + sovMembership(uint64(m.Power))
+	}
+	return n
+}
+
+func (m *Proposal) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovMembership(uint64(m.Id))
+	}
+	l = len(m.Proposer)
+	if l > 0 {
+		n += 1 + l + sovMembership(uint64(l))
+	}
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovMembership(uint64(l))
+	}
+	if m.Action != nil {
+		n += m.Action.Size()
+	}
+	if m.SubmittedHeight != 0 {
+		n += 1 + sovMembership(uint64(m.SubmittedHeight))
+	}
+	if m.VotingEndHeight != 0 {
+		n += 1 + sovMembership(uint64(m.VotingEndHeight))
+	}
+	if len(m.Approvals) > 0 {
+		for _, s := range m.Approvals {
+			l = len(s)
+			n += 1 + l + sovMembership(uint64(l))
+		}
+	}
+	if len(m.Rejections) > 0 {
+		for _, s := range m.Rejections {
+			l = len(s)
+			n += 1 + l + sovMembership(uint64(l))
+		}
+	}
+	if m.Status != 0 {
+		n += 1 + sovMembership(uint64(m.Status))
+	}
+	if m.ClosedHeight != 0 {
+		n += 1 + sovMembership(uint64(m.ClosedHeight))
+	}
+	l = len(m.Outcome)
+	if l > 0 {
+		n += 1 + l + sovMembership(uint64(l))
+	}
+	return n
+}
+
+func (m *Proposal_ValidatorChange) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ValidatorChange != nil {
+		l = m.ValidatorChange.Size()
+		n += 1 + l + sovMembership(uint64(l))
+	}
+	return n
+}
+func (m *Validator) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.PubKey)
+	if l > 0 {
+		n += 1 + l + sovMembership(uint64(l))
+	}
+	if m.Power != 0 {
+		n += 1 + sovMembership(uint64(m.Power))
+	}
+	l = len(m.Province)
+	if l > 0 {
+		n += 1 + l + sovMembership(uint64(l))
+	}
+	if m.SinceHeight != 0 {
+		n += 1 + sovMembership(uint64(m.SinceHeight))
 	}
 	return n
 }
@@ -1500,6 +2188,635 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMembership(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ValidatorChange) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMembership
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ValidatorChange: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ValidatorChange: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Province", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMembership
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Province = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PubKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthMembership
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PubKey = append(m.PubKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.PubKey == nil {
+				m.PubKey = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Power", wireType)
+			}
+			m.Power = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Power |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMembership(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Proposal) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMembership
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Proposal: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Proposal: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proposer", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMembership
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Proposer = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMembership
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidatorChange", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMembership
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &ValidatorChange{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Action = &Proposal_ValidatorChange{v}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SubmittedHeight", wireType)
+			}
+			m.SubmittedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SubmittedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VotingEndHeight", wireType)
+			}
+			m.VotingEndHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VotingEndHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Approvals", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMembership
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Approvals = append(m.Approvals, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rejections", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMembership
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Rejections = append(m.Rejections, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= ProposalStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ClosedHeight", wireType)
+			}
+			m.ClosedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ClosedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Outcome", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMembership
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Outcome = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMembership(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Validator) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMembership
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Validator: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Validator: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PubKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthMembership
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PubKey = append(m.PubKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.PubKey == nil {
+				m.PubKey = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Power", wireType)
+			}
+			m.Power = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Power |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Province", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMembership
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMembership
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Province = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SinceHeight", wireType)
+			}
+			m.SinceHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMembership
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SinceHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipMembership(dAtA[iNdEx:])

@@ -34,6 +34,8 @@ type Msg struct {
 	//	*Msg_RevokeKey
 	//	*Msg_SuspendMember
 	//	*Msg_ReinstateMember
+	//	*Msg_SubmitProposal
+	//	*Msg_Vote
 	Sum isMsg_Sum `protobuf_oneof:"sum"`
 }
 
@@ -91,12 +93,20 @@ type Msg_SuspendMember struct {
 type Msg_ReinstateMember struct {
 	ReinstateMember *MsgReinstateMember `protobuf:"bytes,5,opt,name=reinstate_member,json=reinstateMember,proto3,oneof" json:"reinstate_member,omitempty"`
 }
+type Msg_SubmitProposal struct {
+	SubmitProposal *MsgSubmitProposal `protobuf:"bytes,6,opt,name=submit_proposal,json=submitProposal,proto3,oneof" json:"submit_proposal,omitempty"`
+}
+type Msg_Vote struct {
+	Vote *MsgVote `protobuf:"bytes,7,opt,name=vote,proto3,oneof" json:"vote,omitempty"`
+}
 
 func (*Msg_RegisterMember) isMsg_Sum()  {}
 func (*Msg_AddKey) isMsg_Sum()          {}
 func (*Msg_RevokeKey) isMsg_Sum()       {}
 func (*Msg_SuspendMember) isMsg_Sum()   {}
 func (*Msg_ReinstateMember) isMsg_Sum() {}
+func (*Msg_SubmitProposal) isMsg_Sum()  {}
+func (*Msg_Vote) isMsg_Sum()            {}
 
 func (m *Msg) GetSum() isMsg_Sum {
 	if m != nil {
@@ -140,6 +150,20 @@ func (m *Msg) GetReinstateMember() *MsgReinstateMember {
 	return nil
 }
 
+func (m *Msg) GetSubmitProposal() *MsgSubmitProposal {
+	if x, ok := m.GetSum().(*Msg_SubmitProposal); ok {
+		return x.SubmitProposal
+	}
+	return nil
+}
+
+func (m *Msg) GetVote() *MsgVote {
+	if x, ok := m.GetSum().(*Msg_Vote); ok {
+		return x.Vote
+	}
+	return nil
+}
+
 // XXX_OneofWrappers is for the internal use of the proto package.
 func (*Msg) XXX_OneofWrappers() []interface{} {
 	return []interface{}{
@@ -148,6 +172,8 @@ func (*Msg) XXX_OneofWrappers() []interface{} {
 		(*Msg_RevokeKey)(nil),
 		(*Msg_SuspendMember)(nil),
 		(*Msg_ReinstateMember)(nil),
+		(*Msg_SubmitProposal)(nil),
+		(*Msg_Vote)(nil),
 	}
 }
 
@@ -412,6 +438,148 @@ func (m *MsgReinstateMember) GetReason() string {
 	return ""
 }
 
+// MsgSubmitProposal submits a proposal. It passes, and is carried out in
+// the same block, once two thirds of the provinces approve it; the
+// submission is the proposer's approval.
+type MsgSubmitProposal struct {
+	// reason is why, recorded in the proposal (1 to 256 bytes).
+	Reason string `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
+	// action is what the proposal does once passed.
+	//
+	// Types that are valid to be assigned to Action:
+	//	*MsgSubmitProposal_ValidatorChange
+	Action isMsgSubmitProposal_Action `protobuf_oneof:"action"`
+}
+
+func (m *MsgSubmitProposal) Reset()         { *m = MsgSubmitProposal{} }
+func (m *MsgSubmitProposal) String() string { return proto.CompactTextString(m) }
+func (*MsgSubmitProposal) ProtoMessage()    {}
+func (*MsgSubmitProposal) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d52c8a03b03b4310, []int{6}
+}
+func (m *MsgSubmitProposal) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSubmitProposal) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSubmitProposal.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSubmitProposal) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSubmitProposal.Merge(m, src)
+}
+func (m *MsgSubmitProposal) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSubmitProposal) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSubmitProposal.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSubmitProposal proto.InternalMessageInfo
+
+type isMsgSubmitProposal_Action interface {
+	isMsgSubmitProposal_Action()
+	MarshalTo([]byte) (int, error)
+	Size() int
+}
+
+type MsgSubmitProposal_ValidatorChange struct {
+	ValidatorChange *ValidatorChange `protobuf:"bytes,2,opt,name=validator_change,json=validatorChange,proto3,oneof" json:"validator_change,omitempty"`
+}
+
+func (*MsgSubmitProposal_ValidatorChange) isMsgSubmitProposal_Action() {}
+
+func (m *MsgSubmitProposal) GetAction() isMsgSubmitProposal_Action {
+	if m != nil {
+		return m.Action
+	}
+	return nil
+}
+
+func (m *MsgSubmitProposal) GetReason() string {
+	if m != nil {
+		return m.Reason
+	}
+	return ""
+}
+
+func (m *MsgSubmitProposal) GetValidatorChange() *ValidatorChange {
+	if x, ok := m.GetAction().(*MsgSubmitProposal_ValidatorChange); ok {
+		return x.ValidatorChange
+	}
+	return nil
+}
+
+// XXX_OneofWrappers is for the internal use of the proto package.
+func (*MsgSubmitProposal) XXX_OneofWrappers() []interface{} {
+	return []interface{}{
+		(*MsgSubmitProposal_ValidatorChange)(nil),
+	}
+}
+
+// MsgVote is a province's vote on an open proposal; each province votes
+// once.
+type MsgVote struct {
+	// proposal_id names the proposal.
+	ProposalId uint64 `protobuf:"varint,1,opt,name=proposal_id,json=proposalId,proto3" json:"proposal_id,omitempty"`
+	// approve is true to approve, false to reject.
+	Approve bool `protobuf:"varint,2,opt,name=approve,proto3" json:"approve,omitempty"`
+}
+
+func (m *MsgVote) Reset()         { *m = MsgVote{} }
+func (m *MsgVote) String() string { return proto.CompactTextString(m) }
+func (*MsgVote) ProtoMessage()    {}
+func (*MsgVote) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d52c8a03b03b4310, []int{7}
+}
+func (m *MsgVote) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgVote) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgVote.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgVote) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgVote.Merge(m, src)
+}
+func (m *MsgVote) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgVote) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgVote.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgVote proto.InternalMessageInfo
+
+func (m *MsgVote) GetProposalId() uint64 {
+	if m != nil {
+		return m.ProposalId
+	}
+	return 0
+}
+
+func (m *MsgVote) GetApprove() bool {
+	if m != nil {
+		return m.Approve
+	}
+	return false
+}
+
 func init() {
 	proto.RegisterType((*Msg)(nil), "corridor.membership.v1.Msg")
 	proto.RegisterType((*MsgRegisterMember)(nil), "corridor.membership.v1.MsgRegisterMember")
@@ -419,40 +587,51 @@ func init() {
 	proto.RegisterType((*MsgRevokeKey)(nil), "corridor.membership.v1.MsgRevokeKey")
 	proto.RegisterType((*MsgSuspendMember)(nil), "corridor.membership.v1.MsgSuspendMember")
 	proto.RegisterType((*MsgReinstateMember)(nil), "corridor.membership.v1.MsgReinstateMember")
+	proto.RegisterType((*MsgSubmitProposal)(nil), "corridor.membership.v1.MsgSubmitProposal")
+	proto.RegisterType((*MsgVote)(nil), "corridor.membership.v1.MsgVote")
 }
 
 func init() { proto.RegisterFile("corridor/membership/v1/msg.proto", fileDescriptor_d52c8a03b03b4310) }
 
 var fileDescriptor_d52c8a03b03b4310 = []byte{
-	// 445 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x93, 0xdf, 0x8a, 0xd3, 0x40,
-	0x14, 0xc6, 0x13, 0x63, 0xa3, 0x39, 0xea, 0xb6, 0x0e, 0xb8, 0x2c, 0x2e, 0x84, 0x35, 0x08, 0xee,
-	0x0a, 0x26, 0xac, 0x82, 0x17, 0xe2, 0x8d, 0x0b, 0x62, 0x4b, 0x29, 0xe8, 0x28, 0x08, 0xde, 0x94,
-	0xb4, 0x73, 0x36, 0x1d, 0x6a, 0xfe, 0x30, 0x33, 0x0d, 0xe6, 0x2d, 0x04, 0x5f, 0xca, 0xcb, 0xbd,
-	0xf4, 0x52, 0xda, 0x17, 0x91, 0x4e, 0xfe, 0xb4, 0x75, 0x6d, 0x2e, 0xbc, 0xcb, 0xf9, 0xf2, 0x9d,
-	0xdf, 0x99, 0xf9, 0x86, 0x03, 0x27, 0xd3, 0x54, 0x08, 0xce, 0x52, 0x11, 0xc4, 0x18, 0x4f, 0x50,
-	0xc8, 0x19, 0xcf, 0x82, 0xfc, 0x3c, 0x88, 0x65, 0xe4, 0x67, 0x22, 0x55, 0x29, 0x39, 0xac, 0x1d,
-	0xfe, 0xc6, 0xe1, 0xe7, 0xe7, 0x0f, 0x9f, 0xec, 0xeb, 0xdc, 0xb8, 0x34, 0xc0, 0xfb, 0x61, 0x81,
-	0x35, 0x92, 0x11, 0xf9, 0x04, 0x5d, 0x81, 0x11, 0x97, 0x0a, 0xc5, 0xb8, 0x34, 0x1d, 0x99, 0x27,
-	0xe6, 0xe9, 0x9d, 0xe7, 0x67, 0xfe, 0xbf, 0x47, 0xf8, 0x23, 0x19, 0xd1, 0xaa, 0x63, 0xa4, 0x7f,
-	0xf4, 0x0d, 0x7a, 0x20, 0x76, 0x14, 0xf2, 0x1a, 0x6e, 0x85, 0x8c, 0x8d, 0xe7, 0x58, 0x1c, 0xdd,
-	0xd0, 0xb4, 0x47, 0x2d, 0xb4, 0x37, 0x8c, 0x0d, 0xb1, 0xe8, 0x1b, 0xd4, 0x0e, 0xf5, 0x17, 0x79,
-	0x0b, 0x20, 0x30, 0x4f, 0xe7, 0xa8, 0x01, 0x96, 0x06, 0x3c, 0x6e, 0x3d, 0xce, 0xda, 0x5c, 0x32,
-	0x1c, 0x51, 0x17, 0xe4, 0x03, 0x1c, 0xc8, 0x85, 0xcc, 0x30, 0x61, 0xf5, 0xcd, 0x6e, 0x6a, 0xd4,
-	0x69, 0x0b, 0xea, 0x63, 0xd9, 0xd0, 0x5c, 0xec, 0x9e, 0xdc, 0x16, 0xc8, 0x67, 0xe8, 0x09, 0xe4,
-	0x89, 0x54, 0xa1, 0xc2, 0x1a, 0xda, 0xd1, 0xd0, 0xa7, 0xad, 0xe7, 0xab, 0x5a, 0x1a, 0x6c, 0x57,
-	0xec, 0x4a, 0x17, 0x1d, 0xb0, 0xe4, 0x22, 0xf6, 0x86, 0x70, 0xff, 0x5a, 0xbc, 0xe4, 0x25, 0xd8,
-	0x3b, 0x2f, 0xe3, 0xee, 0x1d, 0xa5, 0x2b, 0x5a, 0xb9, 0xbd, 0x57, 0xe0, 0x34, 0xe9, 0x92, 0x67,
-	0x60, 0xad, 0xc3, 0x2c, 0x09, 0xc7, 0xfb, 0x08, 0x43, 0x2c, 0xe8, 0xda, 0xe7, 0xbd, 0x87, 0xbb,
-	0xdb, 0xc1, 0x92, 0x07, 0x60, 0xcf, 0xb1, 0x18, 0x73, 0xa6, 0x09, 0x0e, 0xed, 0xcc, 0xb1, 0x18,
-	0x30, 0x72, 0x06, 0x3d, 0xbc, 0xbc, 0xc4, 0xa9, 0xe2, 0x39, 0x8e, 0x67, 0xc8, 0xa3, 0x99, 0xd2,
-	0x0f, 0x6e, 0xd1, 0x6e, 0xa3, 0xf7, 0xb5, 0xec, 0xbd, 0x83, 0xde, 0xdf, 0xf9, 0x92, 0x63, 0x70,
-	0xca, 0xf9, 0x1b, 0xf0, 0xed, 0x52, 0x18, 0x30, 0x72, 0x08, 0xb6, 0xc0, 0x50, 0xa6, 0x89, 0x26,
-	0x3a, 0xb4, 0xaa, 0xbc, 0x01, 0x90, 0xeb, 0x99, 0xfe, 0x17, 0xea, 0xa2, 0xff, 0x73, 0xe9, 0x9a,
-	0x57, 0x4b, 0xd7, 0xfc, 0xbd, 0x74, 0xcd, 0xef, 0x2b, 0xd7, 0xb8, 0x5a, 0xb9, 0xc6, 0xaf, 0x95,
-	0x6b, 0x7c, 0xf1, 0x23, 0xae, 0x66, 0x8b, 0x89, 0x3f, 0x4d, 0xe3, 0xe0, 0x6b, 0x98, 0x30, 0x89,
-	0x61, 0xd0, 0xac, 0xd6, 0xb7, 0xed, 0xe5, 0x52, 0x45, 0x86, 0x72, 0x62, 0xeb, 0xad, 0x7a, 0xf1,
-	0x27, 0x00, 0x00, 0xff, 0xff, 0x59, 0x75, 0x96, 0x51, 0xba, 0x03, 0x00, 0x00,
+	// 578 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x94, 0xcf, 0x6e, 0xd3, 0x40,
+	0x10, 0xc6, 0x63, 0x92, 0x3a, 0xcd, 0x14, 0xda, 0xb0, 0x12, 0x55, 0x44, 0x25, 0xb7, 0x58, 0x48,
+	0x6d, 0x91, 0x70, 0x54, 0x10, 0x1c, 0x10, 0x17, 0x0a, 0x88, 0x44, 0x55, 0xa5, 0xe2, 0x56, 0x45,
+	0xe2, 0x62, 0x6d, 0xb2, 0x53, 0xc7, 0x4a, 0xed, 0xb5, 0x76, 0x37, 0x16, 0x7e, 0x06, 0x2e, 0x3c,
+	0x02, 0x8f, 0xc3, 0xb1, 0x47, 0x8e, 0xa8, 0x7d, 0x11, 0xe4, 0xb5, 0x9d, 0xc4, 0x94, 0x04, 0x89,
+	0x5b, 0xe6, 0xcb, 0x37, 0xbf, 0xfd, 0xf3, 0x8d, 0x17, 0x76, 0x86, 0x5c, 0x88, 0x80, 0x71, 0xd1,
+	0x0d, 0x31, 0x1c, 0xa0, 0x90, 0xa3, 0x20, 0xee, 0x26, 0x07, 0xdd, 0x50, 0xfa, 0x4e, 0x2c, 0xb8,
+	0xe2, 0x64, 0xb3, 0x74, 0x38, 0x33, 0x87, 0x93, 0x1c, 0x3c, 0xdc, 0x5d, 0xd4, 0x39, 0x73, 0x69,
+	0x80, 0xfd, 0xbd, 0x01, 0xf5, 0x63, 0xe9, 0x93, 0x33, 0xd8, 0x10, 0xe8, 0x07, 0x52, 0xa1, 0xf0,
+	0x72, 0x53, 0xc7, 0xd8, 0x31, 0xf6, 0xd6, 0x9e, 0xed, 0x3b, 0x7f, 0x5f, 0xc2, 0x39, 0x96, 0xbe,
+	0x5b, 0x74, 0x1c, 0xeb, 0x3f, 0x7a, 0x35, 0x77, 0x5d, 0x54, 0x14, 0xf2, 0x1a, 0x9a, 0x94, 0x31,
+	0x6f, 0x8c, 0x69, 0xe7, 0x8e, 0xa6, 0x3d, 0x5a, 0x42, 0x7b, 0xc3, 0xd8, 0x11, 0xa6, 0xbd, 0x9a,
+	0x6b, 0x52, 0xfd, 0x8b, 0xbc, 0x07, 0x10, 0x98, 0xf0, 0x31, 0x6a, 0x40, 0x5d, 0x03, 0x1e, 0x2f,
+	0xdd, 0x4e, 0x66, 0xce, 0x19, 0x2d, 0x51, 0x16, 0xe4, 0x23, 0xac, 0xcb, 0x89, 0x8c, 0x31, 0x62,
+	0xe5, 0xc9, 0x1a, 0x1a, 0xb5, 0xb7, 0x04, 0x75, 0x9a, 0x37, 0x4c, 0x0f, 0x76, 0x4f, 0xce, 0x0b,
+	0xe4, 0x13, 0xb4, 0x05, 0x06, 0x91, 0x54, 0x54, 0x61, 0x09, 0x5d, 0xd1, 0xd0, 0x27, 0x4b, 0xf7,
+	0x57, 0xb4, 0x4c, 0xb1, 0x1b, 0xa2, 0x2a, 0x65, 0x31, 0xc8, 0xc9, 0x20, 0x0c, 0x94, 0x17, 0x0b,
+	0x1e, 0x73, 0x49, 0x2f, 0x3b, 0xe6, 0x3f, 0x63, 0x38, 0xd5, 0x1d, 0x27, 0x45, 0x43, 0x16, 0x83,
+	0xac, 0x28, 0xe4, 0x05, 0x34, 0x12, 0xae, 0xb0, 0xd3, 0xd4, 0xa8, 0xed, 0x25, 0xa8, 0x73, 0xae,
+	0xb0, 0x57, 0x73, 0xb5, 0xfd, 0x70, 0x05, 0xea, 0x72, 0x12, 0xda, 0x47, 0x70, 0xff, 0x56, 0xd6,
+	0xe4, 0x25, 0x98, 0x95, 0x31, 0xb1, 0x16, 0x42, 0x75, 0xe5, 0x16, 0x6e, 0xfb, 0x15, 0xb4, 0xa6,
+	0x51, 0x93, 0xa7, 0x50, 0xcf, 0x92, 0xcd, 0x09, 0x5b, 0x8b, 0x08, 0x47, 0x98, 0xba, 0x99, 0xcf,
+	0x3e, 0x81, 0xbb, 0xf3, 0x29, 0x93, 0x07, 0x60, 0x8e, 0x31, 0xf5, 0x02, 0xa6, 0x09, 0x2d, 0x77,
+	0x65, 0x8c, 0x69, 0x9f, 0x91, 0x7d, 0x68, 0xe3, 0xc5, 0x05, 0x0e, 0x55, 0x90, 0xa0, 0x37, 0xc2,
+	0xc0, 0x1f, 0x29, 0x3d, 0x7d, 0x75, 0x77, 0x63, 0xaa, 0xf7, 0xb4, 0x6c, 0x7f, 0x80, 0xf6, 0x9f,
+	0x61, 0x93, 0x2d, 0x68, 0xe5, 0xeb, 0xcf, 0xc0, 0xab, 0xb9, 0xd0, 0x67, 0x64, 0x13, 0x4c, 0x81,
+	0x54, 0xf2, 0x48, 0x13, 0x5b, 0x6e, 0x51, 0xd9, 0x7d, 0x20, 0xb7, 0x03, 0xfe, 0x3f, 0xd4, 0x57,
+	0x43, 0xdf, 0x77, 0x35, 0xd4, 0x39, 0xb7, 0x31, 0xef, 0x26, 0x67, 0xd0, 0x4e, 0xe8, 0x65, 0xc0,
+	0xa8, 0xe2, 0xc2, 0x1b, 0x8e, 0x68, 0xe4, 0x63, 0xf1, 0xa9, 0xed, 0x2e, 0xba, 0xcf, 0xf3, 0xd2,
+	0xff, 0x56, 0xdb, 0xb3, 0x31, 0x4c, 0xaa, 0xd2, 0xe1, 0x2a, 0x98, 0x74, 0xa8, 0x02, 0x1e, 0xd9,
+	0xef, 0xa0, 0x59, 0x8c, 0x05, 0xd9, 0x86, 0xb5, 0x72, 0x28, 0xcb, 0xf3, 0x34, 0x5c, 0x28, 0xa5,
+	0x3e, 0x23, 0x1d, 0x68, 0xd2, 0x38, 0x16, 0x3c, 0xc9, 0xb7, 0xb0, 0xea, 0x96, 0xe5, 0x61, 0xef,
+	0xc7, 0xb5, 0x65, 0x5c, 0x5d, 0x5b, 0xc6, 0xaf, 0x6b, 0xcb, 0xf8, 0x76, 0x63, 0xd5, 0xae, 0x6e,
+	0xac, 0xda, 0xcf, 0x1b, 0xab, 0xf6, 0xd9, 0xf1, 0x03, 0x35, 0x9a, 0x0c, 0x9c, 0x21, 0x0f, 0xbb,
+	0x97, 0x34, 0x62, 0x12, 0x69, 0x77, 0xfa, 0x76, 0x7d, 0x99, 0x7f, 0xbd, 0x54, 0x1a, 0xa3, 0x1c,
+	0x98, 0xfa, 0xd9, 0x7a, 0xfe, 0x3b, 0x00, 0x00, 0xff, 0xff, 0x87, 0x59, 0x96, 0x30, 0x1b, 0x05,
+	0x00, 0x00,
 }
 
 func (m *Msg) Marshal() (dAtA []byte, err error) {
@@ -589,6 +768,48 @@ func (m *Msg_ReinstateMember) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		}
 		i--
 		dAtA[i] = 0x2a
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_SubmitProposal) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_SubmitProposal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.SubmitProposal != nil {
+		{
+			size, err := m.SubmitProposal.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x32
+	}
+	return len(dAtA) - i, nil
+}
+func (m *Msg_Vote) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Msg_Vote) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.Vote != nil {
+		{
+			size, err := m.Vote.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x3a
 	}
 	return len(dAtA) - i, nil
 }
@@ -771,6 +992,104 @@ func (m *MsgReinstateMember) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgSubmitProposal) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSubmitProposal) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSubmitProposal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Action != nil {
+		{
+			size := m.Action.Size()
+			i -= size
+			if _, err := m.Action.MarshalTo(dAtA[i:]); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if len(m.Reason) > 0 {
+		i -= len(m.Reason)
+		copy(dAtA[i:], m.Reason)
+		i = encodeVarintMsg(dAtA, i, uint64(len(m.Reason)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSubmitProposal_ValidatorChange) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSubmitProposal_ValidatorChange) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	if m.ValidatorChange != nil {
+		{
+			size, err := m.ValidatorChange.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintMsg(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	return len(dAtA) - i, nil
+}
+func (m *MsgVote) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgVote) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgVote) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Approve {
+		i--
+		if m.Approve {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ProposalId != 0 {
+		i = encodeVarintMsg(dAtA, i, uint64(m.ProposalId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintMsg(dAtA []byte, offset int, v uint64) int {
 	offset -= sovMsg(v)
 	base := offset
@@ -854,6 +1173,30 @@ func (m *Msg_ReinstateMember) Size() (n int) {
 	}
 	return n
 }
+func (m *Msg_SubmitProposal) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.SubmitProposal != nil {
+		l = m.SubmitProposal.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *Msg_Vote) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Vote != nil {
+		l = m.Vote.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
 func (m *MsgRegisterMember) Size() (n int) {
 	if m == nil {
 		return 0
@@ -926,6 +1269,49 @@ func (m *MsgReinstateMember) Size() (n int) {
 	l = len(m.Reason)
 	if l > 0 {
 		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgSubmitProposal) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Reason)
+	if l > 0 {
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	if m.Action != nil {
+		n += m.Action.Size()
+	}
+	return n
+}
+
+func (m *MsgSubmitProposal_ValidatorChange) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ValidatorChange != nil {
+		l = m.ValidatorChange.Size()
+		n += 1 + l + sovMsg(uint64(l))
+	}
+	return n
+}
+func (m *MsgVote) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ProposalId != 0 {
+		n += 1 + sovMsg(uint64(m.ProposalId))
+	}
+	if m.Approve {
+		n += 2
 	}
 	return n
 }
@@ -1139,6 +1525,76 @@ func (m *Msg) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			m.Sum = &Msg_ReinstateMember{v}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SubmitProposal", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgSubmitProposal{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_SubmitProposal{v}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Vote", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &MsgVote{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Sum = &Msg_Vote{v}
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
@@ -1641,6 +2097,212 @@ func (m *MsgReinstateMember) Unmarshal(dAtA []byte) error {
 			}
 			m.Reason = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSubmitProposal) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSubmitProposal: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSubmitProposal: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Reason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidatorChange", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthMsg
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			v := &ValidatorChange{}
+			if err := v.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			m.Action = &MsgSubmitProposal_ValidatorChange{v}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMsg(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMsg
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgVote) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMsg
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgVote: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgVote: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ProposalId", wireType)
+			}
+			m.ProposalId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ProposalId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Approve", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMsg
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Approve = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipMsg(dAtA[iNdEx:])

@@ -506,6 +506,327 @@ func (m *KeyResponse) GetHeight() int64 {
 	return 0
 }
 
+// ProposalRequest names a proposal.
+type ProposalRequest struct {
+	// id of the proposal.
+	Id uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	// prove asks for an ICS23 proof of the stored record.
+	Prove bool `protobuf:"varint,2,opt,name=prove,proto3" json:"prove,omitempty"`
+}
+
+func (m *ProposalRequest) Reset()         { *m = ProposalRequest{} }
+func (m *ProposalRequest) String() string { return proto.CompactTextString(m) }
+func (*ProposalRequest) ProtoMessage()    {}
+func (*ProposalRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ff21c394aa57e306, []int{8}
+}
+func (m *ProposalRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ProposalRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ProposalRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ProposalRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ProposalRequest.Merge(m, src)
+}
+func (m *ProposalRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *ProposalRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_ProposalRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ProposalRequest proto.InternalMessageInfo
+
+func (m *ProposalRequest) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *ProposalRequest) GetProve() bool {
+	if m != nil {
+		return m.Prove
+	}
+	return false
+}
+
+// ProposalResponse carries the proposal and, when asked, its proof.
+type ProposalResponse struct {
+	// proposal is the record.
+	Proposal *Proposal `protobuf:"bytes,1,opt,name=proposal,proto3" json:"proposal,omitempty"`
+	// proof of the stored bytes under the proposal's key.
+	Proof *storepb.Proof `protobuf:"bytes,2,opt,name=proof,proto3" json:"proof,omitempty"`
+}
+
+func (m *ProposalResponse) Reset()         { *m = ProposalResponse{} }
+func (m *ProposalResponse) String() string { return proto.CompactTextString(m) }
+func (*ProposalResponse) ProtoMessage()    {}
+func (*ProposalResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ff21c394aa57e306, []int{9}
+}
+func (m *ProposalResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ProposalResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ProposalResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ProposalResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ProposalResponse.Merge(m, src)
+}
+func (m *ProposalResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *ProposalResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_ProposalResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ProposalResponse proto.InternalMessageInfo
+
+func (m *ProposalResponse) GetProposal() *Proposal {
+	if m != nil {
+		return m.Proposal
+	}
+	return nil
+}
+
+func (m *ProposalResponse) GetProof() *storepb.Proof {
+	if m != nil {
+		return m.Proof
+	}
+	return nil
+}
+
+// ProposalsRequest pages through proposals in id order.
+type ProposalsRequest struct {
+	// open_only lists only the proposals still taking votes.
+	OpenOnly bool `protobuf:"varint,1,opt,name=open_only,json=openOnly,proto3" json:"open_only,omitempty"`
+	// page_token continues a previous listing.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// limit is the page size (default and maximum as for other listings).
+	Limit uint32 `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
+}
+
+func (m *ProposalsRequest) Reset()         { *m = ProposalsRequest{} }
+func (m *ProposalsRequest) String() string { return proto.CompactTextString(m) }
+func (*ProposalsRequest) ProtoMessage()    {}
+func (*ProposalsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ff21c394aa57e306, []int{10}
+}
+func (m *ProposalsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ProposalsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ProposalsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ProposalsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ProposalsRequest.Merge(m, src)
+}
+func (m *ProposalsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *ProposalsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_ProposalsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ProposalsRequest proto.InternalMessageInfo
+
+func (m *ProposalsRequest) GetOpenOnly() bool {
+	if m != nil {
+		return m.OpenOnly
+	}
+	return false
+}
+
+func (m *ProposalsRequest) GetPageToken() string {
+	if m != nil {
+		return m.PageToken
+	}
+	return ""
+}
+
+func (m *ProposalsRequest) GetLimit() uint32 {
+	if m != nil {
+		return m.Limit
+	}
+	return 0
+}
+
+// ProposalsResponse is one page of proposals.
+type ProposalsResponse struct {
+	// proposals in id order.
+	Proposals []*Proposal `protobuf:"bytes,1,rep,name=proposals,proto3" json:"proposals,omitempty"`
+	// next_page_token continues the listing; empty at the end.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+}
+
+func (m *ProposalsResponse) Reset()         { *m = ProposalsResponse{} }
+func (m *ProposalsResponse) String() string { return proto.CompactTextString(m) }
+func (*ProposalsResponse) ProtoMessage()    {}
+func (*ProposalsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ff21c394aa57e306, []int{11}
+}
+func (m *ProposalsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ProposalsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ProposalsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ProposalsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ProposalsResponse.Merge(m, src)
+}
+func (m *ProposalsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *ProposalsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_ProposalsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ProposalsResponse proto.InternalMessageInfo
+
+func (m *ProposalsResponse) GetProposals() []*Proposal {
+	if m != nil {
+		return m.Proposals
+	}
+	return nil
+}
+
+func (m *ProposalsResponse) GetNextPageToken() string {
+	if m != nil {
+		return m.NextPageToken
+	}
+	return ""
+}
+
+// ValidatorsRequest asks for the validator set.
+type ValidatorsRequest struct {
+}
+
+func (m *ValidatorsRequest) Reset()         { *m = ValidatorsRequest{} }
+func (m *ValidatorsRequest) String() string { return proto.CompactTextString(m) }
+func (*ValidatorsRequest) ProtoMessage()    {}
+func (*ValidatorsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ff21c394aa57e306, []int{12}
+}
+func (m *ValidatorsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ValidatorsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ValidatorsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ValidatorsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ValidatorsRequest.Merge(m, src)
+}
+func (m *ValidatorsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *ValidatorsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_ValidatorsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ValidatorsRequest proto.InternalMessageInfo
+
+// ValidatorsResponse is the validator set at a height.
+type ValidatorsResponse struct {
+	// validators in the order of their public keys.
+	Validators []*Validator `protobuf:"bytes,1,rep,name=validators,proto3" json:"validators,omitempty"`
+	// height is the committed height read; a change passed at height H is CometBFT's set from H+2.
+	Height int64 `protobuf:"varint,2,opt,name=height,proto3" json:"height,omitempty"`
+}
+
+func (m *ValidatorsResponse) Reset()         { *m = ValidatorsResponse{} }
+func (m *ValidatorsResponse) String() string { return proto.CompactTextString(m) }
+func (*ValidatorsResponse) ProtoMessage()    {}
+func (*ValidatorsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_ff21c394aa57e306, []int{13}
+}
+func (m *ValidatorsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ValidatorsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ValidatorsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ValidatorsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ValidatorsResponse.Merge(m, src)
+}
+func (m *ValidatorsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *ValidatorsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_ValidatorsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ValidatorsResponse proto.InternalMessageInfo
+
+func (m *ValidatorsResponse) GetValidators() []*Validator {
+	if m != nil {
+		return m.Validators
+	}
+	return nil
+}
+
+func (m *ValidatorsResponse) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*MemberRequest)(nil), "corridor.membership.v1.MemberRequest")
 	proto.RegisterType((*MemberResponse)(nil), "corridor.membership.v1.MemberResponse")
@@ -515,6 +836,12 @@ func init() {
 	proto.RegisterType((*AccountResponse)(nil), "corridor.membership.v1.AccountResponse")
 	proto.RegisterType((*KeyRequest)(nil), "corridor.membership.v1.KeyRequest")
 	proto.RegisterType((*KeyResponse)(nil), "corridor.membership.v1.KeyResponse")
+	proto.RegisterType((*ProposalRequest)(nil), "corridor.membership.v1.ProposalRequest")
+	proto.RegisterType((*ProposalResponse)(nil), "corridor.membership.v1.ProposalResponse")
+	proto.RegisterType((*ProposalsRequest)(nil), "corridor.membership.v1.ProposalsRequest")
+	proto.RegisterType((*ProposalsResponse)(nil), "corridor.membership.v1.ProposalsResponse")
+	proto.RegisterType((*ValidatorsRequest)(nil), "corridor.membership.v1.ValidatorsRequest")
+	proto.RegisterType((*ValidatorsResponse)(nil), "corridor.membership.v1.ValidatorsResponse")
 }
 
 func init() {
@@ -522,44 +849,55 @@ func init() {
 }
 
 var fileDescriptor_ff21c394aa57e306 = []byte{
-	// 590 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x54, 0xcd, 0x6e, 0xda, 0x5c,
-	0x10, 0x8d, 0x31, 0x21, 0x30, 0x04, 0x90, 0xae, 0xbe, 0x2f, 0xb2, 0x48, 0x63, 0x21, 0x47, 0x4d,
-	0xd8, 0xd4, 0x14, 0xaa, 0x56, 0xdd, 0xb6, 0xab, 0x46, 0x51, 0xa2, 0xd4, 0xa9, 0x5a, 0x29, 0x1b,
-	0x04, 0xf6, 0x14, 0x2c, 0xc0, 0xd7, 0xb1, 0x0d, 0xc2, 0x6f, 0x51, 0xa9, 0xfb, 0x3e, 0x4f, 0x97,
-	0x59, 0x76, 0x59, 0xc1, 0x03, 0xf4, 0x15, 0xaa, 0xfb, 0x63, 0xe3, 0x56, 0x35, 0x64, 0xe7, 0x99,
-	0x7b, 0xe6, 0xcc, 0x99, 0xb9, 0xc7, 0x17, 0x0c, 0x9b, 0x06, 0x81, 0xeb, 0xd0, 0xa0, 0x33, 0xc3,
-	0xd9, 0x10, 0x83, 0x70, 0xec, 0xfa, 0x9d, 0x45, 0xb7, 0x73, 0x3f, 0xc7, 0x20, 0x36, 0xfd, 0x80,
-	0x46, 0x94, 0x1c, 0x25, 0x18, 0x73, 0x83, 0x31, 0x17, 0xdd, 0xe6, 0x79, 0x4e, 0x6d, 0x06, 0xc5,
-	0x09, 0x9a, 0x27, 0x29, 0x30, 0x8c, 0x68, 0x80, 0x0c, 0xc3, 0x3f, 0xc4, 0xb1, 0xf1, 0x12, 0x6a,
-	0x57, 0xbc, 0xc4, 0xc2, 0xfb, 0x39, 0x86, 0x11, 0xa9, 0x43, 0xc1, 0x75, 0x34, 0xa5, 0xa5, 0xb4,
-	0x2b, 0x56, 0xc1, 0x75, 0xc8, 0x7f, 0xb0, 0xef, 0x07, 0x74, 0x81, 0x5a, 0xa1, 0xa5, 0xb4, 0xcb,
-	0x96, 0x08, 0x8c, 0x25, 0xd4, 0x93, 0xb2, 0xd0, 0xa7, 0x5e, 0x88, 0xe4, 0x15, 0x94, 0x44, 0x6f,
-	0x5e, 0x5b, 0xed, 0xe9, 0xe6, 0xbf, 0x95, 0x9b, 0xb2, 0x4e, 0xa2, 0x89, 0xc9, 0xf9, 0xe9, 0x67,
-	0xce, 0x5f, 0xed, 0x69, 0x9b, 0x32, 0x21, 0x73, 0xd1, 0x35, 0x6f, 0xd8, 0xb9, 0x25, 0x60, 0xc6,
-	0x57, 0x25, 0x69, 0x1d, 0x26, 0x92, 0x9f, 0x43, 0x31, 0xa0, 0x53, 0xe4, 0x8d, 0xeb, 0xbd, 0x27,
-	0x79, 0x8d, 0x2d, 0x3a, 0x45, 0x8b, 0x23, 0x49, 0x13, 0xca, 0x6c, 0x0e, 0xd7, 0xb3, 0xc5, 0x5c,
-	0x15, 0x2b, 0x8d, 0xc9, 0x09, 0x80, 0x3f, 0x18, 0x61, 0x3f, 0xa2, 0x13, 0xf4, 0x34, 0x95, 0x9f,
-	0x56, 0x58, 0xe6, 0x03, 0x4b, 0xb0, 0x7d, 0x4c, 0xdd, 0x99, 0x1b, 0x69, 0xc5, 0x96, 0xd2, 0xae,
-	0x59, 0x22, 0x30, 0x42, 0x68, 0xa4, 0xa2, 0xe4, 0x42, 0x5e, 0xc3, 0x81, 0xec, 0xaf, 0x29, 0x2d,
-	0xf5, 0x11, 0x1b, 0x49, 0xe0, 0xe4, 0x0c, 0x1a, 0x1e, 0x2e, 0xa3, 0x7e, 0x46, 0x86, 0x10, 0x59,
-	0x63, 0xe9, 0x9b, 0x44, 0x8a, 0xd1, 0x82, 0xfa, 0x1b, 0xdb, 0xa6, 0x73, 0x2f, 0xca, 0xb9, 0x3c,
-	0xe3, 0x1a, 0x1a, 0x29, 0x42, 0xca, 0x3a, 0x05, 0xce, 0xd2, 0x0f, 0x59, 0x09, 0x9b, 0x9f, 0xa1,
-	0x8b, 0xd6, 0x21, 0x4b, 0xde, 0xca, 0x1c, 0x39, 0x82, 0xd2, 0x18, 0xdd, 0xd1, 0x38, 0xe2, 0x8d,
-	0x55, 0x4b, 0x46, 0xc6, 0x47, 0x80, 0x4b, 0x8c, 0x93, 0x6e, 0xc7, 0x50, 0x11, 0x92, 0xfb, 0x69,
-	0xd3, 0xb2, 0x48, 0x5c, 0x38, 0xe4, 0x7f, 0x28, 0x4d, 0x30, 0x66, 0x27, 0x42, 0xfb, 0xfe, 0x04,
-	0xe3, 0x8b, 0x8c, 0x9d, 0xd4, 0xac, 0x9d, 0xbe, 0x29, 0x50, 0xe5, 0xc4, 0x52, 0xe4, 0x33, 0x50,
-	0x27, 0x18, 0x4b, 0x27, 0x1d, 0xe7, 0xed, 0x8d, 0x55, 0x30, 0x1c, 0xd1, 0xe0, 0xc0, 0x09, 0xa8,
-	0xef, 0xa3, 0x23, 0x5d, 0x9a, 0x84, 0x1b, 0x77, 0xa9, 0x8f, 0x72, 0x57, 0x66, 0xf0, 0x62, 0x76,
-	0xf0, 0xde, 0xaf, 0x02, 0x1c, 0xbe, 0x67, 0xbf, 0xe5, 0x2d, 0x06, 0x0b, 0xd7, 0x46, 0xf2, 0x09,
-	0x4a, 0xe2, 0xda, 0xc8, 0xd3, 0x1d, 0xd7, 0x2a, 0x96, 0xd5, 0x3c, 0xdb, 0x05, 0x93, 0xa3, 0xdf,
-	0xc1, 0xc1, 0x55, 0xe2, 0x83, 0xed, 0x25, 0x89, 0xff, 0x9b, 0xe7, 0x3b, 0x71, 0x1b, 0x6e, 0x69,
-	0x87, 0x7c, 0xee, 0x3f, 0x1d, 0x95, 0xcf, 0xfd, 0xb7, 0xaf, 0xae, 0x41, 0xbd, 0xc4, 0x98, 0x18,
-	0xdb, 0x2e, 0x4b, 0x72, 0x9e, 0x6e, 0xc5, 0x08, 0xbe, 0xb7, 0xef, 0xbe, 0xaf, 0x74, 0xe5, 0x61,
-	0xa5, 0x2b, 0x3f, 0x57, 0xba, 0xf2, 0x65, 0xad, 0xef, 0x3d, 0xac, 0xf5, 0xbd, 0x1f, 0x6b, 0x7d,
-	0xef, 0xce, 0x1c, 0xb9, 0xd1, 0x78, 0x3e, 0x34, 0x6d, 0x3a, 0xeb, 0x4c, 0x07, 0x9e, 0x13, 0xe2,
-	0xa0, 0x93, 0x3e, 0x72, 0xcb, 0xec, 0x7b, 0x18, 0xc5, 0x3e, 0x86, 0xc3, 0x12, 0x7f, 0xe9, 0x5e,
-	0xfc, 0x0e, 0x00, 0x00, 0xff, 0xff, 0x0b, 0xb5, 0x82, 0xc9, 0x6f, 0x05, 0x00, 0x00,
+	// 768 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x56, 0x4f, 0x6f, 0xd3, 0x4e,
+	0x10, 0xad, 0xe3, 0x34, 0x4d, 0xa6, 0x6d, 0xf2, 0xeb, 0xfe, 0xa0, 0x8a, 0x52, 0x1a, 0x05, 0x57,
+	0xb4, 0x29, 0x12, 0x0e, 0x0d, 0xe2, 0xcf, 0x01, 0x21, 0x95, 0x13, 0x55, 0xd5, 0x52, 0x5c, 0x54,
+	0xa4, 0x4a, 0x28, 0xa4, 0xf1, 0xd2, 0x58, 0x71, 0xbc, 0xae, 0xed, 0x44, 0xb5, 0xb8, 0xf0, 0x11,
+	0x90, 0x10, 0x57, 0x3e, 0x0f, 0xc7, 0x1e, 0x39, 0xa2, 0xf6, 0x8b, 0xa0, 0xfd, 0xe3, 0xb5, 0x5b,
+	0x70, 0x1c, 0x6e, 0xd9, 0xd9, 0xf7, 0x66, 0xde, 0x4c, 0xde, 0xac, 0x0c, 0x5a, 0x8f, 0x78, 0x9e,
+	0x65, 0x12, 0xaf, 0x35, 0xc4, 0xc3, 0x13, 0xec, 0xf9, 0x7d, 0xcb, 0x6d, 0x8d, 0xb7, 0x5a, 0x67,
+	0x23, 0xec, 0x85, 0xba, 0xeb, 0x91, 0x80, 0xa0, 0xe5, 0x08, 0xa3, 0xc7, 0x18, 0x7d, 0xbc, 0x55,
+	0xdb, 0x48, 0xe1, 0x26, 0x50, 0x2c, 0x41, 0x6d, 0x55, 0x02, 0xfd, 0x80, 0x78, 0x98, 0x62, 0xd8,
+	0x0f, 0x7e, 0xad, 0x3d, 0x86, 0xc5, 0x3d, 0x46, 0x31, 0xf0, 0xd9, 0x08, 0xfb, 0x01, 0x2a, 0x43,
+	0xce, 0x32, 0xab, 0x4a, 0x43, 0x69, 0x96, 0x8c, 0x9c, 0x65, 0xa2, 0x5b, 0x30, 0xeb, 0x7a, 0x64,
+	0x8c, 0xab, 0xb9, 0x86, 0xd2, 0x2c, 0x1a, 0xfc, 0xa0, 0x9d, 0x43, 0x39, 0xa2, 0xf9, 0x2e, 0x71,
+	0x7c, 0x8c, 0x9e, 0x40, 0x81, 0xd7, 0x66, 0xdc, 0xf9, 0x76, 0x5d, 0xff, 0xbb, 0x72, 0x5d, 0xf0,
+	0x04, 0x1a, 0xe9, 0x2c, 0x3f, 0xf9, 0xc8, 0xf2, 0xcf, 0xb7, 0xab, 0x31, 0x8d, 0xcb, 0x1c, 0x6f,
+	0xe9, 0x07, 0xf4, 0xde, 0xe0, 0x30, 0xed, 0xab, 0x12, 0x95, 0xf6, 0x23, 0xc9, 0x0f, 0x21, 0xef,
+	0x11, 0x1b, 0xb3, 0xc2, 0xe5, 0xf6, 0x9d, 0xb4, 0xc2, 0x06, 0xb1, 0xb1, 0xc1, 0x90, 0xa8, 0x06,
+	0x45, 0xda, 0x87, 0xe5, 0xf4, 0x78, 0x5f, 0x25, 0x43, 0x9e, 0xd1, 0x2a, 0x80, 0xdb, 0x3d, 0xc5,
+	0x9d, 0x80, 0x0c, 0xb0, 0x53, 0x55, 0xd9, 0x6d, 0x89, 0x46, 0xde, 0xd2, 0x00, 0x9d, 0x87, 0x6d,
+	0x0d, 0xad, 0xa0, 0x9a, 0x6f, 0x28, 0xcd, 0x45, 0x83, 0x1f, 0x34, 0x1f, 0x2a, 0x52, 0x94, 0x18,
+	0xc8, 0x33, 0x98, 0x13, 0xf5, 0xab, 0x4a, 0x43, 0x9d, 0x62, 0x22, 0x11, 0x1c, 0xad, 0x43, 0xc5,
+	0xc1, 0xe7, 0x41, 0x27, 0x21, 0x83, 0x8b, 0x5c, 0xa4, 0xe1, 0x83, 0x48, 0x8a, 0xd6, 0x80, 0xf2,
+	0x76, 0xaf, 0x47, 0x46, 0x4e, 0x90, 0xf2, 0xe7, 0x69, 0xfb, 0x50, 0x91, 0x08, 0x21, 0x6b, 0x0d,
+	0x58, 0x96, 0x8e, 0x4f, 0x29, 0xb4, 0x7f, 0x8a, 0xce, 0x1b, 0x0b, 0x34, 0x78, 0x28, 0x62, 0x68,
+	0x19, 0x0a, 0x7d, 0x6c, 0x9d, 0xf6, 0x03, 0x56, 0x58, 0x35, 0xc4, 0x49, 0x3b, 0x02, 0xd8, 0xc5,
+	0x61, 0x54, 0x6d, 0x05, 0x4a, 0x5c, 0x72, 0x47, 0x16, 0x2d, 0xf2, 0xc0, 0x8e, 0x89, 0x6e, 0x43,
+	0x61, 0x80, 0x43, 0x7a, 0xc3, 0xb5, 0xcf, 0x0e, 0x70, 0xb8, 0x93, 0xb0, 0x93, 0x9a, 0xb4, 0xd3,
+	0x77, 0x05, 0xe6, 0x59, 0x62, 0x21, 0xf2, 0x01, 0xa8, 0x03, 0x1c, 0x0a, 0x27, 0xad, 0xa4, 0xcd,
+	0x8d, 0x32, 0x28, 0x0e, 0x55, 0x61, 0xce, 0xf4, 0x88, 0xeb, 0x62, 0x53, 0xb8, 0x34, 0x3a, 0xc6,
+	0xee, 0x52, 0xa7, 0x72, 0x57, 0xa2, 0xf1, 0xfc, 0xb5, 0xc6, 0x9f, 0x42, 0xe5, 0xc0, 0x23, 0x2e,
+	0xf1, 0xbb, 0xf6, 0x9f, 0xb3, 0xce, 0x4f, 0x58, 0x94, 0xcf, 0x0a, 0xfc, 0x17, 0x33, 0x45, 0x7b,
+	0xcf, 0x99, 0xfd, 0x58, 0x4c, 0xf4, 0xd8, 0x48, 0xeb, 0x51, 0x72, 0x25, 0xe3, 0x9f, 0x37, 0xc6,
+	0x8c, 0x15, 0xf8, 0x89, 0xbf, 0x8e, 0xb8, 0xd8, 0xe9, 0x10, 0xc7, 0xe6, 0x63, 0x2e, 0x1a, 0x45,
+	0x1a, 0x78, 0xed, 0xd8, 0xe1, 0x8d, 0x0d, 0xc8, 0xa5, 0x6e, 0x80, 0x9a, 0xdc, 0x80, 0x4f, 0xb0,
+	0x94, 0xa8, 0x22, 0x1a, 0x7d, 0x01, 0xa5, 0x48, 0x76, 0xb4, 0x05, 0xd9, 0x9d, 0xc6, 0x94, 0xa9,
+	0x37, 0xe1, 0x7f, 0x58, 0x3a, 0xea, 0xda, 0x96, 0xd9, 0x0d, 0x88, 0x7c, 0x16, 0x34, 0x02, 0x28,
+	0x19, 0x14, 0x92, 0xb6, 0x01, 0xc6, 0x32, 0x2a, 0x34, 0xdd, 0x4d, 0xd3, 0x24, 0xf9, 0x46, 0x82,
+	0x94, 0xb6, 0x1d, 0xed, 0x6f, 0xb3, 0xb0, 0xf0, 0x86, 0xbe, 0xdd, 0x87, 0xd8, 0x1b, 0x5b, 0x3d,
+	0x8c, 0xde, 0x41, 0x81, 0xef, 0x36, 0xba, 0x97, 0xb1, 0xfb, 0x5c, 0x72, 0x6d, 0x3d, 0x0b, 0x26,
+	0x9a, 0x38, 0x86, 0xb9, 0xbd, 0xe8, 0xb1, 0x98, 0x4c, 0x89, 0xa6, 0x51, 0xdb, 0xc8, 0xc4, 0xc5,
+	0xb9, 0xc5, 0x9b, 0x91, 0x9e, 0xfb, 0xfa, 0xb3, 0x93, 0x9e, 0xfb, 0xe6, 0xe3, 0xb3, 0x0f, 0xea,
+	0x2e, 0x0e, 0x91, 0x36, 0x69, 0xa3, 0x45, 0xce, 0xb5, 0x89, 0x18, 0x91, 0xef, 0x3d, 0x14, 0x23,
+	0xdb, 0xa0, 0x8d, 0x4c, 0x63, 0x89, 0xcc, 0xcd, 0x6c, 0xa0, 0x48, 0xff, 0x01, 0x4a, 0xd2, 0xd3,
+	0x28, 0x93, 0x26, 0x47, 0xbd, 0x39, 0x05, 0x52, 0x54, 0xe8, 0x01, 0xc4, 0x1e, 0x45, 0x9b, 0x99,
+	0x3e, 0x94, 0x35, 0xee, 0x4f, 0x03, 0xe5, 0x45, 0x5e, 0xbe, 0xfa, 0x71, 0x59, 0x57, 0x2e, 0x2e,
+	0xeb, 0xca, 0xaf, 0xcb, 0xba, 0xf2, 0xe5, 0xaa, 0x3e, 0x73, 0x71, 0x55, 0x9f, 0xf9, 0x79, 0x55,
+	0x9f, 0x39, 0xd6, 0x4f, 0xad, 0xa0, 0x3f, 0x3a, 0xd1, 0x7b, 0x64, 0xd8, 0xb2, 0xbb, 0x8e, 0xe9,
+	0xe3, 0x6e, 0x4b, 0x7e, 0x2f, 0x9c, 0x27, 0x3f, 0x2d, 0x82, 0xd0, 0xc5, 0xfe, 0x49, 0x81, 0x7d,
+	0x34, 0x3c, 0xfa, 0x1d, 0x00, 0x00, 0xff, 0xff, 0x0d, 0xe6, 0x7b, 0x78, 0xba, 0x08, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -585,6 +923,12 @@ type QueryServiceClient interface {
 	// auditor checking an old signature learns the public key and the heights
 	// it could sign between.
 	Key(ctx context.Context, in *KeyRequest, opts ...grpc.CallOption) (*KeyResponse, error)
+	// Proposal returns one governance proposal, with an optional proof.
+	Proposal(ctx context.Context, in *ProposalRequest, opts ...grpc.CallOption) (*ProposalResponse, error)
+	// Proposals lists governance proposals in the order they were submitted.
+	Proposals(ctx context.Context, in *ProposalsRequest, opts ...grpc.CallOption) (*ProposalsResponse, error)
+	// Validators lists the validator set as the ledger records it.
+	Validators(ctx context.Context, in *ValidatorsRequest, opts ...grpc.CallOption) (*ValidatorsResponse, error)
 }
 
 type queryServiceClient struct {
@@ -631,6 +975,33 @@ func (c *queryServiceClient) Key(ctx context.Context, in *KeyRequest, opts ...gr
 	return out, nil
 }
 
+func (c *queryServiceClient) Proposal(ctx context.Context, in *ProposalRequest, opts ...grpc.CallOption) (*ProposalResponse, error) {
+	out := new(ProposalResponse)
+	err := c.cc.Invoke(ctx, "/corridor.membership.v1.QueryService/Proposal", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryServiceClient) Proposals(ctx context.Context, in *ProposalsRequest, opts ...grpc.CallOption) (*ProposalsResponse, error) {
+	out := new(ProposalsResponse)
+	err := c.cc.Invoke(ctx, "/corridor.membership.v1.QueryService/Proposals", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryServiceClient) Validators(ctx context.Context, in *ValidatorsRequest, opts ...grpc.CallOption) (*ValidatorsResponse, error) {
+	out := new(ValidatorsResponse)
+	err := c.cc.Invoke(ctx, "/corridor.membership.v1.QueryService/Validators", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServiceServer is the server API for QueryService service.
 type QueryServiceServer interface {
 	// Member returns one member, with an optional proof.
@@ -644,6 +1015,12 @@ type QueryServiceServer interface {
 	// auditor checking an old signature learns the public key and the heights
 	// it could sign between.
 	Key(context.Context, *KeyRequest) (*KeyResponse, error)
+	// Proposal returns one governance proposal, with an optional proof.
+	Proposal(context.Context, *ProposalRequest) (*ProposalResponse, error)
+	// Proposals lists governance proposals in the order they were submitted.
+	Proposals(context.Context, *ProposalsRequest) (*ProposalsResponse, error)
+	// Validators lists the validator set as the ledger records it.
+	Validators(context.Context, *ValidatorsRequest) (*ValidatorsResponse, error)
 }
 
 // UnimplementedQueryServiceServer can be embedded to have forward compatible implementations.
@@ -661,6 +1038,15 @@ func (*UnimplementedQueryServiceServer) Account(ctx context.Context, req *Accoun
 }
 func (*UnimplementedQueryServiceServer) Key(ctx context.Context, req *KeyRequest) (*KeyResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Key not implemented")
+}
+func (*UnimplementedQueryServiceServer) Proposal(ctx context.Context, req *ProposalRequest) (*ProposalResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Proposal not implemented")
+}
+func (*UnimplementedQueryServiceServer) Proposals(ctx context.Context, req *ProposalsRequest) (*ProposalsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Proposals not implemented")
+}
+func (*UnimplementedQueryServiceServer) Validators(ctx context.Context, req *ValidatorsRequest) (*ValidatorsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Validators not implemented")
 }
 
 func RegisterQueryServiceServer(s grpc1.Server, srv QueryServiceServer) {
@@ -739,6 +1125,60 @@ func _QueryService_Key_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _QueryService_Proposal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ProposalRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServiceServer).Proposal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/corridor.membership.v1.QueryService/Proposal",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServiceServer).Proposal(ctx, req.(*ProposalRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _QueryService_Proposals_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ProposalsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServiceServer).Proposals(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/corridor.membership.v1.QueryService/Proposals",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServiceServer).Proposals(ctx, req.(*ProposalsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _QueryService_Validators_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ValidatorsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServiceServer).Validators(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/corridor.membership.v1.QueryService/Validators",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServiceServer).Validators(ctx, req.(*ValidatorsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var QueryService_serviceDesc = _QueryService_serviceDesc
 var _QueryService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "corridor.membership.v1.QueryService",
@@ -759,6 +1199,18 @@ var _QueryService_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Key",
 			Handler:    _QueryService_Key_Handler,
+		},
+		{
+			MethodName: "Proposal",
+			Handler:    _QueryService_Proposal_Handler,
+		},
+		{
+			MethodName: "Proposals",
+			Handler:    _QueryService_Proposals_Handler,
+		},
+		{
+			MethodName: "Validators",
+			Handler:    _QueryService_Validators_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1115,6 +1567,245 @@ func (m *KeyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *ProposalRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ProposalRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ProposalRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Prove {
+		i--
+		if m.Prove {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Id != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ProposalResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ProposalResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ProposalResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Proof != nil {
+		{
+			size, err := m.Proof.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Proposal != nil {
+		{
+			size, err := m.Proposal.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ProposalsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ProposalsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ProposalsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Limit != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Limit))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.PageToken) > 0 {
+		i -= len(m.PageToken)
+		copy(dAtA[i:], m.PageToken)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.PageToken)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.OpenOnly {
+		i--
+		if m.OpenOnly {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ProposalsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ProposalsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ProposalsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.NextPageToken) > 0 {
+		i -= len(m.NextPageToken)
+		copy(dAtA[i:], m.NextPageToken)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.NextPageToken)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Proposals) > 0 {
+		for iNdEx := len(m.Proposals) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Proposals[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ValidatorsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ValidatorsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ValidatorsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *ValidatorsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ValidatorsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ValidatorsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Height != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Validators) > 0 {
+		for iNdEx := len(m.Validators) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Validators[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -1265,6 +1956,103 @@ func (m *KeyResponse) Size() (n int) {
 	if m.Proof != nil {
 		l = m.Proof.Size()
 		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Height != 0 {
+		n += 1 + sovQuery(uint64(m.Height))
+	}
+	return n
+}
+
+func (m *ProposalRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovQuery(uint64(m.Id))
+	}
+	if m.Prove {
+		n += 2
+	}
+	return n
+}
+
+func (m *ProposalResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Proposal != nil {
+		l = m.Proposal.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Proof != nil {
+		l = m.Proof.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *ProposalsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.OpenOnly {
+		n += 2
+	}
+	l = len(m.PageToken)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Limit != 0 {
+		n += 1 + sovQuery(uint64(m.Limit))
+	}
+	return n
+}
+
+func (m *ProposalsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Proposals) > 0 {
+		for _, e := range m.Proposals {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	l = len(m.NextPageToken)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *ValidatorsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *ValidatorsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Validators) > 0 {
+		for _, e := range m.Validators {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
 	}
 	if m.Height != 0 {
 		n += 1 + sovQuery(uint64(m.Height))
@@ -2196,6 +2984,607 @@ func (m *KeyResponse) Unmarshal(dAtA []byte) error {
 			}
 			iNdEx = postIndex
 		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ProposalRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ProposalRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ProposalRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Prove", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Prove = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ProposalResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ProposalResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ProposalResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proposal", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Proposal == nil {
+				m.Proposal = &Proposal{}
+			}
+			if err := m.Proposal.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Proof == nil {
+				m.Proof = &storepb.Proof{}
+			}
+			if err := m.Proof.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ProposalsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ProposalsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ProposalsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OpenOnly", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.OpenOnly = bool(v != 0)
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PageToken", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PageToken = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Limit", wireType)
+			}
+			m.Limit = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Limit |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ProposalsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ProposalsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ProposalsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proposals", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Proposals = append(m.Proposals, &Proposal{})
+			if err := m.Proposals[len(m.Proposals)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextPageToken", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NextPageToken = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ValidatorsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ValidatorsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ValidatorsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ValidatorsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ValidatorsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ValidatorsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Validators", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Validators = append(m.Validators, &Validator{})
+			if err := m.Validators[len(m.Validators)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
 			if wireType != 0 {
 				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
 			}

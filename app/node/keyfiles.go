@@ -45,6 +45,19 @@ func LoadNodeKey(path string) (*p2p.NodeKey, error) {
 	return &nk, nil
 }
 
+// LoadValidatorPubKey reads the public key of the node's validator key
+// file at path (config/priv_validator_key.json); its errors name the file.
+func LoadValidatorPubKey(path string) ([]byte, error) {
+	var pv privval.FilePVKey
+	if err := readKeyFile("validator key", path, restoreKey, &pv); err != nil {
+		return nil, err
+	}
+	if err := checkPrivKey(pv.PrivKey); err != nil {
+		return nil, fmt.Errorf("validator key file %s is not valid: %w", path, err)
+	}
+	return pv.PrivKey.PubKey().Bytes(), nil
+}
+
 const restoreKey = "restore it from the node's backup (a new node's home is made by 'corridord init')"
 
 // readKeyFile decodes the key file path (CometBFT's JSON) into v; what

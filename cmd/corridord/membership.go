@@ -1,9 +1,12 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/cosmos/gogoproto/jsonpb"
 	gogoproto "github.com/cosmos/gogoproto/proto"
@@ -28,8 +31,69 @@ func membershipTxCmd() *cobra.Command {
 			return submitValidated(cmd, mt.ValidateMember(m), client.RegisterMember(m))
 		},
 	}
-	cmd.AddCommand(register, addKeyCmd(), revokeKeyCmd(), memberStatusCmd(true), memberStatusCmd(false))
+	cmd.AddCommand(register, addKeyCmd(), revokeKeyCmd(), memberStatusCmd(true), memberStatusCmd(false), proposeValidatorCmd(), voteCmd())
 	return cmd
+}
+
+// proposeValidatorCmd submits a proposal to change the validator set.
+func proposeValidatorCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use: "propose-validator PROVINCE PUB_KEY",
+		Short: "Propose to the provinces that PROVINCE's validator with PUB_KEY (hex, or base64 as in priv_validator_key.json; " +
+			"'corridord validator-key' prints it) gets --power, 0 to remove it; it is carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval)",
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pub, err := parseValidatorKey(args[1])
+			if err != nil {
+				return err
+			}
+			power, _ := cmd.Flags().GetInt64("power")
+			reason, _ := cmd.Flags().GetString("reason")
+			msg := &mt.Msg{Sum: &mt.Msg_SubmitProposal{SubmitProposal: &mt.MsgSubmitProposal{Reason: reason,
+				Action: &mt.MsgSubmitProposal_ValidatorChange{ValidatorChange: &mt.ValidatorChange{Province: args[0], PubKey: pub, Power: power}}}}}
+			return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
+		},
+	}
+	cmd.Flags().Int64("power", 10, "the validator's new voting power (0 removes it; genesis validators have 10)")
+	cmd.Flags().String("reason", "", "why, recorded in the proposal (required)")
+	return cmd
+}
+
+// parseValidatorKey reads an Ed25519 public key written in hex (64
+// characters) or in standard base64 (as CometBFT's key files hold it).
+func parseValidatorKey(s string) ([]byte, error) {
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	return nil, fmt.Errorf("PUB_KEY %q is not a 32-byte Ed25519 key in hex (64 characters) or base64 (44 characters)", s)
+}
+
+// voteCmd votes on an open proposal.
+func voteCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "vote PROPOSAL_ID yes|no",
+		Short: "Approve (yes) or reject (no) an open proposal; each province votes once (signer: a province authority)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseUint(args[0], 10, 64)
+			if err != nil {
+				return fmt.Errorf("PROPOSAL_ID %q is not a proposal number", args[0])
+			}
+			var approve bool
+			switch args[1] {
+			case "yes":
+				approve = true
+			case "no":
+			default:
+				return fmt.Errorf("vote %q: say yes or no", args[1])
+			}
+			msg := &mt.Msg{Sum: &mt.Msg_Vote{Vote: &mt.MsgVote{ProposalId: id, Approve: approve}}}
+			return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
+		},
+	}
 }
 
 // memberStatusCmd suspends a member of the signer's province, or reinstates
@@ -184,8 +248,64 @@ func membershipQueryCmd() *cobra.Command {
 	list.Flags().String("role", "", "only members holding this role, e.g. ROLE_CARRIER")
 	list.Flags().String("province", "", "only members admitted by this province")
 	addPageFlags(list)
-	cmd.AddCommand(member, key, list)
+	cmd.AddCommand(member, key, list, proposalQueryCmd(), proposalsQueryCmd(), validatorsQueryCmd())
 	return cmd
+}
+
+func proposalQueryCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "proposal ID",
+		Short: "Show a governance proposal: its change, votes and status",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseUint(args[0], 10, 64)
+			if err != nil {
+				return fmt.Errorf("ID %q is not a proposal number", args[0])
+			}
+			prove, _ := cmd.Flags().GetBool("prove")
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				r, err := mt.NewQueryServiceClient(cc.Client.Conn()).Proposal(cc.Ctx, &mt.ProposalRequest{Id: id, Prove: prove})
+				if err != nil {
+					return nil, err
+				}
+				return r, checkRecordProof(cmd, r.Proof, mt.ProposalKey(id), r.Proposal)
+			})
+		},
+	}
+	cmd.Flags().Bool("prove", false, "include an ICS23 proof, checked against its root")
+	return cmd
+}
+
+func proposalsQueryCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "proposals",
+		Short: "List governance proposals in the order they were submitted (--open: only those taking votes)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			open, _ := cmd.Flags().GetBool("open")
+			token, _ := cmd.Flags().GetString("page-token")
+			limit, _ := cmd.Flags().GetUint32("limit")
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				return mt.NewQueryServiceClient(cc.Client.Conn()).Proposals(cc.Ctx, &mt.ProposalsRequest{OpenOnly: open, PageToken: token, Limit: limit})
+			})
+		},
+	}
+	cmd.Flags().Bool("open", false, "only proposals still taking votes")
+	addPageFlags(cmd)
+	return cmd
+}
+
+func validatorsQueryCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validators",
+		Short: "List the validator set as the ledger records it (a change passed at height H is CometBFT's from H+2)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return query(cmd, func(cc *cliCtx) (gogoproto.Message, error) {
+				return mt.NewQueryServiceClient(cc.Client.Conn()).Validators(cc.Ctx, &mt.ValidatorsRequest{})
+			})
+		},
+	}
 }
 
 // checkKeyProof checks the proof of a Key answer, if it has one: of the

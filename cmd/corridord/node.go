@@ -15,7 +15,24 @@ import (
 )
 
 func addNodeCommands(root *cobra.Command) {
-	root.AddCommand(initCmd(), startCmd(), testnetCmd(), nodeIDCmd())
+	root.AddCommand(initCmd(), startCmd(), testnetCmd(), nodeIDCmd(), validatorKeyCmd())
+}
+
+func validatorKeyCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validator-key",
+		Short: "Print the node's validator public key in hex (for 'tx membership propose-validator --pub-key')",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home, _ := cmd.Flags().GetString("home")
+			pub, err := node.LoadValidatorPubKey(filepath.Join(home, "config", "priv_validator_key.json"))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%x\n", pub)
+			return nil
+		},
+	}
 }
 
 func initCmd() *cobra.Command {

@@ -107,13 +107,16 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 	if err != nil {
 		return nil, err
 	}
+	if err := checkBlockTime("genesis time", req.Time); err != nil {
+		return nil, err
+	}
 	a.resetBlock()
 	ctx := a.newContext(req.InitialHeight, req.Time, nil)
 	ctx.State, ctx.Index = a.block, a.blockIndex
 	if err := a.members.InitGenesis(ctx, gs.Membership); err != nil {
 		return nil, err
 	}
-	vals, err := genesisValidators(req.Validators)
+	vals, err := genesisValidators(req.Validators, gs.Membership.GetValidators())
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -25,6 +26,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 	}
 	if want := a.store.LastCommit().Version + 1; req.Height != want {
 		return nil, fmt.Errorf("app: FinalizeBlock at height %d, but the store expects %d", req.Height, want)
+	}
+	if err := checkBlockTime("block time", req.Time); err != nil {
+		return nil, err
 	}
 	before, err := a.members.Validators(a.block)
 	if err != nil {
@@ -54,6 +58,24 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 		ValidatorUpdates: validatorUpdates(before, after),
 		AppHash:          root,
 	}, nil
+}
+
+// Block times the ledger can hold: its keys and records keep times as
+// nanoseconds since 1970 in a signed 64-bit integer.
+var (
+	minBlockTime = time.Unix(0, 0)
+	maxBlockTime = time.Unix(0, math.MaxInt64)
+)
+
+// checkBlockTime refuses a time outside what the ledger can hold: a block
+// at such a time (only a genesis_time set so in genesis.json can lead to
+// one) would otherwise fail deep in a module.
+func checkBlockTime(what string, t time.Time) error {
+	if t.Before(minBlockTime) || t.After(maxBlockTime) {
+		return fmt.Errorf("app: %s %s is outside %s to %s, the times the ledger can hold; check genesis_time in genesis.json",
+			what, t.UTC().Format(time.RFC3339), minBlockTime.UTC().Format(time.RFC3339), maxBlockTime.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // validatorUpdates tells CometBFT how the block changed the validator set
@@ -92,14 +114,36 @@ func validatorUpdates(before, after []*mt.Validator) []abci.ValidatorUpdate {
 }
 
 // genesisValidators reads the validator set CometBFT hands to InitChain,
-// which the ledger records so that governance can change it.
-func genesisValidators(vals []abci.ValidatorUpdate) ([]*mt.Validator, error) {
+// which the ledger records so that governance can change it. named, the
+// validators app_state lists with their provinces, must be the same set
+// (keys and powers) when it is not empty.
+func genesisValidators(vals []abci.ValidatorUpdate, named []*mt.Validator) ([]*mt.Validator, error) {
 	out := make([]*mt.Validator, 0, len(vals))
 	for i, v := range vals {
 		if v.PubKeyType != mt.Ed25519PubKeyType {
 			return nil, fmt.Errorf("app: genesis validator %d has a %q key; the ledger records %s validator keys", i, v.PubKeyType, mt.Ed25519PubKeyType)
 		}
 		out = append(out, &mt.Validator{PubKey: v.PubKeyBytes, Power: v.Power})
+	}
+	if len(named) == 0 {
+		return out, nil
+	}
+	if len(named) != len(out) {
+		return nil, fmt.Errorf("app: app_state.membership.validators lists %d validators, genesis.json's validators %d; they must be the same", len(named), len(out))
+	}
+	byKey := map[string]*mt.Validator{}
+	for i, v := range named {
+		if !mt.IsProvince(v.Province) {
+			return nil, fmt.Errorf("app: app_state.membership.validators[%d]: province %q is not one of the 15 provinces", i, v.Province)
+		}
+		byKey[string(v.PubKey)] = v
+	}
+	for i, v := range out {
+		n := byKey[string(v.PubKey)]
+		if n == nil || n.Power != v.Power {
+			return nil, fmt.Errorf("app: genesis.json's validator %d (key %X, power %d) is not in app_state.membership.validators with that power", i, v.PubKey, v.Power)
+		}
+		v.Province = n.Province
 	}
 	return out, nil
 }

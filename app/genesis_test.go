@@ -57,3 +57,26 @@ func TestInitChainBadAppState(t *testing.T) {
 		t.Fatalf("good genesis after the refused ones: %v", err)
 	}
 }
+
+// TestTimesTheLedgerCannotHold: the ledger keeps times as nanoseconds
+// since 1970 in 64 bits. A genesis time outside 1970–2262 is refused by
+// InitChain, and a block at such a time by FinalizeBlock, each with an
+// error that names the time and genesis_time; neither panics.
+func TestTimesTheLedgerCannotHold(t *testing.T) {
+	for _, bad := range []time.Time{{}, time.Date(1969, 12, 31, 23, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		_, err := newApp(t, 12).InitChain(context.Background(), &abci.InitChainRequest{ChainId: chainID,
+			AppStateBytes: genesisJSON(t, false, nil), InitialHeight: 1, Time: bad})
+		if err == nil || !strings.Contains(err.Error(), "genesis time "+bad.UTC().Format(time.RFC3339)) || !strings.Contains(err.Error(), "genesis_time") {
+			t.Errorf("genesis time %s: %v", bad, err)
+		}
+	}
+	c := newChain(t)
+	c.block()
+	for _, bad := range []time.Time{{}, time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		_, err := c.app.FinalizeBlock(context.Background(), &abci.FinalizeBlockRequest{Height: c.height + 1, Time: bad})
+		if err == nil || !strings.Contains(err.Error(), "block time "+bad.UTC().Format(time.RFC3339)) {
+			t.Errorf("block time %s: %v", bad, err)
+		}
+	}
+	c.block() // the app goes on at a good time
+}

@@ -6,14 +6,19 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/landsea/corridor/app"
+	"github.com/landsea/corridor/app/genesis"
 	"github.com/landsea/corridor/client"
+	"github.com/landsea/corridor/store"
 	mk "github.com/landsea/corridor/x/membership/keeper"
 	mt "github.com/landsea/corridor/x/membership/types"
 )
+
+var genesisTime = time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
 
 func valUpdate(b byte, power int64) abci.ValidatorUpdate {
 	return abci.ValidatorUpdate{PubKeyType: mt.Ed25519PubKeyType, PubKeyBytes: bytes.Repeat([]byte{b}, 32), Power: power}
@@ -116,9 +121,73 @@ func TestGovernanceChangesTheValidatorSet(t *testing.T) {
 // and InitChain says so of another key type.
 func TestGenesisValidatorKeyType(t *testing.T) {
 	a := newApp(t, 12)
-	_, err := a.InitChain(context.Background(), &abci.InitChainRequest{ChainId: chainID, AppStateBytes: genesisJSON(t, false, nil), InitialHeight: 1,
+	_, err := a.InitChain(context.Background(), &abci.InitChainRequest{ChainId: chainID, AppStateBytes: genesisJSON(t, false, nil), InitialHeight: 1, Time: genesisTime,
 		Validators: []abci.ValidatorUpdate{{PubKeyType: "secp256k1", PubKeyBytes: make([]byte, 33), Power: 10}}})
 	if err == nil || !strings.Contains(err.Error(), `"secp256k1"`) {
 		t.Fatalf("InitChain with a secp256k1 validator: %v", err)
+	}
+}
+
+// TestGenesisNamesTheValidatorsProvinces: app_state may name the province
+// of each of genesis.json's validators (corridord testnet and init write
+// it); the ledger records it, and refuses a genesis whose two lists differ.
+func TestGenesisNamesTheValidatorsProvinces(t *testing.T) {
+	vals := []abci.ValidatorUpdate{valUpdate(1, 10), valUpdate(2, 10)}
+	appState := func(named ...*mt.Validator) []byte {
+		gs, err := genesis.Build(genesis.Specs(false), func(s genesis.Spec) (*client.Key, error) { return seedKey(s.ID), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs.Membership.Validators = named
+		bz, err := genesis.MarshalJSON(gs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bz
+	}
+	named := func(b byte, power int64, province string) *mt.Validator {
+		return &mt.Validator{PubKey: bytes.Repeat([]byte{b}, 32), Power: power, Province: province}
+	}
+	for _, tc := range []struct {
+		name  string
+		state []byte
+		want  string
+	}{
+		{"one missing", appState(named(1, 10, "chongqing")), "lists 1 validators, genesis.json's validators 2"},
+		{"another power", appState(named(1, 10, "chongqing"), named(2, 20, "guangxi")), "power 10) is not in app_state"},
+		{"another key", appState(named(1, 10, "chongqing"), named(3, 10, "guangxi")), "is not in app_state"},
+		{"not a province", appState(named(1, 10, "chongqing"), named(2, 10, "cq-bank")), `"cq-bank" is not one of the 15 provinces`},
+	} {
+		_, err := newApp(t, 12).InitChain(context.Background(), &abci.InitChainRequest{ChainId: chainID, AppStateBytes: tc.state, InitialHeight: 1, Time: genesisTime, Validators: vals})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v; want %q", tc.name, err, tc.want)
+		}
+	}
+	st, err := store.Open(t.TempDir(), store.Options{BucketDepth: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a, err := app.New(st, chainID, app.DefaultConfig(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := a.InitChain(ctx, &abci.InitChainRequest{ChainId: chainID, InitialHeight: 1, Time: genesisTime, Validators: vals,
+		AppStateBytes: appState(named(2, 10, "guangxi"), named(1, 10, "chongqing"))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.FinalizeBlock(ctx, &abci.FinalizeBlockRequest{Height: 1, Time: genesisTime}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Commit(ctx, &abci.CommitRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := mk.NewQueryServer(app.NewCommitted(st)).Validators(ctx, &mt.ValidatorsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := got.Validators; len(v) != 2 || v[0].Province != "chongqing" || v[1].Province != "guangxi" {
+		t.Fatalf("recorded genesis validators: %v", v)
 	}
 }

@@ -172,6 +172,9 @@ func (o NetworkOptions) genesisDoc(vals []cmttypes.GenesisValidator, keys map[st
 	if err != nil {
 		return nil, err
 	}
+	for _, v := range vals {
+		gs.Membership.Validators = append(gs.Membership.Validators, &mt.Validator{PubKey: v.PubKey.Bytes(), Power: v.Power, Province: v.Name})
+	}
 	state, err := genesis.MarshalJSON(gs)
 	if err != nil {
 		return nil, err

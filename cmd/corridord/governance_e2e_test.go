@@ -16,7 +16,7 @@ import (
 )
 
 // TestE2EGovernanceChangesValidators runs four validators and has the
-// provinces take node3 out of the validator set by a proposal, through the
+// provinces take node3 (gansu's) out of the validator set by a proposal, through the
 // command line and the Go client, and then put it back. CometBFT's own
 // validator set (its RPC) follows each passed proposal two heights later;
 // the chain goes on with three validators, node3 keeps following it as a
@@ -53,14 +53,21 @@ func TestE2EGovernanceChangesValidators(t *testing.T) {
 		t.Fatalf("CometBFT's validators at the start: %v", vals)
 	}
 	c0 := dial(t, n.grpc(0))
+	// node3 is the fourth province's: genesis names it, and the ledger
+	// refuses a proposal that puts its key under another province.
+	if out, err := cli("tx", "membership", "propose-validator", "guizhou", pubHex, "--power", "0", "--reason", "wrong province",
+		"--from", "chongqing"); err == nil || !strings.Contains(out, `run by province "gansu"`) {
+		t.Fatalf("a proposal naming another province for node3's key: %v\n%s", err, out)
+	}
 
 	// change proposes through the command line and has provinces vote
-	// until it passes: the third vote through the command line, the rest
-	// through the Go client. It returns the height it passed at.
-	change := func(power int64, key string) int64 {
+	// until it passes: the second vote through the command line, the rest
+	// through the Go client. It returns the proposal and the height it
+	// passed at.
+	change := func(power int64, key string) (uint64, int64) {
 		t.Helper()
-		out := must("tx", "membership", "propose-validator", "guizhou", key, "--power", strconv.FormatInt(power, 10),
-			"--reason", "guizhou's validator moves to a new data centre", "--from", "chongqing")
+		out := must("tx", "membership", "propose-validator", "gansu", key, "--power", strconv.FormatInt(power, 10),
+			"--reason", "gansu's validator moves to a new data centre", "--from", "chongqing")
 		id := proposalID(t, out)
 		if out, err := cli("tx", "membership", "vote", fmt.Sprint(id), "yes", "--from", "chongqing"); err == nil || !strings.Contains(out, "already voted") {
 			t.Fatalf("the proposer votes again: %v\n%s", err, out)
@@ -93,10 +100,10 @@ func TestE2EGovernanceChangesValidators(t *testing.T) {
 		if r.Proposal.Status != "PROPOSAL_STATUS_PASSED" || h == 0 {
 			t.Fatalf("proposal %d after ten approvals: %+v", id, r.Proposal)
 		}
-		return h
+		return id, h
 	}
 
-	passed := change(0, pubHex)
+	removal, passed := change(0, pubHex)
 	waitHeights(t, n, []int{0, 1, 2}, passed+5)
 	if vals := cometValidators(t, n.rpc(0), passed+1); len(vals) != 4 {
 		t.Fatalf("CometBFT's validators at height %d, before the change takes effect: %v", passed+1, vals)
@@ -108,17 +115,32 @@ func TestE2EGovernanceChangesValidators(t *testing.T) {
 	if strings.Count(out, `"power"`) != 3 || strings.Contains(out, base64.StdEncoding.EncodeToString(pub)) {
 		t.Fatalf("the ledger's validators after the removal: %s", out)
 	}
+	// A proof bundle of the removal, from a block that three validators
+	// signed, which an auditor checks from the genesis file's four.
+	dir := t.TempDir()
+	afterRemoval := filepath.Join(dir, "after-removal.bundle")
+	queryBundle(t, n, mt.ProposalKey(removal), 0, afterRemoval)
 
 	// Back in, this time named in base64, as priv_validator_key.json has it.
-	passed = change(10, base64.StdEncoding.EncodeToString(pub))
+	addition, passed := change(10, base64.StdEncoding.EncodeToString(pub))
 	waitHeights(t, n, []int{0, 1, 2, 3}, passed+5)
 	if vals := cometValidators(t, n.rpc(3), passed+2); len(vals) != 4 || vals[base64.StdEncoding.EncodeToString(pub)] != 10 {
 		t.Fatalf("CometBFT's validators at height %d, after node3 came back at %d: %v", passed+2, passed, vals)
 	}
+	afterAddition := filepath.Join(dir, "after-addition.bundle")
+	queryBundle(t, n, mt.ProposalKey(addition), 0, afterAddition)
 	top, _, _ := abciInfo(n.rpc(3))
 	n.checkAppHashes(t, []int{0, 1, 2, 3}, 1, top)
 	for _, p := range n.nodes {
 		p.stop(t)
+	}
+	gen := filepath.Join(n.home(0), "config", "genesis.json")
+	for _, b := range []string{afterRemoval, afterAddition} {
+		out, err := run(t, "verify", b, "--genesis", gen)
+		if err != nil || !strings.Contains(out, "verified: chain corridor-e2e") || !strings.Contains(out, "present, value") {
+			t.Fatalf("verify %s: %v\n%s", filepath.Base(b), err, out)
+		}
+		t.Logf("%s", out)
 	}
 }
 

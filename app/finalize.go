@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -61,10 +60,11 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.FinalizeBlockRequest) (
 }
 
 // Block times the ledger can hold: its keys and records keep times as
-// nanoseconds since 1970 in a signed 64-bit integer.
+// nanoseconds since 1970 in a signed 64-bit integer, which ends in April
+// 2262; the last months are left for times computed from a block's.
 var (
 	minBlockTime = time.Unix(0, 0)
-	maxBlockTime = time.Unix(0, math.MaxInt64)
+	maxBlockTime = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // checkBlockTime refuses a time outside what the ledger can hold: a block

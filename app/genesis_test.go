@@ -59,7 +59,7 @@ func TestInitChainBadAppState(t *testing.T) {
 }
 
 // TestTimesTheLedgerCannotHold: the ledger keeps times as nanoseconds
-// since 1970 in 64 bits. A genesis time outside 1970–2262 is refused by
+// since 1970 in 64 bits. A genesis time before 1970 or from 2262 on is refused by
 // InitChain, and a block at such a time by FinalizeBlock, each with an
 // error that names the time and genesis_time; neither panics.
 func TestTimesTheLedgerCannotHold(t *testing.T) {

@@ -31,7 +31,7 @@ func membershipTxCmd() *cobra.Command {
 			return submitValidated(cmd, mt.ValidateMember(m), client.RegisterMember(m))
 		},
 	}
-	cmd.AddCommand(register, addKeyCmd(), revokeKeyCmd(), memberStatusCmd(true), memberStatusCmd(false), proposeValidatorCmd(), voteCmd())
+	cmd.AddCommand(register, addKeyCmd(), revokeKeyCmd(), memberStatusCmd(true), memberStatusCmd(false), proposeValidatorCmd(), proposeRemovalCmd(), voteCmd())
 	return cmd
 }
 
@@ -55,6 +55,24 @@ func proposeValidatorCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().Int64("power", 10, "the validator's new voting power (0 removes it; genesis validators have 10)")
+	cmd.Flags().String("reason", "", "why, recorded in the proposal (required)")
+	return cmd
+}
+
+// proposeRemovalCmd submits a proposal to remove a member.
+func proposeRemovalCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use: "propose-removal MEMBER_ID",
+		Short: "Propose to the provinces that MEMBER_ID (any province's member, not a province authority) be removed for good: it never signs again and cannot be reinstated; " +
+			"carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval)",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			reason, _ := cmd.Flags().GetString("reason")
+			msg := &mt.Msg{Sum: &mt.Msg_SubmitProposal{SubmitProposal: &mt.MsgSubmitProposal{Reason: reason,
+				Action: &mt.MsgSubmitProposal_MemberRemoval{MemberRemoval: &mt.MemberRemoval{MemberId: args[0]}}}}}
+			return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
+		},
+	}
 	cmd.Flags().String("reason", "", "why, recorded in the proposal (required)")
 	return cmd
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/landsea/corridor/client"
+	mt "github.com/landsea/corridor/x/membership/types"
 )
 
 // TestE2EMembershipCLI runs membership changes through the command line.
@@ -19,7 +20,7 @@ import (
 // would: add-key makes the new key in the keyring and puts it on the
 // member's record, signed with the current one; revoke-key, signed with
 // the new key, revokes the old one, which then signs nothing; a used key
-// id is refused.
+// id is refused. The provinces remove a member by a governance vote.
 func TestE2EMembershipCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a node")
@@ -72,6 +73,37 @@ func TestE2EMembershipCLI(t *testing.T) {
 		t.Fatalf("cq-electronics after reinstate: %s", s)
 	}
 	must("tx", "membership", "add-key", "k2", "--from", "cq-electronics")
+
+	// The provinces remove a member by a vote: guangxi proposes it through
+	// the command line, nine more approve (one of them through the command
+	// line too), and the member signs nothing from then on; its province
+	// cannot reinstate it.
+	out = must("tx", "membership", "propose-removal", "th-importer", "--reason", "breach of the data-sharing agreement", "--from", "guangxi")
+	id := proposalID(t, out)
+	must("tx", "membership", "vote", itoa(int(id)), "yes", "--from", "chongqing")
+	c := dial(t, base+2)
+	ring := client.Keyring{Dir: filepath.Join(home, "keys")}
+	for _, p := range mt.Provinces[2:10] {
+		k, err := ring.Load(p.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Submit(ctxTimeout(t, 60*time.Second), k, client.MembershipMsg(&mt.Msg{Sum: &mt.Msg_Vote{Vote: &mt.MsgVote{ProposalId: id, Approve: true}}})); err != nil {
+			t.Fatalf("%s votes: %v", p.ID, err)
+		}
+	}
+	if s := memberStatus("th-importer"); s != "MEMBER_STATUS_REMOVED" {
+		t.Fatalf("th-importer after the removal passed: %s", s)
+	}
+	if out, err := cli("tx", "membership", "reinstate", "th-importer", "--reason", "appeal", "--from", "guangxi"); err == nil || !strings.Contains(out, "removed by a governance proposal") {
+		t.Fatalf("reinstating a removed member: %v\n%s", err, out)
+	}
+	if out, err := cli("tx", "membership", "add-key", "k2", "--from", "th-importer"); err == nil || !strings.Contains(out, "is MEMBER_STATUS_REMOVED") {
+		t.Fatalf("a removed member's tx: %v\n%s", err, out)
+	}
+	if out := must("query", "membership", "proposals", "--open"); strings.Contains(out, `"id"`) {
+		t.Fatalf("open proposals after the removal passed: %s", out)
+	}
 
 	ledgerKey := func(id string) (pub, status string) {
 		t.Helper()

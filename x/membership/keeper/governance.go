@@ -14,9 +14,9 @@ import (
 
 // Governance: a province authority submits a proposal, the provinces vote,
 // and the proposal is carried out in the block whose vote brings its
-// approvals to two thirds of the provinces. The one kind of proposal so far
-// changes CometBFT's validator set; the app turns the change of the recorded
-// set into the block's validator updates.
+// approvals to two thirds of the provinces. A proposal changes CometBFT's
+// validator set (the app turns the change of the recorded set into the
+// block's validator updates) or removes a member.
 
 func validateProposal(m *types.MsgSubmitProposal) error {
 	if err := types.ValidateReason("submit_proposal.reason", m.Reason); err != nil {
@@ -25,9 +25,75 @@ func validateProposal(m *types.MsgSubmitProposal) error {
 	switch a := m.GetAction().(type) {
 	case *types.MsgSubmitProposal_ValidatorChange:
 		return types.ValidateValidatorChange("submit_proposal.validator_change", a.ValidatorChange)
+	case *types.MsgSubmitProposal_MemberRemoval:
+		if a.MemberRemoval == nil {
+			return base.ErrInvalidMsg.Wrapf("submit_proposal.member_removal: missing")
+		}
+		return types.ValidateID("submit_proposal.member_removal.member_id", a.MemberRemoval.MemberId)
 	default:
-		return base.ErrInvalidMsg.Wrapf("submit_proposal: no action set; a proposal names what it changes (validator_change)")
+		return base.ErrInvalidMsg.Wrapf("submit_proposal: no action set; a proposal names what it changes (validator_change or member_removal)")
 	}
+}
+
+// setAction records the submitted action in the proposal and returns the
+// event attributes that describe it.
+func setAction(p *types.Proposal, m *types.MsgSubmitProposal) []string {
+	switch a := m.GetAction().(type) {
+	case *types.MsgSubmitProposal_ValidatorChange:
+		c := a.ValidatorChange
+		p.Action = &types.Proposal_ValidatorChange{ValidatorChange: c}
+		return []string{"action", "validator_change", "province", c.Province, "pub_key", hex.EncodeToString(c.PubKey), "power", strconv.FormatInt(c.Power, 10)}
+	case *types.MsgSubmitProposal_MemberRemoval:
+		p.Action = &types.Proposal_MemberRemoval{MemberRemoval: a.MemberRemoval}
+		return []string{"action", "member_removal", "member", a.MemberRemoval.MemberId}
+	}
+	return nil
+}
+
+// check says why the proposal's action cannot be carried out now, or nil
+// if it can.
+func (k Keeper) check(r base.Reader, p *types.Proposal) error {
+	switch a := p.GetAction().(type) {
+	case *types.Proposal_ValidatorChange:
+		return k.checkValidatorChange(r, a.ValidatorChange)
+	case *types.Proposal_MemberRemoval:
+		_, err := k.removable(r, a.MemberRemoval.MemberId)
+		return err
+	}
+	return fmt.Errorf("membership: proposal %d has no action", p.Id)
+}
+
+// carryOut applies a passed proposal's action, which check allowed.
+func (k Keeper) carryOut(ctx base.Context, p *types.Proposal) error {
+	switch a := p.GetAction().(type) {
+	case *types.Proposal_ValidatorChange:
+		return k.applyValidatorChange(ctx, a.ValidatorChange)
+	case *types.Proposal_MemberRemoval:
+		m, err := k.removable(ctx.State, a.MemberRemoval.MemberId)
+		if err != nil {
+			return err
+		}
+		m.Status = types.MemberStatus_MEMBER_STATUS_REMOVED
+		ctx.Emit("membership.member_removed", "member", m.Id, "province", m.Province, "proposal", strconv.FormatUint(p.Id, 10))
+		return k.save(ctx, m, false)
+	}
+	return fmt.Errorf("membership: proposal %d has no action", p.Id)
+}
+
+// removable returns the member if a proposal may remove it.
+func (k Keeper) removable(r base.Reader, id string) (*types.Member, error) {
+	m, err := k.Get(r, id)
+	switch {
+	case err != nil:
+		return nil, err
+	case m == nil:
+		return nil, base.ErrNotFound.Wrapf("member %q is not registered", id)
+	case types.HasRole(m, types.Role_ROLE_PROVINCE_AUTHORITY):
+		return nil, base.ErrUnauthorized.Wrapf("%q is a province authority; the 15 provinces are named in genesis and are not removed", id)
+	case m.Status == types.MemberStatus_MEMBER_STATUS_REMOVED:
+		return nil, base.ErrInvalidTransition.Wrapf("member %q is already removed", id)
+	}
+	return m, nil
 }
 
 func (k Keeper) submitProposal(ctx base.Context, msg *types.MsgSubmitProposal) error {
@@ -45,12 +111,6 @@ func (k Keeper) submitProposal(ctx base.Context, msg *types.MsgSubmitProposal) e
 	if open >= types.OpenProposalsMax {
 		return base.ErrLimitExceeded.Wrapf("%d proposals are open, the most allowed; vote on them or wait until they close", open)
 	}
-	// A change that could not be carried out now is refused at once
-	// rather than put to a vote; it is checked again when it passes.
-	change := msg.GetValidatorChange()
-	if err := k.checkValidatorChange(ctx.State, change); err != nil {
-		return err
-	}
 	id, err := k.nextProposalID(ctx.State)
 	if err != nil {
 		return err
@@ -59,17 +119,21 @@ func (k Keeper) submitProposal(ctx base.Context, msg *types.MsgSubmitProposal) e
 		Id:              id,
 		Proposer:        signer.Id,
 		Reason:          msg.Reason,
-		Action:          &types.Proposal_ValidatorChange{ValidatorChange: change},
 		SubmittedHeight: ctx.Height,
 		VotingEndHeight: ctx.Height + types.ProposalVotingBlocks,
 		Approvals:       []string{signer.Id},
 		Status:          types.ProposalStatus_PROPOSAL_STATUS_OPEN,
 	}
+	attrs := setAction(p, msg)
+	// An action that could not be carried out now is refused at once
+	// rather than put to a vote; it is checked again when it passes.
+	if err := k.check(ctx.State, p); err != nil {
+		return err
+	}
 	ctx.State.Set(types.NextProposalKey(), binary.BigEndian.AppendUint64(nil, id+1))
 	ctx.Index.Set(types.OpenProposalKey(id), []byte{})
-	ctx.Emit("membership.proposal_submitted", "proposal", strconv.FormatUint(id, 10), "by", signer.Id,
-		"action", "validator_change", "province", change.Province, "pub_key", hex.EncodeToString(change.PubKey),
-		"power", strconv.FormatInt(change.Power, 10), "voting_end_height", strconv.FormatInt(p.VotingEndHeight, 10))
+	ctx.Emit("membership.proposal_submitted", append(append([]string{"proposal", strconv.FormatUint(id, 10), "by", signer.Id}, attrs...),
+		"voting_end_height", strconv.FormatInt(p.VotingEndHeight, 10))...)
 	return k.tally(ctx, p)
 }
 
@@ -108,15 +172,15 @@ func (k Keeper) vote(ctx base.Context, msg *types.MsgVote) error {
 func (k Keeper) tally(ctx base.Context, p *types.Proposal) error {
 	switch {
 	case len(p.Approvals) >= types.ApprovalsToPass():
-		if err := k.checkValidatorChange(ctx.State, p.GetValidatorChange()); err != nil {
-			// The set changed since the proposal was submitted: it
+		if err := k.check(ctx.State, p); err != nil {
+			// The ledger changed since the proposal was submitted: it
 			// passed, but cannot be carried out. The vote still stands.
 			p.Outcome = err.Error()
 			k.close(ctx, p, types.ProposalStatus_PROPOSAL_STATUS_FAILED)
 			ctx.Emit("membership.proposal_failed", "proposal", strconv.FormatUint(p.Id, 10), "outcome", p.Outcome)
 			break
 		}
-		if err := k.applyValidatorChange(ctx, p.GetValidatorChange()); err != nil {
+		if err := k.carryOut(ctx, p); err != nil {
 			return err
 		}
 		k.close(ctx, p, types.ProposalStatus_PROPOSAL_STATUS_PASSED)

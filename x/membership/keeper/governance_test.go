@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -387,4 +388,68 @@ func snapshot(ctx base.Context) string {
 		b.WriteString("|")
 	}
 	return b.String()
+}
+
+func proposeRemoval(id string) *types.Msg {
+	return &types.Msg{Sum: &types.Msg_SubmitProposal{SubmitProposal: &types.MsgSubmitProposal{Reason: "breach of the data-sharing agreement",
+		Action: &types.MsgSubmitProposal_MemberRemoval{MemberRemoval: &types.MemberRemoval{MemberId: id}}}}}
+}
+
+// passAll has provinces approve proposal id, from the first, until it
+// closes.
+func passAll(t *testing.T, ctx base.Context, k Keeper, id uint64) {
+	t.Helper()
+	for _, pr := range types.Provinces {
+		if p := proposal(t, k, ctx, id); p.Status != types.ProposalStatus_PROPOSAL_STATUS_OPEN {
+			return
+		}
+		if p := proposal(t, k, ctx, id); slices.Contains(p.Approvals, pr.ID) {
+			continue
+		}
+		if err := k.Handle(as(ctx, pr.ID), voteMsg(id, true)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestMemberRemovalByProposal: any province may propose to remove a
+// member of any province; once ten approve, the member is removed for
+// good. It signs nothing, its province can neither suspend nor reinstate
+// it, and its record stays. A province authority is never removed, and a
+// second proposal to remove the same member fails when it passes.
+func TestMemberRemovalByProposal(t *testing.T) {
+	ctx, k, events := govCtx(t, 1)
+	if err := k.Handle(as(ctx, "chongqing"), register(carrier("cq-rail-2", "chongqing"))); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, k.Handle(as(ctx, "guangxi"), proposeRemoval("chongqing")), base.ErrUnauthorized, "province authority")
+	wantErr(t, k.Handle(as(ctx, "guangxi"), proposeRemoval("nobody")), base.ErrNotFound, "not registered")
+	wantErr(t, k.Handle(as(ctx, "guangxi"), proposeRemoval("No Such Id")), base.ErrInvalidMsg, "member_removal.member_id")
+	for _, by := range []string{"guangxi", "sichuan"} {
+		if err := k.Handle(as(ctx, by), proposeRemoval("cq-rail-2")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx.Height = 5
+	passAll(t, ctx, k, 1)
+	if p := proposal(t, k, ctx, 1); p.Status != types.ProposalStatus_PROPOSAL_STATUS_PASSED || p.GetMemberRemoval().GetMemberId() != "cq-rail-2" {
+		t.Fatalf("removal proposal: %+v", p)
+	}
+	m, err := k.Get(ctx.State, "cq-rail-2")
+	if err != nil || m.Status != types.MemberStatus_MEMBER_STATUS_REMOVED || len(m.Keys) != 1 || m.Province != "chongqing" {
+		t.Fatalf("removed member: %+v, %v", m, err)
+	}
+	if !hasEvent(*events, "membership.member_removed", "member", "cq-rail-2", "province", "chongqing", "proposal", "1") {
+		t.Fatalf("events: %+v", *events)
+	}
+	_, _, err = k.Authenticate(ctx.State, "cq-rail-2", "k1", 6)
+	wantErr(t, err, base.ErrMemberSuspended, "REMOVED")
+	wantErr(t, k.Handle(as(ctx, "chongqing"), reinstate("cq-rail-2", "back")), base.ErrInvalidTransition, "removed by a governance proposal")
+	wantErr(t, k.Handle(as(ctx, "chongqing"), suspend("cq-rail-2", "again")), base.ErrInvalidTransition, "removed by a governance proposal")
+	wantErr(t, k.Handle(as(ctx, "guangxi"), proposeRemoval("cq-rail-2")), base.ErrInvalidTransition, "already removed")
+
+	passAll(t, ctx, k, 2)
+	if p := proposal(t, k, ctx, 2); p.Status != types.ProposalStatus_PROPOSAL_STATUS_FAILED || !strings.Contains(p.Outcome, "already removed") {
+		t.Fatalf("the second removal: %+v", p)
+	}
 }

@@ -87,6 +87,9 @@ func (k Keeper) setStatus(ctx base.Context, id, reason string, to types.MemberSt
 	if m.Province != signer.Province {
 		return base.ErrUnauthorized.Wrapf("%q was admitted by province %q; only that province may suspend or reinstate it, not %q", id, m.Province, signer.Province)
 	}
+	if m.Status == types.MemberStatus_MEMBER_STATUS_REMOVED {
+		return base.ErrInvalidTransition.Wrapf("member %q was removed by a governance proposal; it is neither suspended nor reinstated", id)
+	}
 	if m.Status == to {
 		return base.ErrInvalidTransition.Wrapf("member %q is already %s", id, to)
 	}

@@ -19,6 +19,24 @@ func run(t *testing.T, args ...string) (string, error) {
 	return string(out), err
 }
 
+// cliAt returns run with --node node and --home home added (cli), and the
+// same that fails the test when the command fails (must).
+func cliAt(t *testing.T, node, home string) (cli func(args ...string) (string, error), must func(args ...string) string) {
+	cli = func(args ...string) (string, error) {
+		t.Helper()
+		return run(t, append(args, "--node", node, "--home", home)...)
+	}
+	must = func(args ...string) string {
+		t.Helper()
+		out, err := cli(args...)
+		if err != nil {
+			t.Fatalf("corridord %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	return cli, must
+}
+
 // TestStartErrors checks that the operator gets a clear error, not a crash,
 // for a missing home, a port in use, a corrupt genesis, a genesis whose
 // app_state is not the corridor genesis, and a missing or corrupt key file.

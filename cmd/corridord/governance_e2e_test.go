@@ -27,19 +27,7 @@ func TestE2EGovernanceChangesValidators(t *testing.T) {
 	}
 	n := startNetwork(t, 4)
 	ring := client.Keyring{Dir: filepath.Join(n.dir, "keys")}
-	node0 := "127.0.0.1:" + strconv.Itoa(n.grpc(0))
-	cli := func(args ...string) (string, error) {
-		t.Helper()
-		return run(t, append(args, "--node", node0, "--home", n.dir)...)
-	}
-	must := func(args ...string) string {
-		t.Helper()
-		out, err := cli(args...)
-		if err != nil {
-			t.Fatalf("corridord %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
-	}
+	cli, must := cliAt(t, "127.0.0.1:"+strconv.Itoa(n.grpc(0)), n.dir)
 	out, err := run(t, "validator-key", "--home", n.home(3))
 	if err != nil {
 		t.Fatalf("validator-key: %v\n%s", err, out)

@@ -29,18 +29,7 @@ func TestE2EMembershipCLI(t *testing.T) {
 	setTOML(t, filepath.Join(home, "config", "config.toml"), map[string]string{"demo_load": "false"}) // the demo members, not their data
 	p := startNode(t, home)
 	waitFor(t, 60*time.Second, "height 2", func() bool { h, _, err := abciInfo(base + 1); return err == nil && h >= 2 })
-	cli := func(args ...string) (string, error) {
-		t.Helper()
-		return run(t, append(args, "--node", "127.0.0.1:"+itoa(base+2), "--home", home)...)
-	}
-	must := func(args ...string) string {
-		t.Helper()
-		out, err := cli(args...)
-		if err != nil {
-			t.Fatalf("corridord %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
-	}
+	cli, must := cliAt(t, "127.0.0.1:"+itoa(base+2), home)
 	memberStatus := func(id string) string {
 		t.Helper()
 		var r struct {

@@ -18,6 +18,7 @@ import (
 	"github.com/landsea/corridor/app/types"
 	"github.com/landsea/corridor/store"
 	"github.com/landsea/corridor/x/base"
+	mt "github.com/landsea/corridor/x/membership/types"
 )
 
 // AppVersion is the application protocol version reported in Info.
@@ -128,6 +129,41 @@ func (a *App) InitChain(_ context.Context, req *abci.InitChainRequest) (*abci.In
 		return nil, err
 	}
 	return &abci.InitChainResponse{AppHash: root}, nil
+}
+
+// genesisValidators reads the validator set CometBFT hands to InitChain,
+// which the ledger records so that governance can change it. named, the
+// validators app_state lists with their provinces, must be the same set
+// (keys and powers) when it is not empty.
+func genesisValidators(vals []abci.ValidatorUpdate, named []*mt.Validator) ([]*mt.Validator, error) {
+	out := make([]*mt.Validator, 0, len(vals))
+	for i, v := range vals {
+		if v.PubKeyType != mt.Ed25519PubKeyType {
+			return nil, fmt.Errorf("app: genesis validator %d has a %q key; the ledger records %s validator keys", i, v.PubKeyType, mt.Ed25519PubKeyType)
+		}
+		out = append(out, &mt.Validator{PubKey: v.PubKeyBytes, Power: v.Power})
+	}
+	if len(named) == 0 {
+		return out, nil
+	}
+	if len(named) != len(out) {
+		return nil, fmt.Errorf("app: app_state.membership.validators lists %d validators, genesis.json's validators %d; they must be the same", len(named), len(out))
+	}
+	byKey := map[string]*mt.Validator{}
+	for i, v := range named {
+		if !mt.IsProvince(v.Province) {
+			return nil, fmt.Errorf("app: app_state.membership.validators[%d]: province %q is not one of the 15 provinces", i, v.Province)
+		}
+		byKey[string(v.PubKey)] = v
+	}
+	for i, v := range out {
+		n := byKey[string(v.PubKey)]
+		if n == nil || n.Power != v.Power {
+			return nil, fmt.Errorf("app: genesis.json's validator %d (key %X, power %d) is not in app_state.membership.validators with that power", i, v.PubKey, v.Power)
+		}
+		v.Province = n.Province
+	}
+	return out, nil
 }
 
 // decodeGenesis reads genesis.json's app_state. Its errors say which part

@@ -21,12 +21,8 @@ func checkKeyFiles(conf *cmtcfg.Config) error {
 	if _, err := LoadNodeKey(conf.NodeKeyFile()); err != nil {
 		return err
 	}
-	var pv privval.FilePVKey
-	if err := readKeyFile("validator key", conf.PrivValidatorKeyFile(), restoreKey, &pv); err != nil {
+	if _, err := LoadValidatorPubKey(conf.PrivValidatorKeyFile()); err != nil {
 		return err
-	}
-	if err := checkPrivKey(pv.PrivKey); err != nil {
-		return fmt.Errorf("validator key file %s is not valid: %w", conf.PrivValidatorKeyFile(), err)
 	}
 	var state privval.FilePVLastSignState
 	return readKeyFile("validator state", conf.PrivValidatorStateFile(),

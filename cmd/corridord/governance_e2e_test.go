@@ -151,14 +151,9 @@ func proposalID(t *testing.T, out string) uint64 {
 // waitHeights waits until every one of nodes has committed height h.
 func waitHeights(t *testing.T, n *network, nodes []int, h int64) {
 	t.Helper()
-	waitFor(t, 60*time.Second, fmt.Sprintf("nodes %v at height %d", nodes, h), func() bool {
-		for _, i := range nodes {
-			if got, _, err := abciInfo(n.rpc(i)); err != nil || got < h {
-				return false
-			}
-		}
-		return true
-	})
+	for _, i := range nodes {
+		waitHeight(t, n.rpc(i), h)
+	}
 }
 
 // cometValidators is CometBFT's validator set at height (0: the latest),

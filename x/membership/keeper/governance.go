@@ -50,34 +50,27 @@ func setAction(p *types.Proposal, m *types.MsgSubmitProposal) []string {
 	return nil
 }
 
-// check says why the proposal's action cannot be carried out now, or nil
-// if it can.
-func (k Keeper) check(r base.Reader, p *types.Proposal) error {
+// check says why the proposal's action cannot be carried out now, or
+// returns what carries it out.
+func (k Keeper) check(r base.Reader, p *types.Proposal) (carryOut func(base.Context) error, err error) {
 	switch a := p.GetAction().(type) {
 	case *types.Proposal_ValidatorChange:
-		return k.checkValidatorChange(r, a.ValidatorChange)
-	case *types.Proposal_MemberRemoval:
-		_, err := k.removable(r, a.MemberRemoval.MemberId)
-		return err
-	}
-	return fmt.Errorf("membership: proposal %d has no action", p.Id)
-}
-
-// carryOut applies a passed proposal's action, which check allowed.
-func (k Keeper) carryOut(ctx base.Context, p *types.Proposal) error {
-	switch a := p.GetAction().(type) {
-	case *types.Proposal_ValidatorChange:
-		return k.applyValidatorChange(ctx, a.ValidatorChange)
-	case *types.Proposal_MemberRemoval:
-		m, err := k.removable(ctx.State, a.MemberRemoval.MemberId)
-		if err != nil {
-			return err
+		if err := k.checkValidatorChange(r, a.ValidatorChange); err != nil {
+			return nil, err
 		}
-		m.Status = types.MemberStatus_MEMBER_STATUS_REMOVED
-		ctx.Emit("membership.member_removed", "member", m.Id, "province", m.Province, "proposal", strconv.FormatUint(p.Id, 10))
-		return k.save(ctx, m, false)
+		return func(ctx base.Context) error { return k.applyValidatorChange(ctx, a.ValidatorChange) }, nil
+	case *types.Proposal_MemberRemoval:
+		m, err := k.removable(r, a.MemberRemoval.MemberId)
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx base.Context) error {
+			m.Status = types.MemberStatus_MEMBER_STATUS_REMOVED
+			ctx.Emit("membership.member_removed", "member", m.Id, "province", m.Province, "proposal", strconv.FormatUint(p.Id, 10))
+			return k.save(ctx, m, false)
+		}, nil
 	}
-	return fmt.Errorf("membership: proposal %d has no action", p.Id)
+	return nil, fmt.Errorf("membership: proposal %d has no action", p.Id)
 }
 
 // removable returns the member if a proposal may remove it.
@@ -127,7 +120,7 @@ func (k Keeper) submitProposal(ctx base.Context, msg *types.MsgSubmitProposal) e
 	attrs := setAction(p, msg)
 	// An action that could not be carried out now is refused at once
 	// rather than put to a vote; it is checked again when it passes.
-	if err := k.check(ctx.State, p); err != nil {
+	if _, err := k.check(ctx.State, p); err != nil {
 		return err
 	}
 	ctx.State.Set(types.NextProposalKey(), binary.BigEndian.AppendUint64(nil, id+1))
@@ -172,7 +165,8 @@ func (k Keeper) vote(ctx base.Context, msg *types.MsgVote) error {
 func (k Keeper) tally(ctx base.Context, p *types.Proposal) error {
 	switch {
 	case len(p.Approvals) >= types.ApprovalsToPass():
-		if err := k.check(ctx.State, p); err != nil {
+		carryOut, err := k.check(ctx.State, p)
+		if err != nil {
 			// The ledger changed since the proposal was submitted: it
 			// passed, but cannot be carried out. The vote still stands.
 			p.Outcome = err.Error()
@@ -180,7 +174,7 @@ func (k Keeper) tally(ctx base.Context, p *types.Proposal) error {
 			ctx.Emit("membership.proposal_failed", "proposal", strconv.FormatUint(p.Id, 10), "outcome", p.Outcome)
 			break
 		}
-		if err := k.carryOut(ctx, p); err != nil {
+		if err := carryOut(ctx); err != nil {
 			return err
 		}
 		k.close(ctx, p, types.ProposalStatus_PROPOSAL_STATUS_PASSED)
@@ -239,24 +233,22 @@ func (k Keeper) checkValidatorChange(r base.Reader, c *types.ValidatorChange) er
 		return err
 	}
 	var cur *types.Validator
-	live := 0
 	for _, v := range vals {
 		if bytes.Equal(v.PubKey, c.PubKey) {
 			cur = v
 		}
-		live++
 	}
 	key := hex.EncodeToString(c.PubKey)
 	switch {
 	case cur == nil && c.Power == 0:
 		return base.ErrNotFound.Wrapf("validator %s is not in the validator set; there is nothing to remove", key)
-	case cur == nil && live >= types.ValidatorsMax:
-		return base.ErrLimitExceeded.Wrapf("the validator set has %d validators, the most allowed", live)
+	case cur == nil && len(vals) >= types.ValidatorsMax:
+		return base.ErrLimitExceeded.Wrapf("the validator set has %d validators, the most allowed", len(vals))
 	case cur != nil && cur.Province != "" && cur.Province != c.Province:
 		return base.ErrUnauthorized.Wrapf("validator %s is run by province %q, not %q", key, cur.Province, c.Province)
 	case cur != nil && cur.Power == c.Power:
 		return base.ErrInvalidTransition.Wrapf("validator %s already has power %d", key, c.Power)
-	case cur != nil && c.Power == 0 && live == 1:
+	case cur != nil && c.Power == 0 && len(vals) == 1:
 		return base.ErrInvalidTransition.Wrapf("validator %s is the last one; the network needs a validator", key)
 	}
 	return nil

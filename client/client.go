@@ -122,20 +122,25 @@ func (e *TxError) Error() string {
 	return fmt.Sprintf("tx %s refused: code %d (%s): %s", e.Result.Hash, e.Result.Code, e.Result.Codespace, e.Result.Log)
 }
 
+// ErrNotSent marks an error of Submit that came before the transaction was
+// broadcast: the ledger never saw it.
+var ErrNotSent = errors.New("client: transaction not sent")
+
 // Submit signs msgs with key at the member's next sequence, broadcasts and
-// waits for the block. A refused tx is returned as *TxError.
+// waits for the block. A refused tx is returned as *TxError; an error
+// before the broadcast matches ErrNotSent.
 func (c *Client) Submit(ctx context.Context, key *Key, msgs ...*types.Message) (*nodepb.TxResult, error) {
 	chainID, err := c.ChainID(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
 	seq, err := c.NextSequence(ctx, key.MemberID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
 	tx, err := BuildTx(key, TxParams{ChainID: chainID, Sequence: seq}, msgs...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrNotSent, err)
 	}
 	res, err := c.Broadcast(ctx, tx, true, 30*time.Second)
 	if err != nil {

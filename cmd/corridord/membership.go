@@ -21,7 +21,7 @@ func membershipTxCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "membership", Short: "Membership transactions"}
 	register := &cobra.Command{
 		Use:   "register-member FILE.json",
-		Short: "Admit a member into the signer's province (signer: a province authority); FILE is a corridor.membership.v1.Member in protobuf JSON",
+		Short: "Admit an enterprise, carrier or bank into the signer's province (signer: a province authority); FILE is a corridor.membership.v1.Member in protobuf JSON. Customs offices and auditors are admitted by propose-admission",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			m := &mt.Member{}
@@ -31,7 +31,7 @@ func membershipTxCmd() *cobra.Command {
 			return submitValidated(cmd, mt.ValidateMember(m), client.RegisterMember(m))
 		},
 	}
-	cmd.AddCommand(register, addKeyCmd(), revokeKeyCmd(), memberStatusCmd(true), memberStatusCmd(false), proposeValidatorCmd(), proposeRemovalCmd(), voteCmd())
+	cmd.AddCommand(register, addKeyCmd(), revokeKeyCmd(), memberStatusCmd(true), memberStatusCmd(false), proposeValidatorCmd(), proposeRemovalCmd(), proposeAdmissionCmd(), proposeKeyReplacementCmd(), voteCmd())
 	return cmd
 }
 
@@ -43,15 +43,12 @@ func proposeValidatorCmd() *cobra.Command {
 			"'corridord validator-key' prints it) gets --power, 0 to remove it; it is carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval)",
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			pub, err := parseValidatorKey(args[1])
+			pub, err := parseEd25519Key("PUB_KEY", args[1])
 			if err != nil {
 				return err
 			}
 			power, _ := cmd.Flags().GetInt64("power")
-			reason, _ := cmd.Flags().GetString("reason")
-			msg := &mt.Msg{Sum: &mt.Msg_SubmitProposal{SubmitProposal: &mt.MsgSubmitProposal{Reason: reason,
-				Action: &mt.MsgSubmitProposal_ValidatorChange{ValidatorChange: &mt.ValidatorChange{Province: args[0], PubKey: pub, Power: power}}}}}
-			return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
+			return submitProposal(cmd, &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_ValidatorChange{ValidatorChange: &mt.ValidatorChange{Province: args[0], PubKey: pub, Power: power}}})
 		},
 	}
 	cmd.Flags().Int64("power", 10, "the validator's new voting power (0 removes it; genesis validators have 10)")
@@ -67,26 +64,70 @@ func proposeRemovalCmd() *cobra.Command {
 			"carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval)",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			reason, _ := cmd.Flags().GetString("reason")
-			msg := &mt.Msg{Sum: &mt.Msg_SubmitProposal{SubmitProposal: &mt.MsgSubmitProposal{Reason: reason,
-				Action: &mt.MsgSubmitProposal_MemberRemoval{MemberRemoval: &mt.MemberRemoval{MemberId: args[0]}}}}}
-			return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
+			return submitProposal(cmd, &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_MemberRemoval{MemberRemoval: &mt.MemberRemoval{MemberId: args[0]}}})
 		},
 	}
 	cmd.Flags().String("reason", "", "why, recorded in the proposal (required)")
 	return cmd
 }
 
-// parseValidatorKey reads an Ed25519 public key written in hex (64
+// proposeAdmissionCmd submits a proposal to admit a member.
+func proposeAdmissionCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use: "propose-admission FILE.json",
+		Short: "Propose to the provinces that the member in FILE (a corridor.membership.v1.Member in protobuf JSON, any province and any role but province authority) be admitted; " +
+			"customs offices and auditors are admitted only this way; carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval)",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m := &mt.Member{}
+			if err := readProtoJSON(args[0], m); err != nil {
+				return err
+			}
+			return submitProposal(cmd, &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_MemberAdmission{MemberAdmission: &mt.MemberAdmission{Member: m}}})
+		},
+	}
+	cmd.Flags().String("reason", "", "why, recorded in the proposal (required)")
+	return cmd
+}
+
+// proposeKeyReplacementCmd submits a proposal to replace a member's keys.
+func proposeKeyReplacementCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use: "propose-key-replacement MEMBER_ID KEY_ID PUB_KEY",
+		Short: "Propose to the provinces that MEMBER_ID, which lost its keys or fears them in other hands, gets the Ed25519 key PUB_KEY (hex, as 'corridord keys show' prints it, or base64) under the new id KEY_ID, " +
+			"and that every other key of it be revoked in the same block; carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval). " +
+			"A member that still holds a key rotates it itself (add-key, revoke-key)",
+		Args: cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pub, err := parseEd25519Key("PUB_KEY", args[2])
+			if err != nil {
+				return err
+			}
+			key := &mt.Key{Id: args[1], Scheme: mt.KeyScheme_KEY_SCHEME_ED25519, PublicKey: pub}
+			return submitProposal(cmd, &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_KeyReplacement{KeyReplacement: &mt.KeyReplacement{MemberId: args[0], Key: key}}})
+		},
+	}
+	cmd.Flags().String("reason", "", "why, recorded in the proposal (required)")
+	return cmd
+}
+
+// submitProposal submits p with the --reason flag's reason.
+func submitProposal(cmd *cobra.Command, p *mt.MsgSubmitProposal) error {
+	p.Reason, _ = cmd.Flags().GetString("reason")
+	msg := &mt.Msg{Sum: &mt.Msg_SubmitProposal{SubmitProposal: p}}
+	return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
+}
+
+// parseEd25519Key reads an Ed25519 public key written in hex (64
 // characters) or in standard base64 (as CometBFT's key files hold it).
-func parseValidatorKey(s string) ([]byte, error) {
+func parseEd25519Key(name, s string) ([]byte, error) {
 	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
 		return b, nil
 	}
 	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == 32 {
 		return b, nil
 	}
-	return nil, fmt.Errorf("PUB_KEY %q is not a 32-byte Ed25519 key in hex (64 characters) or base64 (44 characters)", s)
+	return nil, fmt.Errorf("%s %q is not a 32-byte Ed25519 key in hex (64 characters) or base64 (44 characters)", name, s)
 }
 
 // voteCmd votes on an open proposal.
@@ -177,10 +218,14 @@ func addKeyCmd() *cobra.Command {
 			}
 			_, err = cc.Submit(client.MembershipMsg(&mt.Msg{Sum: &mt.Msg_AddKey{AddKey: &mt.MsgAddKey{Key: k.LedgerKey()}}}))
 			var refused *client.TxError
-			if made && errors.As(err, &refused) {
+			if made && (errors.As(err, &refused) || errors.Is(err, client.ErrNotSent)) {
 				// The ledger does not know the key: it would only mislead.
+				why := "the ledger refused it"
+				if refused == nil {
+					why = "the transaction was not sent"
+				}
 				if rmErr := ring.Remove(k.MemberID, k.KeyID); rmErr == nil {
-					fmt.Fprintf(cmd.ErrOrStderr(), "removed key %s/%s from the keyring: the ledger refused it\n", k.MemberID, k.KeyID)
+					fmt.Fprintf(cmd.ErrOrStderr(), "removed key %s/%s from the keyring: %s\n", k.MemberID, k.KeyID, why)
 				}
 			}
 			return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -72,15 +73,20 @@ func TestE2EMembershipCLI(t *testing.T) {
 	must("tx", "membership", "vote", itoa(int(id)), "yes", "--from", "chongqing")
 	c := dial(t, base+2)
 	ring := client.Keyring{Dir: filepath.Join(home, "keys")}
-	for _, p := range mt.Provinces[2:10] {
-		k, err := ring.Load(p.ID, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Submit(ctxTimeout(t, 60*time.Second), k, client.MembershipMsg(&mt.Msg{Sum: &mt.Msg_Vote{Vote: &mt.MsgVote{ProposalId: id, Approve: true}}})); err != nil {
-			t.Fatalf("%s votes: %v", p.ID, err)
+	// approve has provinces approve proposal id through the Go client.
+	approve := func(id uint64, provinces []mt.ProvinceInfo) {
+		t.Helper()
+		for _, p := range provinces {
+			k, err := ring.Load(p.ID, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Submit(ctxTimeout(t, 60*time.Second), k, client.MembershipMsg(&mt.Msg{Sum: &mt.Msg_Vote{Vote: &mt.MsgVote{ProposalId: id, Approve: true}}})); err != nil {
+				t.Fatalf("%s votes: %v", p.ID, err)
+			}
 		}
 	}
+	approve(id, mt.Provinces[2:10])
 	if s := memberStatus("th-importer"); s != "MEMBER_STATUS_REMOVED" {
 		t.Fatalf("th-importer after the removal passed: %s", s)
 	}
@@ -93,6 +99,61 @@ func TestE2EMembershipCLI(t *testing.T) {
 	if out := must("query", "membership", "proposals", "--open"); strings.Contains(out, `"id"`) {
 		t.Fatalf("open proposals after the removal passed: %s", out)
 	}
+
+	// A customs office is admitted by the provinces together: its own
+	// province alone is refused. The new office then signs.
+	keys := func(args ...string) string {
+		t.Helper()
+		out, err := run(t, append(append([]string{"keys"}, args...), "--home", home)...)
+		if err != nil {
+			t.Fatalf("corridord keys %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	pubKey := func(member, key string) string {
+		t.Helper()
+		f := strings.Split(strings.TrimSpace(keys("show", member, key)), "\t")
+		if len(f) != 4 || len(f[3]) != 64 {
+			t.Fatalf("keys show %s %s: %q", member, key, f)
+		}
+		return f[3]
+	}
+	keys("add", "cq-customs-2")
+	pub, err := hex.DecodeString(pubKey("cq-customs-2", "k1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	office := filepath.Join(t.TempDir(), "office.json")
+	if err := os.WriteFile(office, []byte(`{"id":"cq-customs-2","name":"Chongqing Customs, Guoyuan Port Office","roles":["ROLE_CUSTOMS_OFFICE"],`+
+		`"province":"chongqing","country":"CN","jurisdiction":"CN-chongqing","keys":[{"id":"k1","scheme":"KEY_SCHEME_ED25519","public_key":"`+
+		base64.StdEncoding.EncodeToString(pub)+`"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := cli("tx", "membership", "register-member", office, "--from", "chongqing"); err == nil || !strings.Contains(out, "propose-admission") {
+		t.Fatalf("a province registering a customs office alone: %v\n%s", err, out)
+	}
+	id = proposalID(t, must("tx", "membership", "propose-admission", office, "--reason", "Guoyuan port opens a customs office", "--from", "chongqing"))
+	approve(id, mt.Provinces[1:9])
+	if out, err := cli("tx", "membership", "add-key", "k2", "--from", "cq-customs-2"); err == nil || !strings.Contains(out, "not registered") ||
+		!strings.Contains(out, "removed key cq-customs-2/k2 from the keyring: the transaction was not sent") {
+		t.Fatalf("the office signed before the tenth approval: %v\n%s", err, out)
+	}
+	approve(id, mt.Provinces[9:10])
+	if s := memberStatus("cq-customs-2"); s != "MEMBER_STATUS_ACTIVE" {
+		t.Fatalf("cq-customs-2 after the admission passed: %s", s)
+	}
+	must("tx", "membership", "add-key", "k2", "--from", "cq-customs-2")
+
+	// cq-electronics lost both its keys: the provinces give it a new one,
+	// which its IT team made, and the old ones sign nothing from then on.
+	keys("add", "cq-electronics", "k7")
+	id = proposalID(t, must("tx", "membership", "propose-key-replacement", "cq-electronics", "k7", pubKey("cq-electronics", "k7"),
+		"--reason", "both keys were on a stolen laptop", "--from", "guangxi"))
+	approve(id, append([]mt.ProvinceInfo{mt.Provinces[0]}, mt.Provinces[2:10]...))
+	if out, err := cli("tx", "membership", "add-key", "k8", "--from", "cq-electronics", "--key", "k2"); err == nil || !strings.Contains(out, "revoked") {
+		t.Fatalf("a replaced key signed: %v\n%s", err, out)
+	}
+	must("tx", "membership", "add-key", "k8", "--from", "cq-electronics", "--key", "k7")
 
 	ledgerKey := func(id string) (pub, status string) {
 		t.Helper()

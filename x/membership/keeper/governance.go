@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
+
+	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/landsea/corridor/x/base"
 	"github.com/landsea/corridor/x/membership/types"
@@ -30,8 +33,21 @@ func validateProposal(m *types.MsgSubmitProposal) error {
 			return base.ErrInvalidMsg.Wrapf("submit_proposal.member_removal: missing")
 		}
 		return types.ValidateID("submit_proposal.member_removal.member_id", a.MemberRemoval.MemberId)
+	case *types.MsgSubmitProposal_MemberAdmission:
+		if a.MemberAdmission == nil {
+			return base.ErrInvalidMsg.Wrapf("submit_proposal.member_admission: missing")
+		}
+		return types.ValidateMember(a.MemberAdmission.Member)
+	case *types.MsgSubmitProposal_KeyReplacement:
+		if a.KeyReplacement == nil {
+			return base.ErrInvalidMsg.Wrapf("submit_proposal.key_replacement: missing")
+		}
+		if err := types.ValidateID("submit_proposal.key_replacement.member_id", a.KeyReplacement.MemberId); err != nil {
+			return err
+		}
+		return types.ValidateKey(a.KeyReplacement.Key)
 	default:
-		return base.ErrInvalidMsg.Wrapf("submit_proposal: no action set; a proposal names what it changes (validator_change or member_removal)")
+		return base.ErrInvalidMsg.Wrapf("submit_proposal: no action set; a proposal names what it changes (validator_change, member_removal, member_admission or key_replacement)")
 	}
 }
 
@@ -46,6 +62,14 @@ func setAction(p *types.Proposal, m *types.MsgSubmitProposal) []string {
 	case *types.MsgSubmitProposal_MemberRemoval:
 		p.Action = &types.Proposal_MemberRemoval{MemberRemoval: a.MemberRemoval}
 		return []string{"action", "member_removal", "member", a.MemberRemoval.MemberId}
+	case *types.MsgSubmitProposal_MemberAdmission:
+		m := a.MemberAdmission.Member
+		p.Action = &types.Proposal_MemberAdmission{MemberAdmission: a.MemberAdmission}
+		return []string{"action", "member_admission", "member", m.Id, "province", m.Province}
+	case *types.MsgSubmitProposal_KeyReplacement:
+		c := a.KeyReplacement
+		p.Action = &types.Proposal_KeyReplacement{KeyReplacement: c}
+		return []string{"action", "key_replacement", "member", c.MemberId, "key", c.Key.Id}
 	}
 	return nil
 }
@@ -69,8 +93,52 @@ func (k Keeper) check(r base.Reader, p *types.Proposal) (carryOut func(base.Cont
 			ctx.Emit("membership.member_removed", "member", m.Id, "province", m.Province, "proposal", strconv.FormatUint(p.Id, 10))
 			return k.save(ctx, m, false)
 		}, nil
+	case *types.Proposal_MemberAdmission:
+		// The proposal keeps the member as submitted; the ledger's copy
+		// gets the status and heights.
+		m := a.MemberAdmission.Member
+		if err := k.admissible(r, m); err != nil {
+			return nil, err
+		}
+		return func(ctx base.Context) error {
+			return k.admit(ctx, proto.Clone(m).(*types.Member), "proposal", strconv.FormatUint(p.Id, 10))
+		}, nil
+	case *types.Proposal_KeyReplacement:
+		c := a.KeyReplacement
+		m, err := k.Get(r, c.MemberId)
+		switch {
+		case err != nil:
+			return nil, err
+		case m == nil:
+			return nil, base.ErrNotFound.Wrapf("member %q is not registered", c.MemberId)
+		case m.Status == types.MemberStatus_MEMBER_STATUS_REMOVED:
+			return nil, base.ErrInvalidTransition.Wrapf("member %q was removed from the network; its keys sign nothing and are not replaced", c.MemberId)
+		}
+		if err := k.newKeyID(r, m, c.Key.Id); err != nil {
+			return nil, err
+		}
+		return func(ctx base.Context) error { return k.replaceKeys(ctx, m, proto.Clone(c.Key).(*types.Key), p.Id) }, nil
 	}
 	return nil, fmt.Errorf("membership: proposal %d has no action", p.Id)
+}
+
+// replaceKeys revokes every key of m that can still sign, or would from a
+// later height, and adds key.
+func (k Keeper) replaceKeys(ctx base.Context, m *types.Member, key *types.Key, proposal uint64) error {
+	var revoked []string
+	for _, old := range m.Keys {
+		if old.Status == types.KeyStatus_KEY_STATUS_ACTIVE && (old.NotAfterHeight == 0 || old.NotAfterHeight >= ctx.Height) {
+			old.Status = types.KeyStatus_KEY_STATUS_REVOKED
+			old.NotAfterHeight = ctx.Height
+			revoked = append(revoked, old.Id)
+		}
+	}
+	attrs, err := appendKey(ctx, m, key)
+	if err != nil {
+		return err
+	}
+	ctx.Emit("membership.keys_replaced", append(attrs, "revoked", strings.Join(revoked, ","), "proposal", strconv.FormatUint(proposal, 10))...)
+	return k.save(ctx, m, false)
 }
 
 // removable returns the member if a proposal may remove it.

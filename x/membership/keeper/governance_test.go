@@ -453,3 +453,168 @@ func TestMemberRemovalByProposal(t *testing.T) {
 		t.Fatalf("the second removal: %+v", p)
 	}
 }
+
+func proposeAction(reason string, m *types.MsgSubmitProposal) *types.Msg {
+	m.Reason = reason
+	return &types.Msg{Sum: &types.Msg_SubmitProposal{SubmitProposal: m}}
+}
+
+func proposeAdmission(m *types.Member) *types.Msg {
+	return proposeAction("a new customs office on the corridor", &types.MsgSubmitProposal{
+		Action: &types.MsgSubmitProposal_MemberAdmission{MemberAdmission: &types.MemberAdmission{Member: m}}})
+}
+
+func proposeKeys(member string, key *types.Key) *types.Msg {
+	return proposeAction("its keys were lost with a laptop", &types.MsgSubmitProposal{
+		Action: &types.MsgSubmitProposal_KeyReplacement{KeyReplacement: &types.KeyReplacement{MemberId: member, Key: key}}})
+}
+
+func customsOffice(id, province, jurisdiction string) *types.Member {
+	return &types.Member{Id: id, Name: "Customs " + id, Roles: []types.Role{types.Role_ROLE_CUSTOMS_OFFICE}, Province: province, Country: "CN",
+		Jurisdiction: jurisdiction, Keys: []*types.Key{testKey("k1", 77)}}
+}
+
+// TestMemberAdmissionByProposal: a province alone cannot admit a customs
+// office or an auditor (nor change anything trying); the provinces admit
+// one together, into any province. The admitted member signs from the
+// next block, the proposal keeps the member as submitted, and a second
+// proposal for the same id fails when it passes.
+func TestMemberAdmissionByProposal(t *testing.T) {
+	ctx, k, events := govCtx(t, 1)
+	before := snapshot(ctx)
+	wantErr(t, k.Handle(as(ctx, "guangxi"), register(customsOffice("gx-customs-2", "guangxi", "CN-guangxi"))), base.ErrUnauthorized, "propose-admission")
+	auditor := carrier("gx-audit", "guangxi")
+	auditor.Roles = []types.Role{types.Role_ROLE_AUDITOR}
+	wantErr(t, k.Handle(as(ctx, "guangxi"), register(auditor)), base.ErrUnauthorized, "ROLE_AUDITOR")
+	if snapshot(ctx) != before {
+		t.Fatal("a refused registration changed state")
+	}
+
+	noJurisdiction := customsOffice("gx-customs-3", "guangxi", "")
+	wantErr(t, k.Handle(as(ctx, "chongqing"), proposeAdmission(noJurisdiction)), base.ErrInvalidMsg, "member.jurisdiction")
+	province := carrier("cq-second-authority", "chongqing")
+	province.Roles = []types.Role{types.Role_ROLE_PROVINCE_AUTHORITY}
+	wantErr(t, k.Handle(as(ctx, "chongqing"), proposeAdmission(province)), base.ErrUnauthorized, "15 provinces named in genesis")
+	wantErr(t, k.Handle(as(ctx, "chongqing"), proposeAdmission(carrier("guangxi", "guangxi"))), base.ErrAlreadyExists, "already registered")
+	if err := k.Handle(as(ctx, "gx-customs-2"), proposeAdmission(customsOffice("gx-customs-9", "guangxi", "CN-guangxi"))); !errors.Is(err, base.ErrUnknownSigner) {
+		t.Fatalf("a proposal signed by no member: %v", err)
+	}
+	if snapshot(ctx) != before {
+		t.Fatal("a refused proposal changed state")
+	}
+
+	// Chongqing proposes a customs office for Guangxi, twice.
+	for range 2 {
+		if err := k.Handle(as(ctx, "chongqing"), proposeAdmission(customsOffice("gx-customs-2", "guangxi", "CN-guangxi"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m, _ := k.Get(ctx.State, "gx-customs-2"); m != nil {
+		t.Fatalf("admitted before the vote: %+v", m)
+	}
+	ctx.Height = 9
+	passAll(t, ctx, k, 1)
+	m, err := k.Get(ctx.State, "gx-customs-2")
+	if err != nil || m == nil || m.Status != types.MemberStatus_MEMBER_STATUS_ACTIVE || m.AdmittedHeight != 9 || m.Keys[0].Status != types.KeyStatus_KEY_STATUS_ACTIVE || m.Keys[0].AddedHeight != 9 {
+		t.Fatalf("admitted member: %+v, %v", m, err)
+	}
+	if _, _, err := k.Authenticate(ctx.State, "gx-customs-2", "k1", 10); err != nil {
+		t.Fatalf("the admitted member cannot sign: %v", err)
+	}
+	p := proposal(t, k, ctx, 1)
+	if p.Status != types.ProposalStatus_PROPOSAL_STATUS_PASSED || p.GetMemberAdmission().GetMember().Status != types.MemberStatus_MEMBER_STATUS_UNSPECIFIED || p.GetMemberAdmission().GetMember().AdmittedHeight != 0 {
+		t.Fatalf("passed admission proposal: %+v", p)
+	}
+	if !hasEvent(*events, "membership.member_registered", "member", "gx-customs-2", "province", "guangxi", "proposal", "1") {
+		t.Fatalf("events: %+v", *events)
+	}
+	if bz, err := ctx.Index.Get(types.RoleIndexKey(types.Role_ROLE_CUSTOMS_OFFICE, "gx-customs-2")); err != nil || bz == nil {
+		t.Fatalf("not in the customs offices' index: %v", err)
+	}
+	passAll(t, ctx, k, 2)
+	if p := proposal(t, k, ctx, 2); p.Status != types.ProposalStatus_PROPOSAL_STATUS_FAILED || !strings.Contains(p.Outcome, "already registered") {
+		t.Fatalf("the second admission: %+v", p)
+	}
+}
+
+// TestKeyReplacementByProposal: the provinces give a member that lost its
+// keys a new one; every key that could sign, or would until a later
+// height, is revoked in the same block. A province authority's keys are
+// replaced the same way. Used key ids, unknown and removed members are
+// refused, and a replacement whose key id was taken meanwhile fails.
+func TestKeyReplacementByProposal(t *testing.T) {
+	ctx, k, events := govCtx(t, 1)
+	if err := k.Handle(as(ctx, "chongqing"), register(carrier("cq-rail-2", "chongqing"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Handle(as(ctx, "cq-rail-2"), addKey(testKey("k2", 98))); err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Handle(as(ctx, "cq-rail-2"), revokeKey("k1", 50)); err != nil { // k1 signs until 50
+		t.Fatal(err)
+	}
+	before := snapshot(ctx)
+	wantErr(t, k.Handle(as(ctx, "guangxi"), proposeKeys("nobody", testKey("k3", 97))), base.ErrNotFound, "not registered")
+	wantErr(t, k.Handle(as(ctx, "guangxi"), proposeKeys("cq-rail-2", testKey("k1", 97))), base.ErrAlreadyExists, `already has a key "k1"`)
+	short := testKey("k3", 97)
+	short.PublicKey = short.PublicKey[:31]
+	wantErr(t, k.Handle(as(ctx, "guangxi"), proposeKeys("cq-rail-2", short)), base.ErrInvalidMsg, "32 bytes")
+	wantErr(t, k.Handle(as(ctx, "cq-rail-2"), proposeKeys("cq-rail-2", testKey("k3", 97))), base.ErrUnauthorized, "")
+	if snapshot(ctx) != before {
+		t.Fatal("a refused proposal changed state")
+	}
+
+	for _, key := range []string{"k3", "k3"} {
+		if err := k.Handle(as(ctx, "guangxi"), proposeKeys("cq-rail-2", testKey(key, 97))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx.Height = 10
+	passAll(t, ctx, k, 1)
+	m, err := k.Get(ctx.State, "cq-rail-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range m.Keys {
+		want, wantNotAfter := types.KeyStatus_KEY_STATUS_REVOKED, int64(10)
+		if key.Id == "k3" {
+			want, wantNotAfter = types.KeyStatus_KEY_STATUS_ACTIVE, 0
+		}
+		if key.Status != want || key.NotAfterHeight != wantNotAfter {
+			t.Fatalf("key %s after the replacement: %+v", key.Id, key)
+		}
+	}
+	if len(m.Keys) != 3 || !hasEvent(*events, "membership.keys_replaced", "member", "cq-rail-2", "key", "k3", "revoked", "k1,k2", "proposal", "1") {
+		t.Fatalf("keys %+v, events %+v", m.Keys, *events)
+	}
+	for _, key := range []string{"k1", "k2"} {
+		_, _, err := k.Authenticate(ctx.State, "cq-rail-2", key, 11)
+		wantErr(t, err, base.ErrKeyRevoked, "")
+	}
+	if _, _, err := k.Authenticate(ctx.State, "cq-rail-2", "k3", 11); err != nil {
+		t.Fatalf("the new key cannot sign: %v", err)
+	}
+	passAll(t, ctx, k, 2)
+	if p := proposal(t, k, ctx, 2); p.Status != types.ProposalStatus_PROPOSAL_STATUS_FAILED || !strings.Contains(p.Outcome, `already has a key "k3"`) {
+		t.Fatalf("the second replacement: %+v", p)
+	}
+
+	// A province authority that lost its key gets a new one from the others.
+	if err := k.Handle(as(ctx, "chongqing"), proposeKeys("guizhou", testKey("k2", 96))); err != nil {
+		t.Fatal(err)
+	}
+	ctx.Height = 12
+	passAll(t, ctx, k, 3)
+	if _, _, err := k.Authenticate(ctx.State, "guizhou", "k1", 13); !errors.Is(err, base.ErrKeyRevoked) {
+		t.Fatalf("guizhou's lost key: %v", err)
+	}
+	if err := k.Handle(as(ctx, "guizhou"), voteMsg(3, true)); !errors.Is(err, base.ErrInvalidTransition) {
+		t.Fatalf("a vote on a closed proposal: %v", err)
+	}
+
+	if err := k.Handle(as(ctx, "guangxi"), proposeRemoval("cq-rail-2")); err != nil {
+		t.Fatal(err)
+	}
+	passAll(t, ctx, k, 4)
+	wantErr(t, k.Handle(as(ctx, "guangxi"), proposeKeys("cq-rail-2", testKey("k4", 95))), base.ErrInvalidTransition, "removed")
+}

@@ -363,7 +363,7 @@ func TestSuspendAndReinstate(t *testing.T) {
 	}{
 		{"by another province", "guangxi", suspend("cq-rail-2", "stolen key"), base.ErrUnauthorized, `admitted by province "chongqing"; only that province`},
 		{"by a member that is no province", "gx-rail", suspend("cq-rail-2", "stolen key"), base.ErrUnauthorized, "holds"},
-		{"a province", "chongqing", suspend("guangxi", "dispute"), base.ErrUnauthorized, "provinces are suspended only by governance"},
+		{"a province", "chongqing", suspend("guangxi", "dispute"), base.ErrUnauthorized, "the 15 provinces are not suspended"},
 		{"itself", "chongqing", suspend("chongqing", "test"), base.ErrUnauthorized, "is a province authority"},
 		{"unknown member", "chongqing", suspend("cq-nobody", "stolen key"), base.ErrNotFound, `"cq-nobody" is not registered`},
 		{"no reason", "chongqing", suspend("cq-rail-2", ""), base.ErrInvalidMsg, "suspend_member.reason: say why in 1 to 256 bytes, got 0"},

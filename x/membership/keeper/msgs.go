@@ -67,8 +67,9 @@ func validateStatusChange(field, memberID, reason string) error {
 }
 
 // setStatus suspends or reinstates a member of the signer's province. A
-// province authority is not suspended this way (nor itself): provinces
-// change only at genesis or by governance.
+// province authority is not suspended at all (nor itself): the 15
+// provinces are named in genesis, and their keys change by rotation or by
+// a key_replacement proposal.
 func (k Keeper) setStatus(ctx base.Context, id, reason string, to types.MemberStatus) error {
 	signer, err := k.MustHaveRole(ctx.State, ctx.Signer, types.Role_ROLE_PROVINCE_AUTHORITY)
 	if err != nil {
@@ -82,7 +83,7 @@ func (k Keeper) setStatus(ctx base.Context, id, reason string, to types.MemberSt
 		return base.ErrNotFound.Wrapf("member %q is not registered", id)
 	}
 	if types.HasRole(m, types.Role_ROLE_PROVINCE_AUTHORITY) {
-		return base.ErrUnauthorized.Wrapf("%q is a province authority; provinces are suspended only by governance", id)
+		return base.ErrUnauthorized.Wrapf("%q is a province authority; the 15 provinces are not suspended (a province's lost or stolen key is replaced by a key_replacement proposal)", id)
 	}
 	if m.Province != signer.Province {
 		return base.ErrUnauthorized.Wrapf("%q was admitted by province %q; only that province may suspend or reinstate it, not %q", id, m.Province, signer.Province)
@@ -113,14 +114,33 @@ func (k Keeper) registerMember(ctx base.Context, m *types.Member) error {
 	if m.Province != signer.Province {
 		return base.ErrUnauthorized.Wrapf("province %q can only admit members into its own province, not %q", signer.Province, m.Province)
 	}
-	if types.HasRole(m, types.Role_ROLE_PROVINCE_AUTHORITY) {
-		return base.ErrUnauthorized.Wrapf("the province-authority role is granted only at genesis or by governance")
+	for _, r := range []types.Role{types.Role_ROLE_CUSTOMS_OFFICE, types.Role_ROLE_AUDITOR} {
+		if types.HasRole(m, r) {
+			return base.ErrUnauthorized.Wrapf("a member with %s reaches records beyond its own, so the provinces admit it together: submit a proposal (member_admission; corridord tx membership propose-admission)", r)
+		}
 	}
-	if existing, err := k.Get(ctx.State, m.Id); err != nil {
+	if err := k.admissible(ctx.State, m); err != nil {
+		return err
+	}
+	return k.admit(ctx, m, "by", ctx.Signer)
+}
+
+// admissible says why m cannot be admitted, or nil if it can.
+func (k Keeper) admissible(r base.Reader, m *types.Member) error {
+	if types.HasRole(m, types.Role_ROLE_PROVINCE_AUTHORITY) {
+		return base.ErrUnauthorized.Wrapf("the province-authority role belongs to the 15 provinces named in genesis and is granted to no other member")
+	}
+	if existing, err := k.Get(r, m.Id); err != nil {
 		return err
 	} else if existing != nil {
 		return base.ErrAlreadyExists.Wrapf("member %q is already registered", m.Id)
 	}
+	return nil
+}
+
+// admit records m as an active member from this block, its keys active.
+// attrs say who admitted it, for the event.
+func (k Keeper) admit(ctx base.Context, m *types.Member, attrs ...string) error {
 	m.Status = types.MemberStatus_MEMBER_STATUS_ACTIVE
 	m.AdmittedHeight = ctx.Height
 	for _, key := range m.Keys {
@@ -131,7 +151,7 @@ func (k Keeper) registerMember(ctx base.Context, m *types.Member) error {
 	if err := k.save(ctx, m, true); err != nil {
 		return err
 	}
-	ctx.Emit("membership.member_registered", "member", m.Id, "province", m.Province, "by", ctx.Signer)
+	ctx.Emit("membership.member_registered", append([]string{"member", m.Id, "province", m.Province}, attrs...)...)
 	return nil
 }
 
@@ -140,14 +160,8 @@ func (k Keeper) addKey(ctx base.Context, key *types.Key) error {
 	if err != nil {
 		return err
 	}
-	if types.FindKey(m, key.Id) != nil {
-		return base.ErrAlreadyExists.Wrapf("member %q already has a key %q; choose another key id", m.Id, key.Id)
-	}
-	if old, err := k.RetiredKey(ctx.State, m.Id, key.Id); err != nil {
+	if err := k.newKeyID(ctx.State, m, key.Id); err != nil {
 		return err
-	} else if old != nil {
-		return base.ErrAlreadyExists.Wrapf("member %q had a key %q (added at height %d, dropped from the record since); a key id is never used twice, choose another",
-			m.Id, key.Id, old.AddedHeight)
 	}
 	live := 0
 	for _, k := range m.Keys {
@@ -158,6 +172,33 @@ func (k Keeper) addKey(ctx base.Context, key *types.Key) error {
 	if live >= types.KeysPerMemberMax {
 		return base.ErrLimitExceeded.Wrapf("member %q has %d keys that can sign, the most allowed; revoke one first", m.Id, live)
 	}
+	attrs, err := appendKey(ctx, m, key)
+	if err != nil {
+		return err
+	}
+	ctx.Emit("membership.key_added", attrs...)
+	return k.save(ctx, m, false)
+}
+
+// newKeyID says why id cannot name a new key of m: m has, or had, a key of
+// that id.
+func (k Keeper) newKeyID(r base.Reader, m *types.Member, id string) error {
+	if types.FindKey(m, id) != nil {
+		return base.ErrAlreadyExists.Wrapf("member %q already has a key %q; choose another key id", m.Id, id)
+	}
+	if old, err := k.RetiredKey(r, m.Id, id); err != nil {
+		return err
+	} else if old != nil {
+		return base.ErrAlreadyExists.Wrapf("member %q had a key %q (added at height %d, dropped from the record since); a key id is never used twice, choose another",
+			m.Id, id, old.AddedHeight)
+	}
+	return nil
+}
+
+// appendKey adds key to m's record, active from this block. A full record
+// first drops the revoked key that stopped signing first, kept in state
+// under its own key. It returns the key_added event's attributes.
+func appendKey(ctx base.Context, m *types.Member, key *types.Key) ([]string, error) {
 	attrs := []string{"member", m.Id, "key", key.Id}
 	if len(m.Keys) >= types.KeysPerRecordMax {
 		// Every key over the live limit is revoked, and so is the one
@@ -171,7 +212,7 @@ func (k Keeper) addKey(ctx base.Context, key *types.Key) error {
 		attrs = append(attrs, "dropped", m.Keys[first].Id)
 		bz, err := m.Keys[first].Marshal()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ctx.State.Set(types.RetiredKeyKey(m.Id, m.Keys[first].Id), bz)
 		m.Keys = slices.Delete(m.Keys, first, first+1)
@@ -180,8 +221,7 @@ func (k Keeper) addKey(ctx base.Context, key *types.Key) error {
 	key.AddedHeight = ctx.Height
 	key.NotAfterHeight = 0
 	m.Keys = append(m.Keys, key)
-	ctx.Emit("membership.key_added", attrs...)
-	return k.save(ctx, m, false)
+	return attrs, nil
 }
 
 func (k Keeper) revokeKey(ctx base.Context, msg *types.MsgRevokeKey) error {

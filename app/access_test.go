@@ -29,6 +29,7 @@ import (
 	billtypes "github.com/landsea/corridor/x/bill/types"
 	"github.com/landsea/corridor/x/customs/examples"
 	ct "github.com/landsea/corridor/x/customs/types"
+	mt "github.com/landsea/corridor/x/membership/types"
 )
 
 // memRecorder is an in-memory outbox for the read service.
@@ -742,6 +743,15 @@ func TestAccessDemoSteps(t *testing.T) {
 	}
 	if _, err := e.readAs("nn-customs", at.RecordTypeDeclaration, "cq-electronics/CQE-2026-0001", control, 0); err != nil {
 		t.Fatalf("nn-customs reads the Thailand declaration: %v", err)
+	}
+	mq := mt.NewQueryServiceClient(e.cl.Conn())
+	office, err := mq.Member(context.Background(), &mt.MemberRequest{Id: demo.DemoOfficeID})
+	if err != nil || office.Member.GetStatus() != mt.MemberStatus_MEMBER_STATUS_ACTIVE {
+		t.Fatalf("the office the demo's provinces admit: %v, %v", office, err)
+	}
+	p, err := mq.Proposal(context.Background(), &mt.ProposalRequest{Id: 1})
+	if err != nil || p.Proposal.GetStatus() != mt.ProposalStatus_PROPOSAL_STATUS_PASSED || len(p.Proposal.GetApprovals()) != 10 {
+		t.Fatalf("the demo's proposal: %v, %v", p, err)
 	}
 }
 

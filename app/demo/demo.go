@@ -22,5 +22,6 @@ func Steps() []Step {
 	out = append(out, customsSteps()...)
 	out = append(out, billSteps()...)
 	out = append(out, accessSteps()...)
+	out = append(out, membershipSteps()...)
 	return out
 }

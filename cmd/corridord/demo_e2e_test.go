@@ -38,6 +38,12 @@ func TestE2EDemoNode(t *testing.T) {
 		}
 		return out
 	}
+	if prop := cli("query", "membership", "proposal", "1", "--prove"); !strings.Contains(prop, "PROPOSAL_STATUS_PASSED") || !strings.Contains(prop, "cq-guoyuan-customs") {
+		t.Fatalf("the demo's admission proposal:\n%s", prop)
+	}
+	if office := cli("query", "membership", "member", "cq-guoyuan-customs"); !strings.Contains(office, "MEMBER_STATUS_ACTIVE") {
+		t.Fatalf("the office the demo admits:\n%s", office)
+	}
 	list := cli("query", "customs", "list", "--declarant", "cq-electronics")
 	if !strings.Contains(list, "cq-electronics") {
 		t.Fatalf("no demo declarations of cq-electronics:\n%s", list)

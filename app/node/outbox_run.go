@@ -1,16 +1,20 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 
+	"github.com/landsea/corridor/app"
 	"github.com/landsea/corridor/app/api"
 	"github.com/landsea/corridor/client"
+	mk "github.com/landsea/corridor/x/membership/keeper"
 	mt "github.com/landsea/corridor/x/membership/types"
 )
 
@@ -34,14 +38,14 @@ func startAccess(ctx context.Context, home, dataDir, province string, d *api.Dep
 		return nil, err
 	}
 	rt := &accessRuntime{outbox: ob}
-	key, err := provinceKey(home, province)
-	if err != nil {
+	ps := provinceSigner{ring: client.Keyring{Dir: filepath.Join(home, "keys")}, province: province, committed: app.NewCommitted(d.Store)}
+	if err := ps.check(); err != nil {
 		fmt.Fprintf(out, "access: %v; this node serves no reads of another member's records\n", err)
 		rt.cancel = func() {}
 		return rt, nil
 	}
 	d.Access, d.Province = ob, province
-	sub := &EventSubmitter{Outbox: ob, Key: key, Tx: api.NewLocalSubmitter(*d), Logger: logger.With("module", "access")}
+	sub := &EventSubmitter{Outbox: ob, Key: ps.Key, Tx: api.NewLocalSubmitter(*d), Logger: logger.With("module", "access")}
 	sctx, cancel := context.WithCancel(ctx)
 	rt.cancel = cancel
 	rt.wg.Add(1)
@@ -49,12 +53,76 @@ func startAccess(ctx context.Context, home, dataDir, province string, d *api.Dep
 	return rt, nil
 }
 
-// provinceKey loads the key that signs the node's access events.
-func provinceKey(home, province string) (*client.Key, error) {
-	if !mt.IsProvince(province) {
-		return nil, fmt.Errorf("the node's moniker %q is not a corridor province, so no key signs its access events", province)
+// provinceSigner finds the key that signs the node's access events among
+// the province's keys in the node's keyring. After a key rotation, or a
+// replacement by the provinces, the keyring holds the old key and the new
+// one, and the ledger has revoked the old one or will at a set height; so
+// the key is picked again for every transaction, as the ledger stands.
+type provinceSigner struct {
+	ring      client.Keyring
+	province  string
+	committed app.Committed
+}
+
+// keys returns the province's keys in the keyring, or an error if there
+// are none.
+func (p provinceSigner) keys() ([]*client.Key, error) {
+	if !mt.IsProvince(p.province) {
+		return nil, fmt.Errorf("the node's moniker %q is not a corridor province, so no key signs its access events", p.province)
 	}
-	return client.Keyring{Dir: filepath.Join(home, "keys")}.Load(province, "")
+	all, err := p.ring.List()
+	if err != nil {
+		return nil, err
+	}
+	var out []*client.Key
+	for _, k := range all {
+		if k.MemberID == p.province {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("keyring: no key of province %q in %s", p.province, p.ring.Dir)
+	}
+	return out, nil
+}
+
+// check says why the node holds no key of its province.
+func (p provinceSigner) check() error {
+	_, err := p.keys()
+	return err
+}
+
+// Key returns, of the province's keys in the keyring, the one the ledger's
+// committed state lets sign at the next height with the same public key,
+// the one added last if several can. If none can (before the chain's first
+// block, say) and the keyring holds one key, that key: the ledger then
+// says why it refuses it.
+func (p provinceSigner) Key() (*client.Key, error) {
+	keys, err := p.keys()
+	if err != nil {
+		return nil, err
+	}
+	var best *client.Key
+	bestAdded := int64(-1)
+	var why []string
+	for _, k := range keys {
+		_, lk, err := mk.Keeper{}.Authenticate(p.committed.State(), p.province, k.KeyID, p.committed.Height()+1)
+		switch {
+		case err != nil:
+			why = append(why, k.KeyID+": "+err.Error())
+		case !bytes.Equal(lk.PublicKey, k.PublicKey()):
+			why = append(why, k.KeyID+": the ledger's key of that id has another public key")
+		case lk.AddedHeight > bestAdded:
+			best, bestAdded = k, lk.AddedHeight
+		}
+	}
+	switch {
+	case best != nil:
+		return best, nil
+	case len(keys) == 1:
+		return keys[0], nil
+	}
+	return nil, fmt.Errorf("no key of province %q in %s can sign on the ledger (%s)", p.province, p.ring.Dir, strings.Join(why, "; "))
 }
 
 // Close stops the submitter, waits for it, and closes the outbox (pending

@@ -26,7 +26,8 @@ type TxSubmitter interface {
 // and then removes them from the outbox.
 type EventSubmitter struct {
 	Outbox *Outbox
-	Key    *client.Key
+	// Key returns the key that signs the next transaction.
+	Key    func() (*client.Key, error)
 	Tx     TxSubmitter
 	Logger cmtlog.Logger
 	// EventsPerTxMax bounds one transaction (split into messages of at most
@@ -101,7 +102,11 @@ func (s *EventSubmitter) SubmitOnce(ctx context.Context) (int, error) {
 	if err != nil || len(pending) == 0 {
 		return 0, err
 	}
-	res, err := s.Tx.Submit(ctx, s.Key, s.TxTimeout, eventMessages(pending)...)
+	key, err := s.Key()
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.Tx.Submit(ctx, key, s.TxTimeout, eventMessages(pending)...)
 	if err != nil {
 		var txErr *client.TxError
 		if errors.As(err, &txErr) && txErr.Result.Codespace == base.Codespace && txErr.Result.Code == base.ErrInvalidMsg.Code {

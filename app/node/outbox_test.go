@@ -167,7 +167,7 @@ func TestEventSubmitterBatchesAndRetries(t *testing.T) {
 	}
 	key, _ := client.NewKey("chongqing", "k1")
 	led := &fakeLedger{events: map[string]int{}, failBefore: 1, failAfter: 1}
-	s := &EventSubmitter{Outbox: o, Key: key, Tx: led, EventsPerTxMax: 1100}
+	s := &EventSubmitter{Outbox: o, Key: func() (*client.Key, error) { return key, nil }, Tx: led, EventsPerTxMax: 1100}
 	ctx := context.Background()
 	if n, err := s.SubmitOnce(ctx); err == nil || n != 0 {
 		t.Fatalf("node down: %d %v", n, err)
@@ -209,7 +209,7 @@ func TestEventSubmitterRunWakesOnRecord(t *testing.T) {
 	led := &fakeLedger{events: map[string]int{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	idle := make(chan struct{})
-	s := &EventSubmitter{Outbox: o, Key: key, Tx: led, Idle: time.Hour, Retry: time.Millisecond,
+	s := &EventSubmitter{Outbox: o, Key: func() (*client.Key, error) { return key, nil }, Tx: led, Idle: time.Hour, Retry: time.Millisecond,
 		idle: func() {
 			select {
 			case idle <- struct{}{}:

@@ -79,6 +79,35 @@ func TestE2EDemoNode(t *testing.T) {
 	if err == nil || !strings.Contains(out, "refused") || !strings.Contains(out, `member "cq-electronics" holds`) || !strings.Contains(out, "ROLE_CUSTOMS_OFFICE") {
 		t.Fatalf("an enterprise's decision on its declaration: %v\n%s", err, out)
 	}
+	// The node's province (its moniker, chongqing) rotates the key that
+	// signs the node's access events, on the node itself: the keyring then
+	// holds the old key and the new one. Once the old one is revoked the
+	// node signs its events with the new one, and does so after a restart.
+	readRecorded := func(when string) {
+		t.Helper()
+		out := cli("query", "access", "read", "bill", "LSM-CQ-2026-000001", "--from", "cq-bank", "--purpose", "trade-finance")
+		i := strings.Index(out, "access event ")
+		if i < 0 || len(out) < i+len("access event ")+64 {
+			t.Fatalf("read %s: %s", when, out)
+		}
+		ev := out[i+len("access event "):][:64]
+		waitFor(t, 30*time.Second, "the event of the read "+when+" on the ledger", func() bool {
+			out, err := run(t, "query", "access", "event", ev, "--node", node)
+			return err == nil && strings.Contains(out, "cq-bank")
+		})
+	}
+	readRecorded("before the rotation")
+	cli("tx", "membership", "add-key", "k2", "--from", "chongqing")
+	cli("tx", "membership", "revoke-key", "k1", "--from", "chongqing", "--key", "k2")
+	readRecorded("after the rotation")
+	p.stop(t)
+	p = startNode(t, home)
+	waitFor(t, 60*time.Second, "the restarted node's gRPC", func() bool {
+		_, err := run(t, "query", "membership", "member", "chongqing", "--node", node)
+		return err == nil
+	})
+	readRecorded("after a restart")
+
 	// A proof bundle for a member record verifies offline, after the node stops.
 	bundle := filepath.Join(t.TempDir(), "cq-bank.bundle")
 	cli("query", "bundle", "--key", hex.EncodeToString(mt.MemberKey("cq-bank")), "--bundle", bundle, "--rpc", "127.0.0.1:"+itoa(base+1))

@@ -63,15 +63,27 @@ func setAction(p *types.Proposal, m *types.MsgSubmitProposal) []string {
 		p.Action = &types.Proposal_MemberRemoval{MemberRemoval: a.MemberRemoval}
 		return []string{"action", "member_removal", "member", a.MemberRemoval.MemberId}
 	case *types.MsgSubmitProposal_MemberAdmission:
-		m := a.MemberAdmission.Member
-		p.Action = &types.Proposal_MemberAdmission{MemberAdmission: a.MemberAdmission}
+		// The ledger sets a member's and its keys' status and heights;
+		// the proposal records none that the submitter may have put.
+		m := proto.Clone(a.MemberAdmission.Member).(*types.Member)
+		m.Status, m.AdmittedHeight = types.MemberStatus_MEMBER_STATUS_UNSPECIFIED, 0
+		for _, k := range m.Keys {
+			clearKeyState(k)
+		}
+		p.Action = &types.Proposal_MemberAdmission{MemberAdmission: &types.MemberAdmission{Member: m}}
 		return []string{"action", "member_admission", "member", m.Id, "province", m.Province}
 	case *types.MsgSubmitProposal_KeyReplacement:
-		c := a.KeyReplacement
+		c := &types.KeyReplacement{MemberId: a.KeyReplacement.MemberId, Key: proto.Clone(a.KeyReplacement.Key).(*types.Key)}
+		clearKeyState(c.Key)
 		p.Action = &types.Proposal_KeyReplacement{KeyReplacement: c}
 		return []string{"action", "key_replacement", "member", c.MemberId, "key", c.Key.Id}
 	}
 	return nil
+}
+
+// clearKeyState clears what the ledger sets in a key it records.
+func clearKeyState(k *types.Key) {
+	k.Status, k.AddedHeight, k.NotAfterHeight = types.KeyStatus_KEY_STATUS_UNSPECIFIED, 0, 0
 }
 
 // check says why the proposal's action cannot be carried out now, or

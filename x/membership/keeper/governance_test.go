@@ -505,7 +505,11 @@ func TestMemberAdmissionByProposal(t *testing.T) {
 
 	// Chongqing proposes a customs office for Guangxi, twice.
 	for range 2 {
-		if err := k.Handle(as(ctx, "chongqing"), proposeAdmission(customsOffice("gx-customs-2", "guangxi", "CN-guangxi"))); err != nil {
+		// What the ledger sets is not the submitter's to set.
+		office := customsOffice("gx-customs-2", "guangxi", "CN-guangxi")
+		office.Status, office.AdmittedHeight = types.MemberStatus_MEMBER_STATUS_SUSPENDED, 3
+		office.Keys[0].Status, office.Keys[0].NotAfterHeight = types.KeyStatus_KEY_STATUS_REVOKED, 4
+		if err := k.Handle(as(ctx, "chongqing"), proposeAdmission(office)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -522,7 +526,8 @@ func TestMemberAdmissionByProposal(t *testing.T) {
 		t.Fatalf("the admitted member cannot sign: %v", err)
 	}
 	p := proposal(t, k, ctx, 1)
-	if p.Status != types.ProposalStatus_PROPOSAL_STATUS_PASSED || p.GetMemberAdmission().GetMember().Status != types.MemberStatus_MEMBER_STATUS_UNSPECIFIED || p.GetMemberAdmission().GetMember().AdmittedHeight != 0 {
+	if pm := p.GetMemberAdmission().GetMember(); p.Status != types.ProposalStatus_PROPOSAL_STATUS_PASSED || pm.Status != types.MemberStatus_MEMBER_STATUS_UNSPECIFIED || pm.AdmittedHeight != 0 ||
+		pm.Keys[0].Status != types.KeyStatus_KEY_STATUS_UNSPECIFIED || pm.Keys[0].AddedHeight != 0 || pm.Keys[0].NotAfterHeight != 0 {
 		t.Fatalf("passed admission proposal: %+v", p)
 	}
 	if !hasEvent(*events, "membership.member_registered", "member", "gx-customs-2", "province", "guangxi", "proposal", "1") {

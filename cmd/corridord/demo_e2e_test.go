@@ -112,6 +112,9 @@ func TestE2EDemoNode(t *testing.T) {
 	bundle := filepath.Join(t.TempDir(), "cq-bank.bundle")
 	cli("query", "bundle", "--key", hex.EncodeToString(mt.MemberKey("cq-bank")), "--bundle", bundle, "--rpc", "127.0.0.1:"+itoa(base+1))
 	p.stop(t)
+	if out, err := run(t, "check-indexes", "--home", home); err != nil || !strings.Contains(out, "every index matches the state") || !strings.Contains(out, "access ") {
+		t.Fatalf("check-indexes: %v\n%s", err, out)
+	}
 	out, err = run(t, "verify", bundle, "--genesis", filepath.Join(home, "config", "genesis.json"))
 	if err != nil {
 		t.Fatalf("verify: %v\n%s", err, out)

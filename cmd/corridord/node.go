@@ -15,7 +15,19 @@ import (
 )
 
 func addNodeCommands(root *cobra.Command) {
-	root.AddCommand(initCmd(), startCmd(), testnetCmd(), nodeIDCmd(), validatorKeyCmd())
+	root.AddCommand(initCmd(), startCmd(), testnetCmd(), nodeIDCmd(), validatorKeyCmd(), checkIndexesCmd())
+}
+
+func checkIndexesCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check-indexes",
+		Short: "Compare the stopped node's secondary indexes (listings by party, status, time; counters) with what its state implies, module by module",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			home, _ := cmd.Flags().GetString("home")
+			return node.CheckIndexes(home, cmd.OutOrStdout())
+		},
+	}
 }
 
 func validatorKeyCmd() *cobra.Command {

@@ -3,6 +3,7 @@ package keeper
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/landsea/corridor/x/access/types"
@@ -91,4 +92,49 @@ func (Keeper) GetEvent(r base.Reader, id []byte) (*types.AccessEvent, error) {
 		return nil, fmt.Errorf("access: stored event %x does not decode: %w", id, err)
 	}
 	return e, nil
+}
+
+// DeriveIndex emits every index entry the module's state implies: each
+// grant's listings (and its live-grant entry while active), each event's
+// listings, and the event counters, summed over every event.
+func (Keeper) DeriveIndex(r base.Reader, emit base.IndexEmit) error {
+	err := base.EachRecord(r, types.GrantPrefix(), func() *types.Grant { return &types.Grant{} }, func(g *types.Grant) error {
+		for _, key := range types.GrantIndexKeys(g) {
+			if err := emit(key, []byte{}); err != nil {
+				return err
+			}
+		}
+		if g.Status != types.GrantStatus_GRANT_STATUS_ACTIVE {
+			return nil
+		}
+		return emit(types.GrantLiveKey(g), []byte{})
+	})
+	if err != nil {
+		return err
+	}
+	counts := map[string]uint64{}
+	err = base.EachRecord(r, types.EventPrefix(), func() *types.AccessEvent { return &types.AccessEvent{} }, func(e *types.AccessEvent) error {
+		for _, key := range types.EventIndexKeys(e) {
+			if err := emit(key, []byte{}); err != nil {
+				return err
+			}
+		}
+		counts[string(types.EventCountKey(e.Reader, types.PartyRole_PARTY_ROLE_READER, e.Purpose, e.Result))]++
+		counts[string(types.EventCountKey(e.Owner, types.PartyRole_PARTY_ROLE_OWNER, e.Purpose, e.Result))]++
+		return emit(types.EventHeightKey(e.Height, e.Id), []byte{})
+	})
+	if err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := emit([]byte(k), binary.BigEndian.AppendUint64(nil, counts[k])); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -53,6 +53,15 @@ const (
 // GrantKey is where a grant lives.
 func GrantKey(id uint64) []byte { return base.Key(prefixGrant, id) }
 
+// GrantPrefix is the prefix of every grant record.
+func GrantPrefix() []byte { return []byte{prefixGrant} }
+
+// EventPrefix is the prefix of every access event record.
+func EventPrefix() []byte { return []byte{prefixEvent} }
+
+// IndexRange is the module's part of the index keyspace, [start, end).
+func IndexRange() (start, end []byte) { return []byte{0xc0}, []byte{0xd0} }
+
 // NextGrantIDKey holds the id the next grant gets.
 func NextGrantIDKey() []byte { return []byte{prefixNextGrantID} }
 

@@ -240,3 +240,16 @@ func containsKey(keys [][]byte, k []byte) bool {
 	}
 	return false
 }
+
+// DeriveIndex emits every index entry the module's state implies: each
+// bill's listings.
+func (Keeper) DeriveIndex(r base.Reader, emit base.IndexEmit) error {
+	return base.EachRecord(r, types.BillPrefix(), func() *types.Bill { return &types.Bill{} }, func(b *types.Bill) error {
+		for _, k := range types.IndexKeys(b) {
+			if err := emit(k, []byte{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

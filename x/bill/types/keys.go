@@ -37,6 +37,12 @@ const (
 // BillKey is where a bill's record lives.
 func BillKey(number string) []byte { return base.Key(prefixBill, number) }
 
+// BillPrefix is the prefix of every bill record.
+func BillPrefix() []byte { return []byte{prefixBill} }
+
+// IndexRange is the module's part of the index keyspace, [start, end).
+func IndexRange() (start, end []byte) { return []byte{0xb0}, []byte{0xc0} }
+
 // ContentKey is where a bill's content lives (protected).
 func ContentKey(number string) []byte { return base.Key(prefixContent, number) }
 

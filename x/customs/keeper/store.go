@@ -107,3 +107,16 @@ func unixNano(ctx base.Context) int64 {
 	}
 	return ctx.Time.UnixNano()
 }
+
+// DeriveIndex emits every index entry the module's state implies: each
+// declaration record's listings.
+func (Keeper) DeriveIndex(r base.Reader, emit base.IndexEmit) error {
+	return base.EachRecord(r, types.RecordPrefix(), func() *types.DeclarationRecord { return &types.DeclarationRecord{} }, func(rec *types.DeclarationRecord) error {
+		for _, e := range indexEntries(rec) {
+			if err := emit(e.key, e.value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -59,6 +59,12 @@ func IsProtectedKey(key []byte) bool {
 // RecordKey is where a declaration's head lives.
 func RecordKey(id string) []byte { return base.Key(prefixRecord, id) }
 
+// RecordPrefix is the prefix of every declaration record.
+func RecordPrefix() []byte { return []byte{prefixRecord} }
+
+// IndexRange is the module's part of the index keyspace, [start, end).
+func IndexRange() (start, end []byte) { return []byte{0xa0}, []byte{0xb0} }
+
 // VersionKey is where one version lives.
 func VersionKey(id string, version uint32) []byte {
 	return base.Key(prefixVersion, id, uint64(version))

@@ -161,3 +161,25 @@ func (k Keeper) InitGenesis(ctx base.Context, gs *types.GenesisState) error {
 	}
 	return nil
 }
+
+// DeriveIndex emits every index entry the module's state implies: each
+// member's role and province listings and each open proposal.
+func (Keeper) DeriveIndex(r base.Reader, emit base.IndexEmit) error {
+	err := base.EachRecord(r, types.MemberPrefix(), func() *types.Member { return &types.Member{} }, func(m *types.Member) error {
+		for _, role := range m.Roles {
+			if err := emit(types.RoleIndexKey(role, m.Id), []byte{}); err != nil {
+				return err
+			}
+		}
+		return emit(types.ProvinceIndexKey(m.Province, m.Id), []byte{})
+	})
+	if err != nil {
+		return err
+	}
+	return base.EachRecord(r, types.ProposalPrefix(), func() *types.Proposal { return &types.Proposal{} }, func(p *types.Proposal) error {
+		if p.Status != types.ProposalStatus_PROPOSAL_STATUS_OPEN {
+			return nil
+		}
+		return emit(types.OpenProposalKey(p.Id), []byte{})
+	})
+}

@@ -39,6 +39,9 @@ func MemberKey(id string) []byte { return base.Key(prefixMember, id) }
 // MemberPrefix covers every member record.
 func MemberPrefix() []byte { return []byte{prefixMember} }
 
+// IndexRange is the module's part of the index keyspace, [start, end).
+func IndexRange() (start, end []byte) { return []byte{0x90}, []byte{0xa0} }
+
 // SequenceKey is where a member's next sequence lives.
 func SequenceKey(id string) []byte { return base.Key(prefixSequence, id) }
 

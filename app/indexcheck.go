@@ -1,0 +1,100 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/landsea/corridor/store"
+	accesskeeper "github.com/landsea/corridor/x/access/keeper"
+	accesstypes "github.com/landsea/corridor/x/access/types"
+	"github.com/landsea/corridor/x/base"
+	billkeeper "github.com/landsea/corridor/x/bill/keeper"
+	billtypes "github.com/landsea/corridor/x/bill/types"
+	customskeeper "github.com/landsea/corridor/x/customs/keeper"
+	customstypes "github.com/landsea/corridor/x/customs/types"
+	membershipkeeper "github.com/landsea/corridor/x/membership/keeper"
+	membershiptypes "github.com/landsea/corridor/x/membership/types"
+)
+
+// IndexReport compares one module's part of the index keyspace with the
+// entries its state implies.
+type IndexReport struct {
+	Module string
+	// Derived counts the entries the state implies, Present the entries
+	// in the module's part of the index keyspace.
+	Derived, Present int64
+	// Missing entries are implied but absent, Differ present with another
+	// value, Extra present but implied by nothing.
+	Missing, Differ, Extra int64
+	// Examples name up to five missing or differing keys.
+	Examples []string
+}
+
+// OK reports whether the index is exactly what the state implies.
+func (r IndexReport) OK() bool { return r.Missing == 0 && r.Differ == 0 && r.Extra == 0 }
+
+func (r IndexReport) String() string {
+	return fmt.Sprintf("%-10s implied %d, present %d, missing %d, differing %d, extra %d",
+		r.Module, r.Derived, r.Present, r.Missing, r.Differ, r.Extra)
+}
+
+// indexModule is a module's derivation of its index from its state.
+type indexModule struct {
+	name   string
+	derive func(r base.Reader, emit base.IndexEmit) error
+	span   func() (start, end []byte)
+}
+
+var indexModules = []indexModule{
+	{"membership", membershipkeeper.Keeper{}.DeriveIndex, membershiptypes.IndexRange},
+	{"customs", customskeeper.Keeper{}.DeriveIndex, customstypes.IndexRange},
+	{"bill", billkeeper.Keeper{}.DeriveIndex, billtypes.IndexRange},
+	{"access", accesskeeper.Keeper{}.DeriveIndex, accesstypes.IndexRange},
+}
+
+// CheckIndexes derives every module's secondary-index entries from the
+// store's latest state and compares them with its index keyspace, one
+// lookup per implied entry and one pass over the keyspace, so memory stays
+// small whatever the store holds. The store must not commit meanwhile (a
+// stopped node's store).
+func CheckIndexes(st *store.Store) ([]IndexReport, error) {
+	c := NewCommitted(st)
+	var out []IndexReport
+	for _, m := range indexModules {
+		r := IndexReport{Module: m.name}
+		err := m.derive(c.State(), func(key, value []byte) error {
+			r.Derived++
+			got, err := c.Index().Get(key)
+			switch {
+			case err != nil:
+				return err
+			case got == nil:
+				r.Missing++
+				r.example("missing %x", key)
+			case !bytes.Equal(got, value):
+				r.Differ++
+				r.example("%x holds %x, the state implies %x", key, got, value)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.name, err)
+		}
+		start, end := m.span()
+		if err := c.Index().Iterate(start, end, func(_, _ []byte) bool {
+			r.Present++
+			return true
+		}); err != nil {
+			return nil, fmt.Errorf("%s: %w", m.name, err)
+		}
+		r.Extra = r.Present - (r.Derived - r.Missing)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (r *IndexReport) example(format string, args ...any) {
+	if len(r.Examples) < 5 {
+		r.Examples = append(r.Examples, fmt.Sprintf(format, args...))
+	}
+}

@@ -98,3 +98,21 @@ func (r *IndexReport) example(format string, args ...any) {
 		r.Examples = append(r.Examples, fmt.Sprintf(format, args...))
 	}
 }
+
+// RebuildIndexes rewrites every module's part of the index keyspace from
+// what its state implies (store.ReplaceAux), leaving the state, its root
+// and the version as they are. The store must not commit meanwhile (a
+// stopped node's store).
+func RebuildIndexes(st *store.Store) error {
+	c := NewCommitted(st)
+	for _, m := range indexModules {
+		start, end := m.span()
+		err := st.ReplaceAux(start, end, func(put func(key, value []byte) error) error {
+			return m.derive(c.State(), put)
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+	}
+	return nil
+}

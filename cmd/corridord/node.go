@@ -19,15 +19,18 @@ func addNodeCommands(root *cobra.Command) {
 }
 
 func checkIndexesCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "check-indexes",
-		Short: "Compare the stopped node's secondary indexes (listings by party, status, time; counters) with what its state implies, module by module",
+		Short: "Compare the stopped node's secondary indexes (listings by party, status, time; counters) with what its state implies, module by module; --repair rewrites them from the state",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home, _ := cmd.Flags().GetString("home")
-			return node.CheckIndexes(home, cmd.OutOrStdout())
+			repair, _ := cmd.Flags().GetBool("repair")
+			return node.CheckIndexes(home, repair, cmd.OutOrStdout())
 		},
 	}
+	cmd.Flags().Bool("repair", false, "if an index differs, rewrite every index from the state (the state, its root and the height stay as they are)")
+	return cmd
 }
 
 func validatorKeyCmd() *cobra.Command {

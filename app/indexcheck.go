@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
+	"slices"
 
 	"github.com/landsea/corridor/store"
 	accesskeeper "github.com/landsea/corridor/x/access/keeper"
@@ -26,7 +28,7 @@ type IndexReport struct {
 	// Missing entries are implied but absent, Differ present with another
 	// value, Extra present but implied by nothing.
 	Missing, Differ, Extra int64
-	// Examples name up to five missing or differing keys.
+	// Examples name up to five missing, differing or extra keys.
 	Examples []string
 }
 
@@ -88,9 +90,41 @@ func CheckIndexes(st *store.Store) ([]IndexReport, error) {
 			return nil, fmt.Errorf("%s: %w", m.name, err)
 		}
 		r.Extra = r.Present - (r.Derived - r.Missing)
+		if r.Extra > 0 && len(r.Examples) < 5 {
+			extra, err := extraKeys(c, m, 5-len(r.Examples))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", m.name, err)
+			}
+			r.Examples = append(r.Examples, extra...)
+		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// extraKeys names up to n entries of the module's part of the index
+// keyspace that its state does not imply. It derives the entries again and
+// keeps an 8-byte hash of each, sorted, so it takes 8 bytes of memory per
+// implied entry; it runs only when the counts show extra entries.
+func extraKeys(c Committed, m indexModule, n int) ([]string, error) {
+	seed := maphash.MakeSeed()
+	var implied []uint64
+	if err := m.derive(c.State(), func(key, _ []byte) error {
+		implied = append(implied, maphash.Bytes(seed, key))
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	slices.Sort(implied)
+	var out []string
+	start, end := m.span()
+	err := c.Index().Iterate(start, end, func(key, _ []byte) bool {
+		if _, found := slices.BinarySearch(implied, maphash.Bytes(seed, key)); !found {
+			out = append(out, fmt.Sprintf("extra %x", key))
+		}
+		return len(out) < n
+	})
+	return out, err
 }
 
 func (r *IndexReport) example(format string, args ...any) {

@@ -83,8 +83,11 @@ func TestCheckIndexes(t *testing.T) {
 			t.Errorf("damaged index, %s: %v %v", r.Module, r, r.Examples)
 		}
 	}
-	if got := strings.Join(reports[0].Examples, "; "); !strings.Contains(got, "missing") {
+	if got := strings.Join(reports[0].Examples, "; "); got != fmt.Sprintf("missing %x", missing) {
 		t.Errorf("membership examples: %s", got)
+	}
+	if got := strings.Join(reports[3].Examples, "; "); got != fmt.Sprintf("extra %x", extra) {
+		t.Errorf("access examples: %s", got)
 	}
 
 	// The rebuild gives back, byte for byte, the index the blocks wrote,

@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/landsea/corridor/x/base"
@@ -208,6 +209,9 @@ func appendKey(ctx base.Context, m *types.Member, key *types.Key) ([]string, err
 			if !canSign(k, ctx.Height) && (first < 0 || k.NotAfterHeight < m.Keys[first].NotAfterHeight) {
 				first = i
 			}
+		}
+		if first < 0 { // callers keep fewer live keys than a record holds
+			return nil, fmt.Errorf("membership: member %q has %d keys and none to drop", m.Id, len(m.Keys))
 		}
 		attrs = append(attrs, "dropped", m.Keys[first].Id)
 		bz, err := m.Keys[first].Marshal()

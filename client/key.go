@@ -102,22 +102,16 @@ func (r Keyring) Load(memberID, keyID string) (*Key, error) {
 		return nil, fmt.Errorf("keyring: %w", err)
 	}
 	if keyID == "" {
-		keys, err := r.List()
+		keys, err := r.MemberKeys(memberID)
 		if err != nil {
 			return nil, err
 		}
-		var found []string
-		var only *Key
-		for _, k := range keys {
-			if k.MemberID == memberID {
-				found, only = append(found, k.KeyID), k
-			}
+		if len(keys) == 1 {
+			return keys[0], nil
 		}
-		switch len(found) {
-		case 0:
-			return nil, fmt.Errorf("keyring: no key of member %q in %s", memberID, r.Dir)
-		case 1:
-			return only, nil
+		var found []string
+		for _, k := range keys {
+			found = append(found, k.KeyID)
 		}
 		return nil, fmt.Errorf("keyring: member %q has %d keys in %s (%s); name one with --key", memberID, len(found), r.Dir, strings.Join(found, ", "))
 	}
@@ -135,6 +129,25 @@ func (r Keyring) Load(memberID, keyID string) (*Key, error) {
 		return nil, fmt.Errorf("keyring: %s holds key %s/%s, not %s/%s", r.path(memberID, keyID), k.MemberID, k.KeyID, memberID, keyID)
 	}
 	return k, nil
+}
+
+// MemberKeys returns the member's keys in the keyring, sorted by key id,
+// or an error if there are none.
+func (r Keyring) MemberKeys(memberID string) ([]*Key, error) {
+	all, err := r.List()
+	if err != nil {
+		return nil, err
+	}
+	var keys []*Key
+	for _, k := range all {
+		if k.MemberID == memberID {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("keyring: no key of member %q in %s", memberID, r.Dir)
+	}
+	return keys, nil
 }
 
 func readKey(path string) (*Key, error) {

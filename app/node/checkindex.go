@@ -3,7 +3,6 @@ package node
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/landsea/corridor/app"
 	"github.com/landsea/corridor/store"
@@ -21,7 +20,7 @@ func CheckIndexes(home string, repair bool, out io.Writer) error {
 	}
 	o := ac.StoreOptions()
 	o.BucketCacheBytes, o.ValueCacheBytes = -1, -1 // a check reads each record once
-	path := filepath.Join(conf.DBDir(), "corridor.db")
+	path := storePath(conf)
 	st, err := store.Open(path, o)
 	if err != nil {
 		return fmt.Errorf("open the store %s (stop the node first; it holds the store while it runs): %w", path, err)

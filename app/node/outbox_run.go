@@ -39,7 +39,7 @@ func startAccess(ctx context.Context, home, dataDir, province string, d *api.Dep
 	}
 	rt := &accessRuntime{outbox: ob}
 	ps := provinceSigner{ring: client.Keyring{Dir: filepath.Join(home, "keys")}, province: province, committed: app.NewCommitted(d.Store)}
-	if err := ps.check(); err != nil {
+	if _, err := ps.keys(); err != nil {
 		fmt.Fprintf(out, "access: %v; this node serves no reads of another member's records\n", err)
 		rt.cancel = func() {}
 		return rt, nil
@@ -70,26 +70,7 @@ func (p provinceSigner) keys() ([]*client.Key, error) {
 	if !mt.IsProvince(p.province) {
 		return nil, fmt.Errorf("the node's moniker %q is not a corridor province, so no key signs its access events", p.province)
 	}
-	all, err := p.ring.List()
-	if err != nil {
-		return nil, err
-	}
-	var out []*client.Key
-	for _, k := range all {
-		if k.MemberID == p.province {
-			out = append(out, k)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("keyring: no key of province %q in %s", p.province, p.ring.Dir)
-	}
-	return out, nil
-}
-
-// check says why the node holds no key of its province.
-func (p provinceSigner) check() error {
-	_, err := p.keys()
-	return err
+	return p.ring.MemberKeys(p.province)
 }
 
 // Key returns, of the province's keys in the keyring, the one the ledger's

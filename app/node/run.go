@@ -58,7 +58,7 @@ func Run(ctx context.Context, home string, out io.Writer) error {
 	}
 	halted := newHalt()
 	logger = haltLogger{logger, halted}
-	st, err := store.Open(filepath.Join(conf.DBDir(), "corridor.db"), storeOptions(ac, logger))
+	st, err := store.Open(storePath(conf), storeOptions(ac, logger))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -125,6 +125,9 @@ func newLogger(conf *cmtcfg.Config, out io.Writer) (cmtlog.Logger, error) {
 // storeOptions are the store's options from the config, with the store's own
 // log lines (the bucket cache's warm-up at start, a failure, Pebble's
 // notices) in the node's log as module=store.
+// storePath is where the node keeps the application state.
+func storePath(conf *cmtcfg.Config) string { return filepath.Join(conf.DBDir(), "corridor.db") }
+
 func storeOptions(ac AppConfig, logger cmtlog.Logger) store.Options {
 	o := ac.StoreOptions()
 	l := logger.With("module", "store")

@@ -35,87 +35,80 @@ func membershipTxCmd() *cobra.Command {
 	return cmd
 }
 
-// proposeValidatorCmd submits a proposal to change the validator set.
-func proposeValidatorCmd() *cobra.Command {
+// proposalCmd is a command that submits a proposal: build makes its action
+// from the arguments; the --reason flag gives its reason.
+func proposalCmd(use, short string, nargs int, build func(cmd *cobra.Command, args []string) (*mt.MsgSubmitProposal, error)) *cobra.Command {
 	cmd := &cobra.Command{
-		Use: "propose-validator PROVINCE PUB_KEY",
-		Short: "Propose to the provinces that PROVINCE's validator with PUB_KEY (hex, or base64 as in priv_validator_key.json; " +
-			"'corridord validator-key' prints it) gets --power, 0 to remove it; it is carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval)",
-		Args: cobra.ExactArgs(2),
+		Use:   use,
+		Short: short + "; carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval)",
+		Args:  cobra.ExactArgs(nargs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			pub, err := parseEd25519Key("PUB_KEY", args[1])
+			p, err := build(cmd, args)
 			if err != nil {
 				return err
 			}
-			power, _ := cmd.Flags().GetInt64("power")
-			return submitProposal(cmd, &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_ValidatorChange{ValidatorChange: &mt.ValidatorChange{Province: args[0], PubKey: pub, Power: power}}})
+			p.Reason, _ = cmd.Flags().GetString("reason")
+			msg := &mt.Msg{Sum: &mt.Msg_SubmitProposal{SubmitProposal: p}}
+			return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
 		},
 	}
-	cmd.Flags().Int64("power", 10, "the validator's new voting power (0 removes it; genesis validators have 10)")
 	cmd.Flags().String("reason", "", "why, recorded in the proposal (required)")
+	return cmd
+}
+
+// proposeValidatorCmd submits a proposal to change the validator set.
+func proposeValidatorCmd() *cobra.Command {
+	cmd := proposalCmd("propose-validator PROVINCE PUB_KEY",
+		"Propose to the provinces that PROVINCE's validator with PUB_KEY (hex, or base64 as in priv_validator_key.json; "+
+			"'corridord validator-key' prints it) gets --power, 0 to remove it", 2,
+		func(cmd *cobra.Command, args []string) (*mt.MsgSubmitProposal, error) {
+			pub, err := parseEd25519Key("PUB_KEY", args[1])
+			if err != nil {
+				return nil, err
+			}
+			power, _ := cmd.Flags().GetInt64("power")
+			return &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_ValidatorChange{ValidatorChange: &mt.ValidatorChange{Province: args[0], PubKey: pub, Power: power}}}, nil
+		})
+	cmd.Flags().Int64("power", 10, "the validator's new voting power (0 removes it; genesis validators have 10)")
 	return cmd
 }
 
 // proposeRemovalCmd submits a proposal to remove a member.
 func proposeRemovalCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use: "propose-removal MEMBER_ID",
-		Short: "Propose to the provinces that MEMBER_ID (any province's member, not a province authority) be removed for good: it never signs again and cannot be reinstated; " +
-			"carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval)",
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return submitProposal(cmd, &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_MemberRemoval{MemberRemoval: &mt.MemberRemoval{MemberId: args[0]}}})
-		},
-	}
-	cmd.Flags().String("reason", "", "why, recorded in the proposal (required)")
-	return cmd
+	return proposalCmd("propose-removal MEMBER_ID",
+		"Propose to the provinces that MEMBER_ID (any province's member, not a province authority) be removed for good: it never signs again and cannot be reinstated", 1,
+		func(_ *cobra.Command, args []string) (*mt.MsgSubmitProposal, error) {
+			return &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_MemberRemoval{MemberRemoval: &mt.MemberRemoval{MemberId: args[0]}}}, nil
+		})
 }
 
 // proposeAdmissionCmd submits a proposal to admit a member.
 func proposeAdmissionCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use: "propose-admission FILE.json",
-		Short: "Propose to the provinces that the member in FILE (a corridor.membership.v1.Member in protobuf JSON, any province and any role but province authority) be admitted; " +
-			"customs offices and auditors are admitted only this way; carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval)",
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	return proposalCmd("propose-admission FILE.json",
+		"Propose to the provinces that the member in FILE (a corridor.membership.v1.Member in protobuf JSON, any province and any role but province authority) be admitted; "+
+			"customs offices and auditors are admitted only this way", 1,
+		func(_ *cobra.Command, args []string) (*mt.MsgSubmitProposal, error) {
 			m := &mt.Member{}
 			if err := readProtoJSON(args[0], m); err != nil {
-				return err
+				return nil, err
 			}
-			return submitProposal(cmd, &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_MemberAdmission{MemberAdmission: &mt.MemberAdmission{Member: m}}})
-		},
-	}
-	cmd.Flags().String("reason", "", "why, recorded in the proposal (required)")
-	return cmd
+			return &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_MemberAdmission{MemberAdmission: &mt.MemberAdmission{Member: m}}}, nil
+		})
 }
 
 // proposeKeyReplacementCmd submits a proposal to replace a member's keys.
 func proposeKeyReplacementCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use: "propose-key-replacement MEMBER_ID KEY_ID PUB_KEY",
-		Short: "Propose to the provinces that MEMBER_ID, which lost its keys or fears them in other hands, gets the Ed25519 key PUB_KEY (hex, as 'corridord keys show' prints it, or base64) under the new id KEY_ID, " +
-			"and that every other key of it be revoked in the same block; carried out once two thirds of the provinces approve (signer: a province authority, whose submission is its approval). " +
-			"A member that still holds a key rotates it itself (add-key, revoke-key)",
-		Args: cobra.ExactArgs(3),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	return proposalCmd("propose-key-replacement MEMBER_ID KEY_ID PUB_KEY",
+		"Propose to the provinces that MEMBER_ID, which lost its keys or fears them in other hands, gets the Ed25519 key PUB_KEY (hex, as 'corridord keys show' prints it, or base64) under the new id KEY_ID, "+
+			"and that every other key of it be revoked in the same block (a member that still holds a key rotates it itself: add-key, revoke-key)", 3,
+		func(_ *cobra.Command, args []string) (*mt.MsgSubmitProposal, error) {
 			pub, err := parseEd25519Key("PUB_KEY", args[2])
 			if err != nil {
-				return err
+				return nil, err
 			}
 			key := &mt.Key{Id: args[1], Scheme: mt.KeyScheme_KEY_SCHEME_ED25519, PublicKey: pub}
-			return submitProposal(cmd, &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_KeyReplacement{KeyReplacement: &mt.KeyReplacement{MemberId: args[0], Key: key}}})
-		},
-	}
-	cmd.Flags().String("reason", "", "why, recorded in the proposal (required)")
-	return cmd
-}
-
-// submitProposal submits p with the --reason flag's reason.
-func submitProposal(cmd *cobra.Command, p *mt.MsgSubmitProposal) error {
-	p.Reason, _ = cmd.Flags().GetString("reason")
-	msg := &mt.Msg{Sum: &mt.Msg_SubmitProposal{SubmitProposal: p}}
-	return submitValidated(cmd, mk.ValidateMsg(msg), client.MembershipMsg(msg))
+			return &mt.MsgSubmitProposal{Action: &mt.MsgSubmitProposal_KeyReplacement{KeyReplacement: &mt.KeyReplacement{MemberId: args[0], Key: key}}}, nil
+		})
 }
 
 // parseEd25519Key reads an Ed25519 public key written in hex (64

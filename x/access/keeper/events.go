@@ -52,14 +52,30 @@ func storeEvent(ctx base.Context, in *types.AccessEvent) error {
 		return err
 	}
 	ctx.State.Set(types.EventKey(e.Id), bz)
-	for _, key := range types.EventIndexKeys(&e) {
+	for _, key := range eventListingKeys(&e) {
 		ctx.Index.Set(key, []byte{})
 	}
-	ctx.Index.Set(types.EventHeightKey(e.Height, e.Id), []byte{})
-	if err := addCount(ctx.Index, types.EventCountKey(e.Reader, types.PartyRole_PARTY_ROLE_READER, e.Purpose, e.Result)); err != nil {
-		return err
+	for _, key := range eventCountKeys(&e) {
+		if err := addCount(ctx.Index, key); err != nil {
+			return err
+		}
 	}
-	return addCount(ctx.Index, types.EventCountKey(e.Owner, types.PartyRole_PARTY_ROLE_OWNER, e.Purpose, e.Result))
+	return nil
+}
+
+// eventListingKeys are the listings of a stored event, the one by height
+// included.
+func eventListingKeys(e *types.AccessEvent) [][]byte {
+	return append(types.EventIndexKeys(e), types.EventHeightKey(e.Height, e.Id))
+}
+
+// eventCountKeys are the counters an event adds one to: its reader's and
+// its owner's, by purpose and result.
+func eventCountKeys(e *types.AccessEvent) [2][]byte {
+	return [2][]byte{
+		types.EventCountKey(e.Reader, types.PartyRole_PARTY_ROLE_READER, e.Purpose, e.Result),
+		types.EventCountKey(e.Owner, types.PartyRole_PARTY_ROLE_OWNER, e.Purpose, e.Result),
+	}
 }
 
 func addCount(kv base.KV, key []byte) error {
@@ -114,14 +130,15 @@ func (Keeper) DeriveIndex(r base.Reader, emit base.IndexEmit) error {
 	}
 	counts := map[string]uint64{}
 	err = base.EachRecord(r, types.EventPrefix(), func() *types.AccessEvent { return &types.AccessEvent{} }, func(e *types.AccessEvent) error {
-		for _, key := range types.EventIndexKeys(e) {
+		for _, key := range eventListingKeys(e) {
 			if err := emit(key, []byte{}); err != nil {
 				return err
 			}
 		}
-		counts[string(types.EventCountKey(e.Reader, types.PartyRole_PARTY_ROLE_READER, e.Purpose, e.Result))]++
-		counts[string(types.EventCountKey(e.Owner, types.PartyRole_PARTY_ROLE_OWNER, e.Purpose, e.Result))]++
-		return emit(types.EventHeightKey(e.Height, e.Id), []byte{})
+		for _, key := range eventCountKeys(e) {
+			counts[string(key)]++
+		}
+		return nil
 	})
 	if err != nil {
 		return err

@@ -19,7 +19,8 @@ import (
 // and the proposal is carried out in the block whose vote brings its
 // approvals to two thirds of the provinces. A proposal changes CometBFT's
 // validator set (the app turns the change of the recorded set into the
-// block's validator updates) or removes a member.
+// block's validator updates), admits or removes a member, or replaces a
+// member's keys.
 
 func validateProposal(m *types.MsgSubmitProposal) error {
 	if err := types.ValidateReason("submit_proposal.reason", m.Reason); err != nil {
@@ -117,13 +118,11 @@ func (k Keeper) check(r base.Reader, p *types.Proposal) (carryOut func(base.Cont
 		}, nil
 	case *types.Proposal_KeyReplacement:
 		c := a.KeyReplacement
-		m, err := k.Get(r, c.MemberId)
-		switch {
-		case err != nil:
+		m, err := k.registered(r, c.MemberId)
+		if err != nil {
 			return nil, err
-		case m == nil:
-			return nil, base.ErrNotFound.Wrapf("member %q is not registered", c.MemberId)
-		case m.Status == types.MemberStatus_MEMBER_STATUS_REMOVED:
+		}
+		if m.Status == types.MemberStatus_MEMBER_STATUS_REMOVED {
 			return nil, base.ErrInvalidTransition.Wrapf("member %q was removed from the network; its keys sign nothing and are not replaced", c.MemberId)
 		}
 		if err := k.newKeyID(r, m, c.Key.Id); err != nil {
@@ -139,7 +138,7 @@ func (k Keeper) check(r base.Reader, p *types.Proposal) (carryOut func(base.Cont
 func (k Keeper) replaceKeys(ctx base.Context, m *types.Member, key *types.Key, proposal uint64) error {
 	var revoked []string
 	for _, old := range m.Keys {
-		if old.Status == types.KeyStatus_KEY_STATUS_ACTIVE && (old.NotAfterHeight == 0 || old.NotAfterHeight >= ctx.Height) {
+		if canSign(old, ctx.Height) { // a key revoked from a later height signs until then
 			old.Status = types.KeyStatus_KEY_STATUS_REVOKED
 			old.NotAfterHeight = ctx.Height
 			revoked = append(revoked, old.Id)
@@ -155,12 +154,10 @@ func (k Keeper) replaceKeys(ctx base.Context, m *types.Member, key *types.Key, p
 
 // removable returns the member if a proposal may remove it.
 func (k Keeper) removable(r base.Reader, id string) (*types.Member, error) {
-	m, err := k.Get(r, id)
+	m, err := k.registered(r, id)
 	switch {
 	case err != nil:
 		return nil, err
-	case m == nil:
-		return nil, base.ErrNotFound.Wrapf("member %q is not registered", id)
 	case types.HasRole(m, types.Role_ROLE_PROVINCE_AUTHORITY):
 		return nil, base.ErrUnauthorized.Wrapf("%q is a province authority; the 15 provinces are named in genesis and are not removed", id)
 	case m.Status == types.MemberStatus_MEMBER_STATUS_REMOVED:

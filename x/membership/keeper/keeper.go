@@ -119,13 +119,22 @@ func (Keeper) save(ctx base.Context, m *types.Member, isNew bool) error {
 		return err
 	}
 	ctx.State.Set(types.MemberKey(m.Id), bz)
-	if isNew {
-		for _, r := range m.Roles {
-			ctx.Index.Set(types.RoleIndexKey(r, m.Id), []byte{})
+	if isNew { // a member's roles and province never change
+		for _, key := range memberIndexKeys(m) {
+			ctx.Index.Set(key, []byte{})
 		}
-		ctx.Index.Set(types.ProvinceIndexKey(m.Province, m.Id), []byte{})
 	}
 	return nil
+}
+
+// memberIndexKeys are the listings of a member: by each role, and by
+// province.
+func memberIndexKeys(m *types.Member) [][]byte {
+	keys := make([][]byte, 0, len(m.Roles)+1)
+	for _, r := range m.Roles {
+		keys = append(keys, types.RoleIndexKey(r, m.Id))
+	}
+	return append(keys, types.ProvinceIndexKey(m.Province, m.Id))
 }
 
 // InitGenesis writes the founding members. Every province must be present
@@ -166,12 +175,12 @@ func (k Keeper) InitGenesis(ctx base.Context, gs *types.GenesisState) error {
 // member's role and province listings and each open proposal.
 func (Keeper) DeriveIndex(r base.Reader, emit base.IndexEmit) error {
 	err := base.EachRecord(r, types.MemberPrefix(), func() *types.Member { return &types.Member{} }, func(m *types.Member) error {
-		for _, role := range m.Roles {
-			if err := emit(types.RoleIndexKey(role, m.Id), []byte{}); err != nil {
+		for _, key := range memberIndexKeys(m) {
+			if err := emit(key, []byte{}); err != nil {
 				return err
 			}
 		}
-		return emit(types.ProvinceIndexKey(m.Province, m.Id), []byte{})
+		return nil
 	})
 	if err != nil {
 		return err

@@ -76,12 +76,9 @@ func (k Keeper) setStatus(ctx base.Context, id, reason string, to types.MemberSt
 	if err != nil {
 		return err
 	}
-	m, err := k.Get(ctx.State, id)
+	m, err := k.registered(ctx.State, id)
 	if err != nil {
 		return err
-	}
-	if m == nil {
-		return base.ErrNotFound.Wrapf("member %q is not registered", id)
 	}
 	if types.HasRole(m, types.Role_ROLE_PROVINCE_AUTHORITY) {
 		return base.ErrUnauthorized.Wrapf("%q is a province authority; the 15 provinces are not suspended (a province's lost or stolen key is replaced by a key_replacement proposal)", id)
@@ -105,6 +102,15 @@ func (k Keeper) setStatus(ctx base.Context, id, reason string, to types.MemberSt
 	}
 	ctx.Emit(event, "member", id, "province", m.Province, "by", ctx.Signer, "reason", reason)
 	return nil
+}
+
+// registered returns the member id names, or NOT_FOUND if there is none.
+func (k Keeper) registered(r base.Reader, id string) (*types.Member, error) {
+	m, err := k.Get(r, id)
+	if err == nil && m == nil {
+		err = base.ErrNotFound.Wrapf("member %q is not registered", id)
+	}
+	return m, err
 }
 
 func (k Keeper) registerMember(ctx base.Context, m *types.Member) error {
@@ -145,9 +151,7 @@ func (k Keeper) admit(ctx base.Context, m *types.Member, attrs ...string) error 
 	m.Status = types.MemberStatus_MEMBER_STATUS_ACTIVE
 	m.AdmittedHeight = ctx.Height
 	for _, key := range m.Keys {
-		key.Status = types.KeyStatus_KEY_STATUS_ACTIVE
-		key.AddedHeight = ctx.Height
-		key.NotAfterHeight = 0
+		activate(key, ctx.Height)
 	}
 	if err := k.save(ctx, m, true); err != nil {
 		return err
@@ -221,11 +225,14 @@ func appendKey(ctx base.Context, m *types.Member, key *types.Key) ([]string, err
 		ctx.State.Set(types.RetiredKeyKey(m.Id, m.Keys[first].Id), bz)
 		m.Keys = slices.Delete(m.Keys, first, first+1)
 	}
-	key.Status = types.KeyStatus_KEY_STATUS_ACTIVE
-	key.AddedHeight = ctx.Height
-	key.NotAfterHeight = 0
+	activate(key, ctx.Height)
 	m.Keys = append(m.Keys, key)
 	return attrs, nil
+}
+
+// activate makes a key the ledger records active from height.
+func activate(k *types.Key, height int64) {
+	k.Status, k.AddedHeight, k.NotAfterHeight = types.KeyStatus_KEY_STATUS_ACTIVE, height, 0
 }
 
 func (k Keeper) revokeKey(ctx base.Context, msg *types.MsgRevokeKey) error {

@@ -42,6 +42,15 @@
 // -disk DIR only measures that disk: random 4 KiB reads past the page cache
 // (O_DIRECT), 1 to 32 in flight (stdout: one DISK line).
 //
+// -slots times a prototype of another persistence for the tree's leaves
+// (slots.go): each bucket's leaves (tip and leaf hash) in a file of 8 KiB
+// pages, read and rewritten with pread and pwrite (-slots-mmap: mapped),
+// Pebble holding only the flat index, the created-key pages, the node
+// history and the root. It then writes the same keys into the store, with the
+// run's depth and caches, and requires the same root (stdout: one SLOTS line
+// with both rates). -page-buckets N sets the buckets per page, so that a
+// smaller run can use the page file of a larger store.
+//
 // lowmem.sh, beside this file, runs a command in a memory cgroup after
 // dropping the OS page cache (root only), so that -read on a store that fits
 // in memory can be timed as on one that does not.

@@ -20,6 +20,9 @@ func main() {
 	flag.StringVar(&cfg.Dir, "dir", "", "scratch directory (default: a new temporary directory)")
 	flag.BoolVar(&cfg.SkipIAVL, "skip-iavl", false, "skip IAVL (always skipped above 10M keys)")
 	flag.BoolVar(&cfg.Proto, "proto", false, "run only the design prototype comparison")
+	flag.IntVar(&cfg.PageBuckets, "page-buckets", 0, "-slots: buckets per 8 KiB page, a power of two (default: about 195 leaves per page once all keys are written)")
+	flag.BoolVar(&cfg.SlotsMmap, "slots-mmap", false, "-slots: map the page file into memory instead of reading and writing it with pread and pwrite (its pages then count in the RSS)")
+	flag.BoolVar(&cfg.Slots, "slots", false, "run only the prototype that keeps bucket leaves in a file of pages (docs/store.md, \"Known gaps\")")
 	cacheMiB := flag.Int64("cache-mib", 0, "Pebble block cache in MiB for the store and raw Pebble (default: 256, or 100 bytes per key up to 1024)")
 	bucketCacheMiB := flag.Int64("bucket-cache-mib", 0, "the store's bucket cache in MiB (default: 64 bytes per key, from 256 to 640, none above 20M keys; negative: none)")
 	valueCacheMiB := flag.Int64("value-cache-mib", 0, "the store's value cache in MiB (default: 170 bytes per key, at least 128, which holds every value written; none above 20M keys; negative: none)")
@@ -108,6 +111,9 @@ func run(cfg Config) error {
 	defer os.RemoveAll(cfg.Dir)
 	if cfg.Proto {
 		return RunProto(cfg)
+	}
+	if cfg.Slots {
+		return RunSlots(cfg)
 	}
 	logf("storebench: %d keys, %d-byte values, commit every %d, in %s, GOMAXPROCS %d, block cache %d MiB, bucket cache %d MiB, value cache %d MiB, GOGC %d",
 		cfg.Keys, cfg.ValueBytes, cfg.CommitEvery, cfg.Dir, runtime.GOMAXPROCS(0), cfg.CacheBytes>>20, cfg.bucketCacheMiB(), cfg.valueCacheMiB(), gcPercent())

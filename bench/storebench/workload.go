@@ -28,6 +28,9 @@ type Config struct {
 	Dir          string // scratch directory, removed afterwards
 	SkipIAVL     bool
 	Proto        bool // compare the bucketed design with persisting every inner node
+	Slots        bool // time the prototype that keeps bucket leaves in a page file
+	PageBuckets  int  // -slots: buckets per page, a power of two (default: about 195 leaves per page once full)
+	SlotsMmap    bool // -slots: map the page file instead of pread and pwrite
 	CPUProfile   string
 	CacheBytes   int64 // Pebble block cache of the store and of raw Pebble
 	Depth        int   // the store's bucket depth

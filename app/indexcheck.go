@@ -102,29 +102,64 @@ func CheckIndexes(st *store.Store) ([]IndexReport, error) {
 	return out, nil
 }
 
+// extraPassEntries bounds the present entries one pass of extraKeys takes
+// on: its memory is 8 bytes per implied entry of the pass, 128 MiB for 16M
+// entries (a pass may hold a few more when entries of its range are missing).
+var extraPassEntries = 16 << 20
+
 // extraKeys names up to n entries of the module's part of the index
-// keyspace that its state does not imply. It derives the entries again and
-// keeps an 8-byte hash of each, sorted, so it takes 8 bytes of memory per
-// implied entry; it runs only when the counts show extra entries.
+// keyspace that its state does not imply. It goes through the keyspace in
+// ranges of at most extraPassEntries present entries; for each it derives
+// the module's entries again, keeps an 8-byte hash of those in the range,
+// sorted, and looks up each present key of the range among them. It stops
+// at the range where the n-th extra entry turns up. It runs only when the
+// counts show extra entries.
 func extraKeys(c Committed, m indexModule, n int) ([]string, error) {
 	seed := maphash.MakeSeed()
-	var implied []uint64
-	if err := m.derive(c.State(), func(key, _ []byte) error {
-		implied = append(implied, maphash.Bytes(seed, key))
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	slices.Sort(implied)
 	var out []string
-	start, end := m.span()
-	err := c.Index().Iterate(start, end, func(key, _ []byte) bool {
-		if _, found := slices.BinarySearch(implied, maphash.Bytes(seed, key)); !found {
-			out = append(out, fmt.Sprintf("extra %x", key))
+	lo, end := m.span()
+	for len(out) < n {
+		// The range ends before the entry that would be one too many.
+		var hi []byte
+		count := 0
+		if err := c.Index().Iterate(lo, end, func(key, _ []byte) bool {
+			if count == extraPassEntries {
+				hi = bytes.Clone(key)
+				return false
+			}
+			count++
+			return true
+		}); err != nil {
+			return nil, err
 		}
-		return len(out) < n
-	})
-	return out, err
+		rangeEnd := end
+		if hi != nil {
+			rangeEnd = hi
+		}
+		var implied []uint64
+		if err := m.derive(c.State(), func(key, _ []byte) error {
+			if bytes.Compare(key, lo) >= 0 && (rangeEnd == nil || bytes.Compare(key, rangeEnd) < 0) {
+				implied = append(implied, maphash.Bytes(seed, key))
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		slices.Sort(implied)
+		if err := c.Index().Iterate(lo, rangeEnd, func(key, _ []byte) bool {
+			if _, found := slices.BinarySearch(implied, maphash.Bytes(seed, key)); !found {
+				out = append(out, fmt.Sprintf("extra %x", key))
+			}
+			return len(out) < n
+		}); err != nil {
+			return nil, err
+		}
+		if hi == nil {
+			break
+		}
+		lo = hi
+	}
+	return out, nil
 }
 
 func (r *IndexReport) example(format string, args ...any) {

@@ -90,6 +90,33 @@ func TestCheckIndexes(t *testing.T) {
 		t.Errorf("access examples: %s", got)
 	}
 
+	// Naming extra entries goes through the keyspace in bounded ranges: with
+	// two present entries per range, the access module's index takes nine,
+	// and an extra entry at each end of it is named, in key order.
+	_, accessEnd := at.IndexRange()
+	lastExtra := append(bytes.Clone(accessEnd[:len(accessEnd)-1]), accessEnd[len(accessEnd)-1]-1, 0xff, 0xff)
+	if bytes.Compare(lastExtra, accessStart) <= 0 {
+		t.Fatalf("no room for an entry at the end of the access range %x..%x", accessStart, accessEnd)
+	}
+	if _, err := c.st.Stage(nil, []store.Change{{Key: lastExtra, Value: []byte{1}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	restore := app.SetExtraPassEntries(2)
+	reports, err = app.CheckIndexes(c.st)
+	restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := reports[3]; r.Extra != 2 || r.Present != r.Derived+2 {
+		t.Errorf("access, two extra entries: %v %v", r, r.Examples)
+	}
+	if got, want := strings.Join(reports[3].Examples, "; "), fmt.Sprintf("extra %x; extra %x", extra, lastExtra); got != want {
+		t.Errorf("access examples, in ranges of two entries:\n got %s\nwant %s", got, want)
+	}
+
 	// The rebuild gives back, byte for byte, the index the blocks wrote,
 	// and leaves the state and the version where they were.
 	last := c.st.LastCommit()

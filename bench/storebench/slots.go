@@ -245,7 +245,7 @@ func (p *slotProto) diskUse() (file, peb int64) {
 // synced Pebble batch, then the pages into the file.
 func (p *slotProto) commit(cs []slotChange) ([32]byte, error) {
 	workers := runtime.GOMAXPROCS(0)
-	spread(workers, len(cs), func(i int) {
+	_ = spread(workers, len(cs), func(i int) error {
 		c := &cs[i]
 		c.kh = sha256.Sum256(c.key)
 		vh := sha256.Sum256(c.value)
@@ -255,6 +255,7 @@ func (p *slotProto) commit(cs []slotChange) ([32]byte, error) {
 		copy(pre[40:], vh[:])
 		c.leaf = sha256.Sum256(pre[:])
 		c.bucket = uint32(binary.BigEndian.Uint64(c.kh[:8]) >> (64 - p.depth))
+		return nil
 	})
 	slices.SortFunc(cs, func(a, b slotChange) int { return bytes.Compare(a.kh[:], b.kh[:]) })
 	var pages []slotPage
@@ -354,8 +355,7 @@ func (p *slotProto) commit(cs []slotChange) ([32]byte, error) {
 	}
 	// Only a committed version's pages reach the file.
 	var written atomic.Int64
-	werrs := make([]error, workers)
-	spreadErr(workers, len(pages), werrs, func(k int) error {
+	werr := spread(workers, len(pages), func(k int) error {
 		pg := &pages[k]
 		if pg.encoded == nil {
 			return nil
@@ -376,7 +376,7 @@ func (p *slotProto) commit(cs []slotChange) ([32]byte, error) {
 		}
 	}
 	p.pagesWritten += written.Load()
-	return root, errors.Join(werrs...)
+	return root, werr
 }
 
 // slotWorker holds one worker's buffers, reused from page to page.
@@ -592,35 +592,19 @@ func (p *slotProto) keep(h map[int][]byte, l int, i uint32) {
 	h[l] = append(h[l], p.levels[l][i][:]...)
 }
 
-// spread runs fn(0..n-1) on w goroutines.
-func spread(w, n int, fn func(int)) {
+// spread runs fn(0..n-1) on w goroutines; each stops at its first error.
+func spread(w, n int, fn func(int) error) error {
+	errs := make([]error, w)
 	var wg sync.WaitGroup
 	for k := range w {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := k; i < n; i += w {
-				fn(i)
+			for i := k; i < n && errs[k] == nil; i += w {
+				errs[k] = fn(i)
 			}
 		}()
 	}
 	wg.Wait()
-}
-
-// spreadErr runs fn(0..n-1) on w goroutines, keeping each one's first error.
-func spreadErr(w, n int, errs []error, fn func(int) error) {
-	var wg sync.WaitGroup
-	for k := range w {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := k; i < n; i += w {
-				if err := fn(i); err != nil {
-					errs[k] = err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	return errors.Join(errs...)
 }

@@ -82,8 +82,13 @@ func CheckIndexes(st *store.Store) ([]IndexReport, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", m.name, err)
 		}
+		// The same pass marks where the ranges of extraKeys begin.
+		var bounds [][]byte
 		start, end := m.span()
-		if err := c.Index().Iterate(start, end, func(_, _ []byte) bool {
+		if err := c.Index().Iterate(start, end, func(key, _ []byte) bool {
+			if r.Present > 0 && r.Present%int64(extraPassEntries) == 0 {
+				bounds = append(bounds, bytes.Clone(key))
+			}
 			r.Present++
 			return true
 		}); err != nil {
@@ -91,7 +96,7 @@ func CheckIndexes(st *store.Store) ([]IndexReport, error) {
 		}
 		r.Extra = r.Present - (r.Derived - r.Missing)
 		if r.Extra > 0 && len(r.Examples) < 5 {
-			extra, err := extraKeys(c, m, 5-len(r.Examples))
+			extra, err := extraKeys(c, m, bounds, 5-len(r.Examples))
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", m.name, err)
 			}
@@ -109,36 +114,27 @@ var extraPassEntries = 16 << 20
 
 // extraKeys names up to n entries of the module's part of the index
 // keyspace that its state does not imply. It goes through the keyspace in
-// ranges of at most extraPassEntries present entries; for each it derives
-// the module's entries again, keeps an 8-byte hash of those in the range,
-// sorted, and looks up each present key of the range among them. It stops
-// at the range where the n-th extra entry turns up. It runs only when the
-// counts show extra entries.
-func extraKeys(c Committed, m indexModule, n int) ([]string, error) {
+// ranges of at most extraPassEntries present entries, each beginning at one
+// of bounds (the keys the count of present entries found at those
+// positions); for each it derives the module's entries again, keeps an
+// 8-byte hash of those in the range, sorted, and looks up each present key
+// of the range among them. It stops at the range where the n-th extra entry
+// turns up. It runs only when the counts show extra entries.
+func extraKeys(c Committed, m indexModule, bounds [][]byte, n int) ([]string, error) {
 	seed := maphash.MakeSeed()
 	var out []string
-	lo, end := m.span()
-	for len(out) < n {
-		// The range ends before the entry that would be one too many.
-		var hi []byte
-		count := 0
-		if err := c.Index().Iterate(lo, end, func(key, _ []byte) bool {
-			if count == extraPassEntries {
-				hi = bytes.Clone(key)
-				return false
-			}
-			count++
-			return true
-		}); err != nil {
-			return nil, err
+	start, end := m.span()
+	for i := 0; i <= len(bounds) && len(out) < n; i++ {
+		lo, hi := start, end
+		if i > 0 {
+			lo = bounds[i-1]
 		}
-		rangeEnd := end
-		if hi != nil {
-			rangeEnd = hi
+		if i < len(bounds) {
+			hi = bounds[i]
 		}
 		var implied []uint64
 		if err := m.derive(c.State(), func(key, _ []byte) error {
-			if bytes.Compare(key, lo) >= 0 && (rangeEnd == nil || bytes.Compare(key, rangeEnd) < 0) {
+			if bytes.Compare(key, lo) >= 0 && bytes.Compare(key, hi) < 0 {
 				implied = append(implied, maphash.Bytes(seed, key))
 			}
 			return nil
@@ -146,7 +142,7 @@ func extraKeys(c Committed, m indexModule, n int) ([]string, error) {
 			return nil, err
 		}
 		slices.Sort(implied)
-		if err := c.Index().Iterate(lo, rangeEnd, func(key, _ []byte) bool {
+		if err := c.Index().Iterate(lo, hi, func(key, _ []byte) bool {
 			if _, found := slices.BinarySearch(implied, maphash.Bytes(seed, key)); !found {
 				out = append(out, fmt.Sprintf("extra %x", key))
 			}
@@ -154,10 +150,6 @@ func extraKeys(c Committed, m indexModule, n int) ([]string, error) {
 		}); err != nil {
 			return nil, err
 		}
-		if hi == nil {
-			break
-		}
-		lo = hi
 	}
 	return out, nil
 }
